@@ -1,0 +1,627 @@
+//! A JSON parser that keeps the byte span of every key and value.
+//!
+//! serde_json forgets where things are; diagnostics need the exact token, also inside a string
+//! (a `${…}` or a jq program), so strings keep their raw span and [`decoded_to_source`] maps an
+//! offset in the decoded text back through the escapes.
+
+use crate::source::Span;
+
+/// A JSON value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Its bytes in the source (strings include their quotes).
+    pub span: Span,
+}
+
+/// A JSON value whose children are [`Node`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(String),
+    /// A string, decoded.
+    String(String),
+    /// An array.
+    Array(Vec<Node>),
+    /// An object, in source order (duplicate keys are reported and dropped).
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The key, decoded.
+    pub key: String,
+    /// The key's span, with quotes.
+    pub key_span: Span,
+    /// The value.
+    pub value: Node,
+}
+
+impl Value {
+    /// The JSON type name, for "expected …, found …" messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+impl Node {
+    /// The member `key` of an object node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
+            _ => None,
+        }
+    }
+
+    /// The string of a string node.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Converts to a `serde_json::Value` (numbers that do not parse become `null`).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(items) => items.iter().map(Node::to_json).collect(),
+            Value::Object(members) => members
+                .iter()
+                .map(|m| (m.key.clone(), m.value.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
+    /// The JSON pointer and span of the innermost key or value containing `span`.
+    pub fn locate(&self, span: Span) -> Option<String> {
+        let mut pointer = String::new();
+        let mut node = self;
+        if !node.span.contains(span) {
+            return None;
+        }
+        'descend: loop {
+            match &node.value {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if item.span.contains(span) {
+                            pointer.push_str(&format!("/{i}"));
+                            node = item;
+                            continue 'descend;
+                        }
+                    }
+                }
+                Value::Object(members) => {
+                    for m in members {
+                        if m.key_span.contains(span) || m.value.span.contains(span) {
+                            pointer.push('/');
+                            pointer.push_str(&m.key.replace('~', "~0").replace('/', "~1"));
+                            if m.key_span.contains(span) {
+                                break 'descend;
+                            }
+                            node = &m.value;
+                            continue 'descend;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            break;
+        }
+        Some(pointer)
+    }
+}
+
+/// A JSON syntax error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What was expected or found.
+    pub message: String,
+    /// Where.
+    pub span: Span,
+    /// A short label under the caret.
+    pub label: String,
+}
+
+/// A problem the parser reports without failing: a duplicate key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key.
+    pub key: String,
+    /// The duplicate.
+    pub span: Span,
+    /// The first occurrence.
+    pub first: Span,
+}
+
+/// The result of parsing a document.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The root value.
+    pub root: Node,
+    /// Keys that appeared twice in one object.
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Nesting limit, so that a hostile file cannot overflow the stack.
+pub const MAX_DEPTH: usize = 256;
+
+/// Parses a whole document.
+pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+        duplicates: Vec::new(),
+    };
+    if p.bytes.starts_with(b"\xEF\xBB\xBF") {
+        p.pos = 3;
+    }
+    p.skip_ws();
+    let root = p.value()?;
+    p.skip_ws();
+    if p.pos < p.bytes.len() {
+        return Err(p.error_here(
+            "unexpected content after the end of the document",
+            "expected end of file",
+        ));
+    }
+    Ok(Parsed {
+        root,
+        duplicates: p.duplicates,
+    })
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+    duplicates: Vec<DuplicateKey>,
+}
+
+impl Parser<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn token_end(&self) -> usize {
+        let ch_len = self.text[self.pos..].chars().next().map_or(0, char::len_utf8);
+        if ch_len == 0 {
+            return self.pos;
+        }
+        if !self.bytes[self.pos].is_ascii_alphanumeric() {
+            return self.pos + ch_len;
+        }
+        let rest = &self.bytes[self.pos..];
+        self.pos
+            + rest
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.'))
+                .unwrap_or(rest.len())
+    }
+
+    fn error_here(&self, message: &str, label: &str) -> SyntaxError {
+        let span = if self.pos >= self.bytes.len() {
+            let start = self.text.len().saturating_sub(1);
+            let start = (0..=start)
+                .rev()
+                .find(|&i| self.text.is_char_boundary(i))
+                .unwrap_or(0);
+            Span::new(start, self.text.len())
+        } else {
+            Span::new(self.pos, self.token_end())
+        };
+        SyntaxError {
+            message: message.to_owned(),
+            span,
+            label: label.to_owned(),
+        }
+    }
+
+    fn found(&self) -> String {
+        match self.text.get(self.pos..self.token_end()) {
+            None | Some("") => "end of file".to_owned(),
+            Some(t) => format!("`{}`", t.escape_debug()),
+        }
+    }
+
+    fn value(&mut self) -> Result<Node, SyntaxError> {
+        let start = self.pos;
+        let value = match self.bytes.get(self.pos) {
+            Some(b'{') => self.nested(Self::object)?,
+            Some(b'[') => self.nested(Self::array)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.keyword("true", Value::Bool(true))?,
+            Some(b'f') => self.keyword("false", Value::Bool(false))?,
+            Some(b'n') => self.keyword("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
+            _ => {
+                let found = self.found();
+                let message = format!("expected a JSON value, found {found}");
+                return Err(match self.bytes.get(self.pos) {
+                    Some(b'}' | b']') => self.error_here(&message, "trailing comma before this"),
+                    Some(b'\'') => {
+                        self.error_here(&message, "JSON strings use double quotes")
+                    }
+                    Some(b'/') => self.error_here(&message, "JSON has no comments; use `_comment`"),
+                    _ => self.error_here(&message, "expected a value"),
+                });
+            }
+        };
+        Ok(Node {
+            value,
+            span: Span::new(start, self.pos),
+        })
+    }
+
+    fn nested(&mut self, f: fn(&mut Self) -> Result<Value, SyntaxError>) -> Result<Value, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_here(
+                &format!("nesting deeper than {MAX_DEPTH} levels"),
+                "too deep",
+            ));
+        }
+        self.depth += 1;
+        let v = f(self);
+        self.depth -= 1;
+        v
+    }
+
+    fn keyword(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            let found = self.found();
+            Err(self.error_here(
+                &format!("expected a JSON value, found {found}"),
+                "expected a value",
+            ))
+        }
+    }
+
+    fn number(&mut self) -> Result<String, SyntaxError> {
+        let start = self.pos;
+        let digits = |p: &mut Self| {
+            let s = p.pos;
+            while p.bytes.get(p.pos).is_some_and(u8::is_ascii_digit) {
+                p.pos += 1;
+            }
+            p.pos > s
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        if !digits(self) {
+            return Err(self.error_here("invalid number", "expected a digit"));
+        }
+        if self.bytes[int_start] == b'0' && self.pos - int_start > 1 {
+            self.pos = int_start;
+            return Err(self.error_here("invalid number: leading zero", "leading zero"));
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !digits(self) {
+                return Err(self.error_here("invalid number", "expected a digit after `.`"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return Err(self.error_here("invalid number", "expected an exponent"));
+            }
+        }
+        Ok(self.text[start..self.pos].to_owned())
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let rest = &self.text[self.pos..];
+            let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') else {
+                self.pos = start;
+                return Err(SyntaxError {
+                    message: "unterminated string".to_owned(),
+                    span: Span::new(start, start + 1),
+                    label: "this string is never closed".to_owned(),
+                });
+            };
+            out.push_str(&rest[..i]);
+            self.pos += i;
+            match self.bytes[self.pos] {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    let esc_start = self.pos;
+                    let c = decode_escape(self.text, &mut self.pos).map_err(|len| SyntaxError {
+                        message: "invalid escape in string".to_owned(),
+                        span: Span::new(esc_start, (esc_start + len).min(self.text.len())),
+                        label: "not a JSON escape".to_owned(),
+                    })?;
+                    out.push(c);
+                }
+                _ => {
+                    let label = if self.bytes[self.pos] == b'\n' {
+                        "line break in string (write `\\n`, or close the string)"
+                    } else {
+                        "control character in string"
+                    };
+                    return Err(SyntaxError {
+                        message: "invalid character in string".to_owned(),
+                        span: Span::new(self.pos, self.pos + 1),
+                        label: label.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Value, SyntaxError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value()?);
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => {
+                    let found = self.found();
+                    return Err(self.error_here(
+                        &format!("expected `,` or `]`, found {found}"),
+                        "expected `,` or `]`",
+                    ));
+                }
+            }
+        }
+    }
+
+    fn object(&mut self) -> Result<Value, SyntaxError> {
+        self.pos += 1;
+        let mut members: Vec<Member> = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                let found = self.found();
+                let label = match self.bytes.get(self.pos) {
+                    Some(b'}') => "trailing comma before this",
+                    Some(b'\'') => "JSON keys use double quotes",
+                    _ => "expected a key in double quotes",
+                };
+                return Err(self.error_here(&format!("expected a key, found {found}"), label));
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_span = Span::new(key_start, self.pos);
+            self.skip_ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                let found = self.found();
+                return Err(self.error_here(&format!("expected `:`, found {found}"), "expected `:`"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value()?;
+            if let Some(first) = members.iter().find(|m| m.key == key) {
+                self.duplicates.push(DuplicateKey {
+                    key,
+                    span: key_span,
+                    first: first.key_span,
+                });
+            } else {
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+            self.skip_ws();
+            match self.bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    let found = self.found();
+                    return Err(self.error_here(
+                        &format!("expected `,` or `}}`, found {found}"),
+                        "expected `,` or `}`",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Decodes one escape at `text[*pos]` (a `\`), advancing `pos`. On error returns the length
+/// of the bad escape.
+fn decode_escape(text: &str, pos: &mut usize) -> Result<char, usize> {
+    let bytes = text.as_bytes();
+    let c = match bytes.get(*pos + 1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let hex = |at: usize| {
+                text.get(at..at + 4)
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
+            let hi = hex(*pos + 2).ok_or(6usize)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if text.get(*pos + 6..*pos + 8) == Some("\\u")
+                    && let Some(lo) = hex(*pos + 8).filter(|lo| (0xDC00..0xE000).contains(lo))
+                {
+                    *pos += 12;
+                    return char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                        .ok_or(12);
+                }
+                return Err(6);
+            }
+            *pos += 6;
+            return char::from_u32(hi).ok_or(6);
+        }
+        _ => return Err(2),
+    };
+    *pos += 2;
+    Ok(c)
+}
+
+/// Maps a byte offset in the decoded value of the string literal at `literal` (which starts
+/// with its opening quote) to a byte offset in the source, accounting for escapes.
+pub fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
+    let mut pos = literal.start as usize + 1;
+    let end = (literal.end as usize).saturating_sub(1).max(pos);
+    let mut out = 0;
+    while pos < end && out < decoded {
+        if text.as_bytes()[pos] == b'\\' {
+            let mut p = pos;
+            match decode_escape(text, &mut p) {
+                Ok(c) => {
+                    out += c.len_utf8();
+                    pos = p;
+                }
+                Err(_) => return pos,
+            }
+        } else {
+            let c = text[pos..].chars().next().map_or(1, char::len_utf8);
+            out += c;
+            pos += c;
+        }
+    }
+    pos
+}
+
+/// Maps a range of the decoded string at `literal` to a source span.
+pub fn decoded_span(text: &str, literal: Span, decoded: std::ops::Range<usize>) -> Span {
+    let start = decoded_to_source(text, literal, decoded.start);
+    let end = decoded_to_source(text, literal, decoded.end);
+    Span::new(start, end.max(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> (String, String) {
+        let e = parse(text).unwrap_err();
+        (e.message, text[e.span.range()].to_owned())
+    }
+
+    #[test]
+    fn parses_with_spans() {
+        let text = r#"{"a": [1, "x\"y", true, null], "b": {"c": -1.5e3}}"#;
+        let p = parse(text).unwrap();
+        let a = p.root.get("a").unwrap();
+        assert_eq!(&text[a.span.range()], r#"[1, "x\"y", true, null]"#);
+        let Value::Array(items) = &a.value else {
+            panic!()
+        };
+        assert_eq!(items[1].value, Value::String("x\"y".into()));
+        assert_eq!(&text[items[1].span.range()], r#""x\"y""#);
+        assert_eq!(p.root.get("b").unwrap().get("c").unwrap().value, Value::Number("-1.5e3".into()));
+        assert_eq!(p.root.to_json(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+    }
+
+    #[test]
+    fn locates_pointers() {
+        let text = r#"{"a/b": [{"x": "yy"}]}"#;
+        let p = parse(text).unwrap();
+        let y = text.find("yy").unwrap();
+        assert_eq!(p.root.locate(Span::new(y, y + 1)).as_deref(), Some("/a~1b/0/x"));
+        let x = text.find("\"x\"").unwrap();
+        assert_eq!(p.root.locate(Span::new(x, x + 3)).as_deref(), Some("/a~1b/0/x"));
+        assert_eq!(p.root.locate(Span::new(0, 1)).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        assert_eq!(err(r#"{"a": 1,}"#), ("expected a key, found `}`".into(), "}".into()));
+        assert_eq!(err(r#"{"a" 1}"#), ("expected `:`, found `1`".into(), "1".into()));
+        assert_eq!(err(r#"[1 2]"#), ("expected `,` or `]`, found `2`".into(), "2".into()));
+        assert_eq!(err(r#"{"a": tru}"#).1, "tru");
+        assert_eq!(err(r#"{"a": "x"#).0, "unterminated string");
+        assert_eq!(err(r#"{"a": "\q"}"#), ("invalid escape in string".into(), r"\q".into()));
+        assert_eq!(err("{\"a\": \"x\ny\"}").0, "invalid character in string");
+        assert_eq!(err(r#"{"a": 01}"#).0, "invalid number: leading zero");
+        assert_eq!(err("{} x").0, "unexpected content after the end of the document");
+        assert_eq!(err("").0, "expected a JSON value, found end of file");
+        assert_eq!(err(&"[".repeat(300)).0, "nesting deeper than 256 levels");
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported() {
+        let p = parse(r#"{"a": 1, "a": 2}"#).unwrap();
+        assert_eq!(p.duplicates.len(), 1);
+        assert_eq!(p.root.get("a").unwrap().value, Value::Number("1".into()));
+    }
+
+    #[test]
+    fn decoded_offsets_map_through_escapes() {
+        let text = r#"{"k": "a\"b\u00e9${x}"}"#;
+        let p = parse(text).unwrap();
+        let node = p.root.get("k").unwrap();
+        let s = node.as_str().unwrap();
+        let d = s.find("${").unwrap();
+        let src = decoded_to_source(text, node.span, d);
+        assert_eq!(&text[src..src + 4], "${x}");
+        let sp = decoded_span(text, node.span, d + 2..d + 3);
+        assert_eq!(&text[sp.range()], "x");
+        // surrogate pairs
+        let text = r#"["\ud83d\ude00z"]"#;
+        let p = parse(text).unwrap();
+        let Value::Array(items) = &p.root.value else {
+            panic!()
+        };
+        assert_eq!(items[0].as_str(), Some("😀z"));
+        let z = decoded_to_source(text, items[0].span, 4);
+        assert_eq!(&text[z..z + 1], "z");
+    }
+}

@@ -1,0 +1,9 @@
+//! Runtime of `appstudio`: the static IR that `include_app!` emits ([`ir`]), the values the
+//! generated API names ([`value`]), and the jq front end shared with the code generator
+//! ([`jq`]). Executing compiled apps is the `engine` feature's job.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod ir;
+pub mod jq;
+pub mod value;
