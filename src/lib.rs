@@ -1,1 +1,38 @@
-//! appstudio
+//! # appstudio
+//!
+//! Compile ActiveCampaign App Studio configurations into typed Rust, and run them.
+//!
+//! ```ignore
+//! appstudio::include_app!("app.json");
+//! ```
+//!
+//! reads `app.json` (relative to the crate's `Cargo.toml`) at compile time, checks every rule
+//! and reference, and either fails the build with messages pointing at the exact line and column
+//! in the file, or expands to a typed API: `App`, `auth::*` credentials types and one module per
+//! workflow under `workflows::*` with its `CustomData`, `FormField`, option queries and mapping
+//! descriptors, backed by the compiled pipeline (`App::ir()`).
+#![warn(missing_docs)]
+
+pub use appstudio_runtime::{api, ir, jq, value};
+
+/// Compiles an App Studio config into a typed API, or fails the build pointing into the file.
+///
+/// The path is relative to `CARGO_MANIFEST_DIR`. Editing the file rebuilds the crate.
+#[macro_export]
+macro_rules! include_app {
+    ($path:literal) => {
+        $crate::__private::include_app_impl! { $crate, $path }
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use ::appstudio_macros::include_app_impl;
+    pub use ::appstudio_runtime as runtime;
+    pub use ::serde;
+    pub use ::serde_json;
+    pub use ::std::borrow::Cow;
+    pub use ::std::option::Option;
+    pub use ::std::string::String;
+    pub use ::std::vec::Vec;
+}

@@ -118,7 +118,9 @@ pub fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) -> String
         .rfind('\n')
         .map_or(0, |i| i + 1);
     let before = &source.text[line_start..diag.span.start as usize];
-    let end = (diag.span.end as usize).min(line_start + text.len()).max(diag.span.start as usize);
+    let end = (diag.span.end as usize)
+        .min(line_start + text.len())
+        .max(diag.span.start as usize);
     let under = source.text.get(diag.span.start as usize..end).unwrap_or("");
     let indent = display_width(before);
     let width = display_width(under).max(1);
@@ -162,7 +164,10 @@ pub fn render_all(diags: &[Diagnostic], source: &Source, root: Option<&Node>) ->
             diags.len() - MAX_RENDERED
         ));
     }
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diags.len() - errors;
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {

@@ -206,7 +206,10 @@ impl Parser<'_> {
     }
 
     fn token_end(&self) -> usize {
-        let ch_len = self.text[self.pos..].chars().next().map_or(0, char::len_utf8);
+        let ch_len = self.text[self.pos..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
         if ch_len == 0 {
             return self.pos;
         }
@@ -261,9 +264,7 @@ impl Parser<'_> {
                 let message = format!("expected a JSON value, found {found}");
                 return Err(match self.bytes.get(self.pos) {
                     Some(b'}' | b']') => self.error_here(&message, "trailing comma before this"),
-                    Some(b'\'') => {
-                        self.error_here(&message, "JSON strings use double quotes")
-                    }
+                    Some(b'\'') => self.error_here(&message, "JSON strings use double quotes"),
                     Some(b'/') => self.error_here(&message, "JSON has no comments; use `_comment`"),
                     _ => self.error_here(&message, "expected a value"),
                 });
@@ -275,7 +276,10 @@ impl Parser<'_> {
         })
     }
 
-    fn nested(&mut self, f: fn(&mut Self) -> Result<Value, SyntaxError>) -> Result<Value, SyntaxError> {
+    fn nested(
+        &mut self,
+        f: fn(&mut Self) -> Result<Value, SyntaxError>,
+    ) -> Result<Value, SyntaxError> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error_here(
                 &format!("nesting deeper than {MAX_DEPTH} levels"),
@@ -439,7 +443,9 @@ impl Parser<'_> {
             self.skip_ws();
             if self.bytes.get(self.pos) != Some(&b':') {
                 let found = self.found();
-                return Err(self.error_here(&format!("expected `:`, found {found}"), "expected `:`"));
+                return Err(
+                    self.error_here(&format!("expected `:`, found {found}"), "expected `:`")
+                );
             }
             self.pos += 1;
             self.skip_ws();
@@ -566,8 +572,14 @@ mod tests {
         };
         assert_eq!(items[1].value, Value::String("x\"y".into()));
         assert_eq!(&text[items[1].span.range()], r#""x\"y""#);
-        assert_eq!(p.root.get("b").unwrap().get("c").unwrap().value, Value::Number("-1.5e3".into()));
-        assert_eq!(p.root.to_json(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            p.root.get("b").unwrap().get("c").unwrap().value,
+            Value::Number("-1.5e3".into())
+        );
+        assert_eq!(
+            p.root.to_json(),
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 
     #[test]
@@ -575,23 +587,44 @@ mod tests {
         let text = r#"{"a/b": [{"x": "yy"}]}"#;
         let p = parse(text).unwrap();
         let y = text.find("yy").unwrap();
-        assert_eq!(p.root.locate(Span::new(y, y + 1)).as_deref(), Some("/a~1b/0/x"));
+        assert_eq!(
+            p.root.locate(Span::new(y, y + 1)).as_deref(),
+            Some("/a~1b/0/x")
+        );
         let x = text.find("\"x\"").unwrap();
-        assert_eq!(p.root.locate(Span::new(x, x + 3)).as_deref(), Some("/a~1b/0/x"));
+        assert_eq!(
+            p.root.locate(Span::new(x, x + 3)).as_deref(),
+            Some("/a~1b/0/x")
+        );
         assert_eq!(p.root.locate(Span::new(0, 1)).as_deref(), Some(""));
     }
 
     #[test]
     fn syntax_errors_are_located() {
-        assert_eq!(err(r#"{"a": 1,}"#), ("expected a key, found `}`".into(), "}".into()));
-        assert_eq!(err(r#"{"a" 1}"#), ("expected `:`, found `1`".into(), "1".into()));
-        assert_eq!(err(r#"[1 2]"#), ("expected `,` or `]`, found `2`".into(), "2".into()));
+        assert_eq!(
+            err(r#"{"a": 1,}"#),
+            ("expected a key, found `}`".into(), "}".into())
+        );
+        assert_eq!(
+            err(r#"{"a" 1}"#),
+            ("expected `:`, found `1`".into(), "1".into())
+        );
+        assert_eq!(
+            err(r#"[1 2]"#),
+            ("expected `,` or `]`, found `2`".into(), "2".into())
+        );
         assert_eq!(err(r#"{"a": tru}"#).1, "tru");
         assert_eq!(err(r#"{"a": "x"#).0, "unterminated string");
-        assert_eq!(err(r#"{"a": "\q"}"#), ("invalid escape in string".into(), r"\q".into()));
+        assert_eq!(
+            err(r#"{"a": "\q"}"#),
+            ("invalid escape in string".into(), r"\q".into())
+        );
         assert_eq!(err("{\"a\": \"x\ny\"}").0, "invalid character in string");
         assert_eq!(err(r#"{"a": 01}"#).0, "invalid number: leading zero");
-        assert_eq!(err("{} x").0, "unexpected content after the end of the document");
+        assert_eq!(
+            err("{} x").0,
+            "unexpected content after the end of the document"
+        );
         assert_eq!(err("").0, "expected a JSON value, found end of file");
         assert_eq!(err(&"[".repeat(300)).0, "nesting deeper than 256 levels");
     }

@@ -1,9 +1,100 @@
 //! Code generator of `appstudio`: checks an App Studio `app.json` and turns it into typed Rust.
+//!
+//! The pipeline: [`source`] (text, lines) → [`json`] (spanned tree) → [`spec`] (typed model,
+//! every structural problem reported) → [`check`] (references and rules) → [`lower`] (the
+//! runtime's IR) → [`emit`] (tokens). [`generate`] runs all of it; [`diag`] renders the result.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod codes;
 pub mod diag;
+pub mod emit;
+pub mod jqtext;
 pub mod json;
+pub mod lower;
 pub mod source;
 pub mod spec;
 pub mod suggest;
+
+use proc_macro2::TokenStream;
+
+use diag::{Diagnostic, Severity};
+use source::Source;
+
+/// The result of compiling one config.
+#[derive(Debug)]
+pub struct Generated {
+    /// The items: the full API, or its skeleton when there are errors.
+    pub tokens: TokenStream,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The IR, when the config is valid.
+    pub ir: Option<appstudio_runtime::ir::App>,
+    /// The parsed tree (to render pointers), when the file is JSON.
+    pub root: Option<json::Node>,
+}
+
+impl Generated {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics rendered as text, as `cargo build` shows them.
+    pub fn render(&self, source: &Source) -> String {
+        diag::render_all(&self.diagnostics, source, self.root.as_ref())
+    }
+}
+
+/// Parses, checks and lowers `source`; returns the diagnostics and the tokens. `krate` is the
+/// path of the `appstudio` crate as the generated code must name it.
+pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
+    let mut diagnostics = Vec::new();
+    let parsed = match json::parse(&source.text) {
+        Ok(p) => p,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(codes::Code::JSON_SYNTAX, e.span, e.message).label(e.label),
+            );
+            return Generated {
+                tokens: emit::emit(&emit::Shape::default(), None, krate),
+                diagnostics,
+                ir: None,
+                root: None,
+            };
+        }
+    };
+    for d in &parsed.duplicates {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::Code::DUPLICATE_KEY,
+                d.span,
+                format!("duplicate key `{}`", d.key),
+            )
+            .label("this key appears twice in one object")
+            .note(format!("first at {}", source.location(d.first.start))),
+        );
+    }
+    let root = parsed.root;
+    let mut cx = spec::Cx::new(source);
+    let app = <spec::App as spec::FromNode>::from_node(&root, &mut cx);
+    diagnostics.append(&mut cx.diags);
+    if let Some(app) = &app {
+        check::check(app, source, &mut diagnostics);
+    }
+    diag::sort(&mut diagnostics);
+    let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let ir = app
+        .as_ref()
+        .filter(|_| valid)
+        .map(|a| lower::lower(a, source, &root));
+    let shape = emit::shape(&root, source);
+    Generated {
+        tokens: emit::emit(&shape, ir.as_ref(), krate),
+        diagnostics,
+        ir,
+        root: Some(root),
+    }
+}

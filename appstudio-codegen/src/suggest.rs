@@ -29,7 +29,10 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `did you mean `x`?` for the closest candidate.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -40,7 +43,10 @@ pub fn one_of(names: &[&str]) -> String {
         [one] => format!("`{one}`"),
         [init @ .., last] => format!(
             "{} or `{last}`",
-            init.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            init.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -70,7 +76,13 @@ mod tests {
     #[test]
     fn lists_few_names() {
         assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
-        assert_eq!(help("zzz", &["oauth2", "basic"]).as_deref(), Some("expected `oauth2` or `basic`"));
-        assert_eq!(help("oauth", &["oauth2", "basic"]).as_deref(), Some("did you mean `oauth2`?"));
+        assert_eq!(
+            help("zzz", &["oauth2", "basic"]).as_deref(),
+            Some("expected `oauth2` or `basic`")
+        );
+        assert_eq!(
+            help("oauth", &["oauth2", "basic"]).as_deref(),
+            Some("did you mean `oauth2`?")
+        );
     }
 }

@@ -7,3 +7,8 @@ pub mod api;
 pub mod ir;
 pub mod jq;
 pub mod value;
+
+#[doc(hidden)]
+pub use serde as __serde;
+#[doc(hidden)]
+pub use serde_json as __serde_json;

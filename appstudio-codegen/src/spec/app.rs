@@ -104,10 +104,18 @@ impl FromNode for Auth {
             cx,
             "auth method",
             &[
-                ("oauth2", |n, cx| OAuth2Auth::from_node(n, cx).map(Auth::OAuth2)),
-                ("basic", |n, cx| BasicAuth::from_node(n, cx).map(Auth::Basic)),
-                ("token", |n, cx| TokenAuth::from_node(n, cx).map(Auth::Token)),
-                ("session", |n, cx| SessionAuth::from_node(n, cx).map(Auth::Session)),
+                ("oauth2", |n, cx| {
+                    OAuth2Auth::from_node(n, cx).map(Auth::OAuth2)
+                }),
+                ("basic", |n, cx| {
+                    BasicAuth::from_node(n, cx).map(Auth::Basic)
+                }),
+                ("token", |n, cx| {
+                    TokenAuth::from_node(n, cx).map(Auth::Token)
+                }),
+                ("session", |n, cx| {
+                    SessionAuth::from_node(n, cx).map(Auth::Session)
+                }),
             ],
         )
     }
@@ -272,11 +280,15 @@ impl FromNode for PageStyle {
             cx,
             "pagination style",
             &[
-                ("page", |n, cx| PageNumberStyle::from_node(n, cx).map(PageStyle::Page)),
+                ("page", |n, cx| {
+                    PageNumberStyle::from_node(n, cx).map(PageStyle::Page)
+                }),
                 ("limitoffset", |n, cx| {
                     LimitOffsetStyle::from_node(n, cx).map(PageStyle::LimitOffset)
                 }),
-                ("cursor", |n, cx| CursorStyle::from_node(n, cx).map(PageStyle::Cursor)),
+                ("cursor", |n, cx| {
+                    CursorStyle::from_node(n, cx).map(PageStyle::Cursor)
+                }),
             ],
         )
     }
@@ -428,8 +440,18 @@ impl FromNode for RateLimit {
         let (mut user, mut app, mut ok) = (None, None, true);
         for m in members {
             match m.key.as_str() {
-                "user" => user = RateQuota::from_node(&m.value, cx).or_else(|| { ok = false; None }),
-                "app" => app = RateQuota::from_node(&m.value, cx).or_else(|| { ok = false; None }),
+                "user" => {
+                    user = RateQuota::from_node(&m.value, cx).or_else(|| {
+                        ok = false;
+                        None
+                    })
+                }
+                "app" => {
+                    app = RateQuota::from_node(&m.value, cx).or_else(|| {
+                        ok = false;
+                        None
+                    })
+                }
                 "_comment" => ok &= super::Comment::from_node(&m.value, cx).is_some(),
                 _ => {
                     cx.unknown_key(m, &["user", "app"], "`rate_limit`");
@@ -557,8 +579,12 @@ impl FromNode for Intake {
             cx,
             "data intake",
             &[
-                ("webhook", |n, cx| WebhookIntake::from_node(n, cx).map(Intake::Webhook)),
-                ("polling", |n, cx| PollingIntake::from_node(n, cx).map(Intake::Polling)),
+                ("webhook", |n, cx| {
+                    WebhookIntake::from_node(n, cx).map(Intake::Webhook)
+                }),
+                ("polling", |n, cx| {
+                    PollingIntake::from_node(n, cx).map(Intake::Polling)
+                }),
             ],
         )
     }

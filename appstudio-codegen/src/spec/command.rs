@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::{Comment, Cx, FromNode, Spanned, StrTmpl, Template, TemplateMap, Text, spec_enum, spec_struct};
+use super::{
+    Comment, Cx, FromNode, Spanned, StrTmpl, Template, TemplateMap, Text, spec_enum, spec_struct,
+};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::json::{Node, Value};
@@ -51,11 +53,63 @@ pub enum Op {
 
 /// Every command name.
 pub const COMMANDS: [&str; 11] = [
-    "!jq", "!http", "!pipe", "!switch", "!resource", "!save", "!error", "!print_c", "!extract",
-    "!sha", "!respond",
+    "!jq",
+    "!http",
+    "!pipe",
+    "!switch",
+    "!resource",
+    "!save",
+    "!error",
+    "!print_c",
+    "!extract",
+    "!sha",
+    "!respond",
 ];
 
 impl Command {
+    /// Calls `f` on this command and every command nested in it, depth first.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Command)) {
+        f(self);
+        match &self.op {
+            Op::Pipe(steps) => steps.iter().for_each(|s| s.walk(f)),
+            Op::Switch(s) => s.cases.iter().for_each(|c| c.walk(f)),
+            _ => {}
+        }
+    }
+
+    /// Calls `f` on every expansion in this command and the commands nested in it.
+    pub fn walk_expansions(&self, f: &mut impl FnMut(&super::Expansion)) {
+        let mut on_str = |t: &StrTmpl| t.expansions().for_each(&mut *f);
+        self.walk(&mut |c| match &c.op {
+            Op::Jq(t) | Op::Error(t) | Op::PrintC(t) => on_str(t),
+            Op::Http(h) => {
+                h.url.iter().chain(&h.path).for_each(&mut on_str);
+                for m in h.params.iter().chain(&h.headers) {
+                    m.members
+                        .iter()
+                        .for_each(|(_, v)| v.for_each_str(&mut on_str));
+                }
+                if let Some(b) = &h.body {
+                    b.for_each_str(&mut on_str);
+                }
+            }
+            Op::Switch(s) => on_str(&s.jq),
+            Op::Resource(ResourceSpec::Call(call)) => call.data.for_each_str(&mut on_str),
+            Op::Sha(s) => s.secret.iter().for_each(&mut on_str),
+            Op::Respond(r) => {
+                if let Some(h) = &r.headers {
+                    h.members
+                        .iter()
+                        .for_each(|(_, v)| v.for_each_str(&mut on_str));
+                }
+                if let Some(b) = &r.body {
+                    b.for_each_str(&mut on_str);
+                }
+            }
+            _ => {}
+        });
+    }
+
     /// The command's name (`!jq`).
     pub fn name(&self) -> &'static str {
         match self.op {
@@ -96,7 +150,10 @@ impl FromNode for Command {
             } else if !m.key.starts_with('!') || !COMMANDS.contains(&m.key.as_str()) {
                 let close = suggest::closest(&m.key, COMMANDS);
                 let (code, message) = if m.key.starts_with('!') {
-                    (Code::UNKNOWN_COMMAND, format!("unknown command `{}`", m.key))
+                    (
+                        Code::UNKNOWN_COMMAND,
+                        format!("unknown command `{}`", m.key),
+                    )
                 } else {
                     (
                         Code::NOT_A_COMMAND,
@@ -131,9 +188,13 @@ impl FromNode for Command {
         let Some(m) = command else {
             if ok {
                 cx.push(
-                    Diagnostic::error(Code::NOT_A_COMMAND, node.span, "expected a command, found an object without a `!` key")
-                        .label("no command here")
-                        .help(format!("the commands are {}", suggest::one_of(&COMMANDS))),
+                    Diagnostic::error(
+                        Code::NOT_A_COMMAND,
+                        node.span,
+                        "expected a command, found an object without a `!` key",
+                    )
+                    .label("no command here")
+                    .help(format!("the commands are {}", suggest::one_of(&COMMANDS))),
                 );
             }
             return None;
@@ -354,7 +415,9 @@ pub enum ResourceSpec {
 impl FromNode for ResourceSpec {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::String(_) => Spanned::<ResourceName>::from_node(node, cx).map(ResourceSpec::Name),
+            Value::String(_) => {
+                Spanned::<ResourceName>::from_node(node, cx).map(ResourceSpec::Name)
+            }
             Value::Object(_) => ResourceCall::from_node(node, cx).map(ResourceSpec::Call),
             _ => {
                 cx.wrong_type(node, "a resource name or an `{action, data}` object");

@@ -272,12 +272,21 @@ mod tests {
 
     #[test]
     fn reports_located_errors() {
-        assert_eq!(parse("${custom_dta.x}").1, ["unknown variable `custom_dta`: custom_dta"]);
+        assert_eq!(
+            parse("${custom_dta.x}").1,
+            ["unknown variable `custom_dta`: custom_dta"]
+        );
         assert_eq!(parse("a ${x").1, ["unterminated expansion: ${"]);
-        assert_eq!(parse("${subdomain|dflt}").1, ["unknown filter `dflt`: dflt"]);
+        assert_eq!(
+            parse("${subdomain|dflt}").1,
+            ["unknown filter `dflt`: dflt"]
+        );
         assert_eq!(parse("${ }").1, ["empty expansion: ${ }"]);
         assert_eq!(parse("${data..x}").1.len(), 1);
         // escapes before the expansion are accounted for
-        assert_eq!(parse("\"q\" ${bogus}").1, ["unknown variable `bogus`: bogus"]);
+        assert_eq!(
+            parse("\"q\" ${bogus}").1,
+            ["unknown variable `bogus`: bogus"]
+        );
     }
 }

@@ -95,8 +95,12 @@ impl<'a> Cx<'a> {
     pub fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
         let span = Span::new(node.span.start as usize, node.span.start as usize + 1);
         self.push(
-            Diagnostic::error(Code::MISSING_KEY, span, format!("{what} is missing `{key}`"))
-                .label(format!("this object needs `{key}`")),
+            Diagnostic::error(
+                Code::MISSING_KEY,
+                span,
+                format!("{what} is missing `{key}`"),
+            )
+            .label(format!("this object needs `{key}`")),
         );
     }
 }
@@ -272,9 +276,14 @@ impl FromNode for Comment {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
             Value::String(s) => Some(Comment::Line(s.clone())),
-            Value::Array(items) if items.iter().all(|i| i.as_str().is_some()) => Some(
-                Comment::Lines(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()),
-            ),
+            Value::Array(items) if items.iter().all(|i| i.as_str().is_some()) => {
+                Some(Comment::Lines(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect(),
+                ))
+            }
             _ => {
                 cx.wrong_type(node, "a string or an array of strings");
                 None

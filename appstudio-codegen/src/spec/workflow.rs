@@ -2,7 +2,9 @@
 
 use schemars::JsonSchema;
 
-use super::{Command, Cx, FromNode, ImportKind, Spanned, StrTmpl, Template, Text, spec_enum, spec_struct};
+use super::{
+    Command, Cx, FromNode, ImportKind, Spanned, StrTmpl, Template, Text, spec_enum, spec_struct,
+};
 use crate::json::{Node, Value};
 
 spec_enum! {
