@@ -12,6 +12,7 @@ pub mod emit;
 pub mod jqtext;
 pub mod json;
 pub mod lower;
+pub mod schema;
 pub mod source;
 pub mod spec;
 pub mod suggest;

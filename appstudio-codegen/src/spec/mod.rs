@@ -382,7 +382,19 @@ macro_rules! spec_struct {
                         Some(None) => { ok = false; None }
                         None => match <$ty as $crate::spec::FromNode>::absent() {
                             Some(v) => Some(v),
-                            None => { cx.missing_key(node, $key, $what); ok = false; None }
+                            None => {
+                                // A misspelt key was reported as unknown with "did you mean";
+                                // do not also report the key it was meant to be.
+                                let misspelt = members.iter().any(|m| {
+                                    !Self::KEYS.contains(&m.key.as_str())
+                                        && $crate::suggest::closest(&m.key, Self::KEYS.iter().copied()) == Some($key)
+                                });
+                                if !misspelt {
+                                    cx.missing_key(node, $key, $what);
+                                }
+                                ok = false;
+                                None
+                            }
                         },
                     };
                 )*

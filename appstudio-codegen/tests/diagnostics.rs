@@ -1,0 +1,51 @@
+//! Diagnostics snapshots: every `tests/diagnostics/NAME.json` is compiled and its rendered
+//! diagnostics compared with `NAME.txt`. Run with `BLESS=1` to write the snapshots.
+
+use std::path::Path;
+
+use appstudio_codegen::source::Source;
+
+#[test]
+fn diagnostics_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/diagnostics exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    fixtures.sort();
+    assert!(
+        fixtures.len() >= 40,
+        "expected at least 40 cases, found {}",
+        fixtures.len()
+    );
+    let mut failures = Vec::new();
+    for path in &fixtures {
+        let text = std::fs::read_to_string(path).unwrap();
+        let source = Source::new("app.json", text);
+        let generated = appstudio_codegen::generate(&source, &quote::quote!(::appstudio));
+        let rendered = generated.render(&source);
+        let snapshot = path.with_extension("txt");
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            !rendered.is_empty(),
+            "{name}: a diagnostics case must produce at least one diagnostic"
+        );
+        if bless {
+            std::fs::write(&snapshot, &rendered).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&snapshot) {
+            Ok(expected) if expected == rendered => {}
+            Ok(expected) => failures.push(format!(
+                "{name}: output differs\n--- expected\n{expected}\n--- actual\n{rendered}"
+            )),
+            Err(_) => failures.push(format!(
+                "{name}: no snapshot (run with BLESS=1)\n{rendered}"
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,37 @@
+//! trybuild UI tests of the macro wiring. `.stderr` files are generated with
+//! `TRYBUILD=overwrite cargo test --test ui`, never written by hand.
+//!
+//! trybuild compiles each case in its own project under the target directory, whose
+//! `CARGO_MANIFEST_DIR` is not this crate's; the app files are copied there first so that the
+//! cases name them as `tests/ui/apps/…`, the path a user would write.
+
+use std::path::{Path, PathBuf};
+
+fn trybuild_project() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let target = tmp
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is inside the target directory");
+    target
+        .join("tests")
+        .join("trybuild")
+        .join(env!("CARGO_PKG_NAME"))
+}
+
+fn copy_apps() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/apps");
+    let dst = trybuild_project().join("tests/ui/apps");
+    std::fs::create_dir_all(&dst).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dst.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn ui() {
+    copy_apps();
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass/*.rs");
+    t.compile_fail("tests/ui/fail/*.rs");
+}
