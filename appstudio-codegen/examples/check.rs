@@ -13,7 +13,7 @@ fn main() {
     let g = appstudio_codegen::generate(&source, &quote::quote!(::appstudio));
     print!("{}", g.render(&source));
     if args.next().as_deref() == Some("--expand") {
-        let file: syn::File = syn::parse2(g.tokens.clone()).expect("generated code parses");
+        let file: syn::File = syn::parse2(g.to_tokens()).expect("generated code parses");
         println!("{}", prettyplease::unparse(&file));
     }
     std::process::exit(i32::from(g.has_errors()));

@@ -90,7 +90,7 @@ impl Node {
         }
     }
 
-    /// The JSON pointer and span of the innermost key or value containing `span`.
+    /// The JSON pointer of the innermost key or value containing `span`.
     pub fn locate(&self, span: Span) -> Option<String> {
         let mut pointer = String::new();
         let mut node = self;

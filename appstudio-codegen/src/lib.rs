@@ -25,8 +25,13 @@ use source::Source;
 /// The result of compiling one config.
 #[derive(Debug)]
 pub struct Generated {
-    /// The items: the full API, or its skeleton when there are errors.
+    /// The API items: backed by the IR static when valid, else the skeleton.
     pub tokens: TokenStream,
+    /// The Rust source of the IR (an `ir::App` expression), when the config is valid. It is
+    /// tokenized by [`Generated::to_tokens`]: in a proc macro that is rustc's lexer.
+    pub ir_source: Option<String>,
+    /// The path of the `appstudio` crate the tokens name.
+    pub krate: TokenStream,
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// The IR, when the config is valid.
@@ -41,6 +46,15 @@ impl Generated {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Every item: the API and, when valid, the IR static.
+    pub fn to_tokens(&self) -> TokenStream {
+        let mut out = self.tokens.clone();
+        if let Some(src) = &self.ir_source {
+            out.extend(emit::ir_static(src, &self.krate));
+        }
+        out
     }
 
     /// All diagnostics rendered as text, as `cargo build` shows them.
@@ -60,7 +74,9 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
                 Diagnostic::error(codes::Code::JSON_SYNTAX, e.span, e.message).label(e.label),
             );
             return Generated {
-                tokens: emit::emit(&emit::Shape::default(), None, krate),
+                tokens: emit::emit(&emit::Shape::default(), false, krate),
+                ir_source: None,
+                krate: krate.clone(),
                 diagnostics,
                 ir: None,
                 root: None,
@@ -90,10 +106,12 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
     let ir = app
         .as_ref()
         .filter(|_| valid)
-        .map(|a| lower::lower(a, source, &root));
+        .map(|a| lower::lower(a, source));
     let shape = emit::shape(&root, source);
     Generated {
-        tokens: emit::emit(&shape, ir.as_ref(), krate),
+        tokens: emit::emit(&shape, ir.is_some(), krate),
+        ir_source: ir.as_ref().map(emit::Emit::to_source),
+        krate: krate.clone(),
         diagnostics,
         ir,
         root: Some(root),

@@ -8,14 +8,13 @@ use jaq_core::path::Part;
 
 use crate::check::Index;
 use crate::jqtext;
-use crate::json::Node;
 use crate::source::{Source, Span};
 use crate::spec::{self, Op, OptionsOf, Piece, ResourceSpec, StrTmpl, Template};
 
 /// Lowers a valid app.
-pub fn lower(app: &spec::App, source: &Source, root: &Node) -> ir::App {
+pub fn lower(app: &spec::App, source: &Source) -> ir::App {
     let index = Index::new(app);
-    let l = Lower { source, root };
+    let l = Lower { source };
     ir::App {
         file: source.name.clone().into(),
         auth: index
@@ -49,7 +48,6 @@ pub fn lower(app: &spec::App, source: &Source, root: &Node) -> ir::App {
 
 struct Lower<'a> {
     source: &'a Source,
-    root: &'a Node,
 }
 
 fn s(text: &str) -> ir::Str {
@@ -67,11 +65,7 @@ fn list<T: Clone>(v: Vec<T>) -> ir::List<T> {
 impl Lower<'_> {
     fn loc(&self, span: Span) -> ir::Loc {
         let (line, col) = self.source.line_col(span.start);
-        ir::Loc {
-            line,
-            col,
-            pointer: self.root.locate(span).unwrap_or_default().into(),
-        }
+        ir::Loc { line, col }
     }
 
     fn auth(&self, key: &str, a: &spec::Auth) -> ir::Auth {

@@ -18,7 +18,10 @@ fn seeds() -> Vec<String> {
         }
     }
     paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
 }
 
 fn compile(text: &str) {
@@ -26,8 +29,14 @@ fn compile(text: &str) {
     let g = appstudio_codegen::generate(&source, &quote::quote!(::appstudio));
     for d in &g.diagnostics {
         assert!(d.span.start <= d.span.end, "inverted span {d:?}");
-        assert!((d.span.end as usize) <= text.len(), "span past the end {d:?}");
-        assert!(text.is_char_boundary(d.span.start as usize), "span not on a char boundary {d:?}");
+        assert!(
+            (d.span.end as usize) <= text.len(),
+            "span past the end {d:?}"
+        );
+        assert!(
+            text.is_char_boundary(d.span.start as usize),
+            "span not on a char boundary {d:?}"
+        );
     }
     let _ = g.render(&source);
     if !g.has_errors() {
@@ -82,7 +91,11 @@ fn apply(v: &mut Value, n: &mut usize, m: &Mutation) -> bool {
             Mutation::Replace(r) => *v = r.clone(),
             Mutation::InjectIntoString(t) => match v {
                 Value::String(s) => {
-                    let at = s.char_indices().map(|(i, _)| i).nth(s.chars().count() / 2).unwrap_or(0);
+                    let at = s
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .nth(s.chars().count() / 2)
+                        .unwrap_or(0);
                     s.insert_str(at, t);
                 }
                 other => *other = Value::String(t.clone()),

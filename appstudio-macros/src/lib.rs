@@ -50,7 +50,7 @@ fn expand(input: TokenStream) -> TokenStream {
     };
     let source = Source::new(rel, text);
     let generated = appstudio_codegen::generate(&source, &krate);
-    let mut out = generated.tokens.clone();
+    let mut out = generated.to_tokens();
     let path_str = path.to_string_lossy().into_owned();
     out.extend(quote! {
         const _: &[u8] = ::core::include_bytes!(#path_str);

@@ -13,15 +13,26 @@ pub type Str = Cow<'static, str>;
 /// A sequence in the IR: borrowed in generated `static`s, owned in the code generator.
 pub type List<T> = Cow<'static, [T]>;
 
-/// A place in `app.json`: 1-based line and column (in characters) and the JSON pointer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A place in `app.json`: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Loc {
     /// 1-based line.
     pub line: u32,
     /// 1-based column, counted in characters.
     pub col: u32,
-    /// JSON pointer of the node (`/workflows/0/data_pipeline/source`).
-    pub pointer: Str,
+}
+
+/// `Cow::Borrowed` for strings, as a `const fn` so generated statics stay short.
+pub const fn s(text: &'static str) -> Str {
+    Cow::Borrowed(text)
+}
+
+// Slices stay `Cow::Borrowed(&[…])`: a function argument would not extend the temporary
+// array to `'static`, an enum constructor does.
+
+/// A [`Loc`], as a `const fn` so generated statics stay short.
+pub const fn loc(line: u32, col: u32) -> Loc {
+    Loc { line, col }
 }
 
 impl std::fmt::Display for Loc {

@@ -7,19 +7,18 @@ use quote::quote;
 use super::names::{camel, dedup, ident, snake};
 use super::shape::{AuthShape, FieldShape, Shape, WorkflowShape};
 
-/// Emits the API items. `ir` is the expression of the app's IR (a `static`), or `None` for the
-/// skeleton after errors.
-pub fn items(shape: &Shape, k: &TokenStream, ir: Option<TokenStream>) -> TokenStream {
+/// The `static` holding the app's IR, which [`items`] refers to when the app is valid.
+pub const IR_STATIC: &str = "__APPSTUDIO_APP";
+
+/// Emits the API items. With `valid`, `App::ir()` returns the static [`IR_STATIC`] (emitted
+/// separately); otherwise this is the skeleton after errors, which never runs.
+pub fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream {
     let rt = quote!(#k::__private::runtime);
-    let (ir_static, ir_fn) = match ir {
-        Some(ir) => (
-            quote! {
-                #[doc(hidden)]
-                static __APPSTUDIO_APP: #rt::ir::App = #ir;
-            },
-            quote!(&__APPSTUDIO_APP),
-        ),
-        None => (quote!(), quote!(::core::unreachable!())),
+    let ir_fn = if valid {
+        let name = proc_macro2::Ident::new(IR_STATIC, proc_macro2::Span::call_site());
+        quote!(&#name)
+    } else {
+        quote!(::core::unreachable!("the app has errors"))
     };
     let auth_names = dedup(shape.auth.iter().map(|a| camel(&a.key)).collect());
     let auth = shape
@@ -38,8 +37,6 @@ pub fn items(shape: &Shape, k: &TokenStream, ir: Option<TokenStream>) -> TokenSt
     let wf_mods = wf_names.iter().map(|n| ident(n));
     let wf_count = shape.workflows.len();
     quote! {
-        #ir_static
-
         /// The compiled app: its static IR and the list of its workflows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct App;

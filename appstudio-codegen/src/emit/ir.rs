@@ -1,83 +1,118 @@
 //! Emits IR values as Rust expressions constructible in a `static` (`Cow::Borrowed`, slices).
+//!
+//! The IR of a large app is hundreds of thousands of tokens; it is written as Rust source text
+//! (fast string appends) and tokenized once, instead of being assembled from many small
+//! `TokenStream`s.
 
 use std::borrow::Cow;
+use std::fmt::Write;
 
 use appstudio_runtime::ir;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// An IR value that can be written as a constant Rust expression. The expression names `ir::…`,
-/// `Cow`, `Some` and `None`; [`wrap`] puts it in a block that imports them from the facade.
+/// `s`, `loc`, `Cow`, `Some` and `None`; [`wrap`] puts it in a block that imports them from the facade.
 pub trait Emit {
-    /// The expression.
-    fn emit(&self) -> TokenStream;
+    /// Appends the expression to `out`.
+    fn emit(&self, out: &mut String);
+
+    /// The expression as a string.
+    fn to_source(&self) -> String
+    where
+        Self: Sized,
+    {
+        let mut out = String::new();
+        self.emit(&mut out);
+        out
+    }
 }
 
 /// `{ use …; expr }`: the imports every emitted IR expression relies on, through `k::__private`
 /// (so a renamed `appstudio` dependency works and user items cannot shadow them).
-pub fn wrap(expr: TokenStream, k: &TokenStream) -> TokenStream {
+pub fn wrap(expr: &str, k: &TokenStream) -> TokenStream {
+    let expr: TokenStream = match expr.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = format!("appstudio: internal error, generated IR does not tokenize: {e}");
+            return quote!(::core::compile_error!(#msg));
+        }
+    };
     quote! {{
         #[allow(unused_imports)]
-        use #k::__private::{runtime::ir, Cow, Option::{None, Some}};
+        use #k::__private::{runtime::ir::{self, loc, s}, Cow, Option::{None, Some}};
         #expr
     }}
 }
 
 impl Emit for Cow<'static, str> {
-    fn emit(&self) -> TokenStream {
-        let s = Literal::string(self);
-        quote!(Cow::Borrowed(#s))
+    fn emit(&self, out: &mut String) {
+        let _ = write!(out, "s({:?})", self.as_ref());
     }
 }
 
 impl<T: Emit + Clone> Emit for Cow<'static, [T]> {
-    fn emit(&self) -> TokenStream {
-        let items = self.iter().map(|i| i.emit());
-        quote!(Cow::Borrowed(&[#(#items),*]))
+    fn emit(&self, out: &mut String) {
+        out.push_str("Cow::Borrowed(&[");
+        for i in self.iter() {
+            i.emit(out);
+            out.push(',');
+        }
+        out.push_str("])");
     }
 }
 
 impl Emit for Cow<'static, ir::Http> {
-    fn emit(&self) -> TokenStream {
-        let inner = self.as_ref().emit();
-        quote!(Cow::Borrowed(&#inner))
+    fn emit(&self, out: &mut String) {
+        out.push_str("Cow::Borrowed(&");
+        self.as_ref().emit(out);
+        out.push(')');
     }
 }
 
 impl<T: Emit> Emit for Option<T> {
-    fn emit(&self) -> TokenStream {
+    fn emit(&self, out: &mut String) {
         match self {
             Some(v) => {
-                let v = v.emit();
-                quote!(Some(#v))
+                out.push_str("Some(");
+                v.emit(out);
+                out.push(')');
             }
-            None => quote!(None),
+            None => out.push_str("None"),
         }
     }
 }
 
 impl<A: Emit, B: Emit> Emit for (A, B) {
-    fn emit(&self) -> TokenStream {
-        let (a, b) = (self.0.emit(), self.1.emit());
-        quote!((#a, #b))
+    fn emit(&self, out: &mut String) {
+        out.push('(');
+        self.0.emit(out);
+        out.push(',');
+        self.1.emit(out);
+        out.push(')');
     }
 }
 
 macro_rules! emit_literal {
-    ($($ty:ty => $ctor:ident),*) => {$(
+    ($($ty:ty),*) => {$(
         impl Emit for $ty {
-            fn emit(&self) -> TokenStream {
-                let l = Literal::$ctor(*self);
-                quote!(#l)
+            fn emit(&self, out: &mut String) {
+                let _ = write!(out, "{}{}", self, stringify!($ty));
             }
         }
     )*};
 }
-emit_literal!(u16 => u16_suffixed, u32 => u32_suffixed, i64 => i64_suffixed, usize => usize_suffixed);
+emit_literal!(u16, u32, i64, usize);
+
+impl Emit for ir::Loc {
+    fn emit(&self, out: &mut String) {
+        let _ = write!(out, "loc({}, {})", self.line, self.col);
+    }
+}
 
 impl Emit for bool {
-    fn emit(&self) -> TokenStream {
-        if *self { quote!(true) } else { quote!(false) }
+    fn emit(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
     }
 }
 
@@ -85,16 +120,20 @@ impl Emit for bool {
 macro_rules! emit_struct {
     ($($ty:ident { $($f:ident),* $(,)? })*) => {$(
         impl Emit for ir::$ty {
-            fn emit(&self) -> TokenStream {
-                $( let $f = self.$f.emit(); )*
-                quote!(ir::$ty { $( $f: #$f ),* })
+            fn emit(&self, out: &mut String) {
+                out.push_str(concat!("ir::", stringify!($ty), "{"));
+                $(
+                    out.push_str(concat!(stringify!($f), ":"));
+                    self.$f.emit(out);
+                    out.push(',');
+                )*
+                out.push('}');
             }
         }
     )*};
 }
 
 emit_struct! {
-    Loc { line, col, pointer }
     App { file, auth, api, intakes, workflows, objects }
     Auth { key, method, defined_fields, loc }
     OAuth2 { authorization_base_url, client_id, client_secret, scopes, token_request_body, token_url, refresh_url, include_client_id }
@@ -129,10 +168,10 @@ emit_struct! {
 macro_rules! emit_unit_enum {
     ($($ty:ident { $($v:ident),* $(,)? })*) => {$(
         impl Emit for ir::$ty {
-            fn emit(&self) -> TokenStream {
-                match self {
-                    $( ir::$ty::$v => quote!(ir::$ty::$v), )*
-                }
+            fn emit(&self, out: &mut String) {
+                out.push_str(match self {
+                    $( ir::$ty::$v => concat!("ir::", stringify!($ty), "::", stringify!($v)), )*
+                });
             }
         }
     )*};
@@ -155,11 +194,15 @@ emit_unit_enum! {
 macro_rules! emit_newtype_enum {
     ($($ty:ident { $($v:ident $(($x:ident))?),* $(,)? })*) => {$(
         impl Emit for ir::$ty {
-            fn emit(&self) -> TokenStream {
+            fn emit(&self, out: &mut String) {
                 match self {
                     $( ir::$ty::$v $(($x))? => {
-                        $( let $x = $x.emit(); )?
-                        quote!(ir::$ty::$v $((#$x))?)
+                        out.push_str(concat!("ir::", stringify!($ty), "::", stringify!($v)));
+                        $(
+                            out.push('(');
+                            $x.emit(out);
+                            out.push(')');
+                        )?
                     } )*
                 }
             }
@@ -178,127 +221,72 @@ emit_newtype_enum! {
     Template { Null, Bool(v), Number(v), String(v), Array(v), Object(v) }
 }
 
-impl Emit for ir::AuthMethod {
-    fn emit(&self) -> TokenStream {
-        let p = quote!(ir::AuthMethod);
-        match self {
-            ir::AuthMethod::OAuth2(o) => {
-                let o = o.emit();
-                quote!(#p::OAuth2(#o))
-            }
-            ir::AuthMethod::Basic { verify_url } => {
-                let v = verify_url.emit();
-                quote!(#p::Basic { verify_url: #v })
-            }
-            ir::AuthMethod::Token {
-                header_key,
-                token_prefix,
-                verify_url,
-            } => {
-                let (h, t, v) = (header_key.emit(), token_prefix.emit(), verify_url.emit());
-                quote!(#p::Token { header_key: #h, token_prefix: #t, verify_url: #v })
-            }
-            ir::AuthMethod::Session {
-                verify_url,
-                request_body,
-            } => {
-                let (v, b) = (verify_url.emit(), request_body.emit());
-                quote!(#p::Session { verify_url: #v, request_body: #b })
-            }
+/// `impl Emit` for enum variants with named fields.
+macro_rules! emit_struct_variants {
+    ($ty:ident, $out:ident, $value:expr, { $($v:ident { $($f:ident),* }),* $(,)? } $(, $other:pat => $fallback:expr)?) => {
+        match $value {
+            $( ir::$ty::$v { $($f),* } => {
+                $out.push_str(concat!("ir::", stringify!($ty), "::", stringify!($v), "{"));
+                $(
+                    $out.push_str(concat!(stringify!($f), ":"));
+                    $f.emit($out);
+                    $out.push(',');
+                )*
+                $out.push('}');
+            } )*
+            $( $other => $fallback, )?
         }
+    };
+}
+
+impl Emit for ir::AuthMethod {
+    fn emit(&self, out: &mut String) {
+        emit_struct_variants!(AuthMethod, out, self, {
+            Basic { verify_url },
+            Token { header_key, token_prefix, verify_url },
+            Session { verify_url, request_body },
+        }, ir::AuthMethod::OAuth2(o) => {
+            out.push_str("ir::AuthMethod::OAuth2(");
+            o.emit(out);
+            out.push(')');
+        });
     }
 }
 
 impl Emit for ir::PageStyle {
-    fn emit(&self) -> TokenStream {
-        let p = quote!(ir::PageStyle);
-        match self {
-            ir::PageStyle::Page {
-                page_number,
-                page_size,
-                extra,
-            } => {
-                let (a, b, c) = (page_number.emit(), page_size.emit(), extra.emit());
-                quote!(#p::Page { page_number: #a, page_size: #b, extra: #c })
-            }
-            ir::PageStyle::LimitOffset {
-                limit,
-                offset,
-                extra,
-            } => {
-                let (a, b, c) = (limit.emit(), offset.emit(), extra.emit());
-                quote!(#p::LimitOffset { limit: #a, offset: #b, extra: #c })
-            }
-            ir::PageStyle::Cursor {
-                limit,
-                ordering,
-                extra,
-            } => {
-                let (a, b, c) = (limit.emit(), ordering.emit(), extra.emit());
-                quote!(#p::Cursor { limit: #a, ordering: #b, extra: #c })
-            }
-        }
+    fn emit(&self, out: &mut String) {
+        emit_struct_variants!(PageStyle, out, self, {
+            Page { page_number, page_size, extra },
+            LimitOffset { limit, offset, extra },
+            Cursor { limit, ordering, extra },
+        });
     }
 }
 
+fn newtype(variant: &str, value: &dyn Emit, out: &mut String) {
+    out.push_str("ir::Op::");
+    out.push_str(variant);
+    out.push('(');
+    value.emit(out);
+    out.push(')');
+}
+
 impl Emit for ir::Op {
-    fn emit(&self) -> TokenStream {
-        let p = quote!(ir::Op);
+    fn emit(&self, out: &mut String) {
         match self {
-            ir::Op::Jq(j) => {
-                let j = j.emit();
-                quote!(#p::Jq(#j))
-            }
-            ir::Op::Http(h) => {
-                let h = h.emit();
-                quote!(#p::Http(#h))
-            }
-            ir::Op::Pipe(steps) => {
-                let s = steps.emit();
-                quote!(#p::Pipe(#s))
-            }
-            ir::Op::Switch { jq, cases } => {
-                let (j, c) = (jq.emit(), cases.emit());
-                quote!(#p::Switch { jq: #j, cases: #c })
-            }
-            ir::Op::Resource(r) => {
-                let r = r.emit();
-                quote!(#p::Resource(#r))
-            }
-            ir::Op::Save(s) => {
-                let s = s.emit();
-                quote!(#p::Save(#s))
-            }
-            ir::Op::Error(m) => {
-                let m = m.emit();
-                quote!(#p::Error(#m))
-            }
-            ir::Op::PrintC(m) => {
-                let m = m.emit();
-                quote!(#p::PrintC(#m))
-            }
-            ir::Op::Extract { item_keys, to_json } => {
-                let (i, t) = (item_keys.emit(), to_json.emit());
-                quote!(#p::Extract { item_keys: #i, to_json: #t })
-            }
-            ir::Op::Sha { algorithm, secret } => {
-                let (a, s) = (algorithm.emit(), secret.emit());
-                quote!(#p::Sha { algorithm: #a, secret: #s })
-            }
-            ir::Op::Respond {
-                process_payload,
-                code,
-                headers,
-                body,
-            } => {
-                let (pp, c, h, b) = (
-                    process_payload.emit(),
-                    code.emit(),
-                    headers.emit(),
-                    body.emit(),
-                );
-                quote!(#p::Respond { process_payload: #pp, code: #c, headers: #h, body: #b })
-            }
+            ir::Op::Jq(v) => newtype("Jq", v, out),
+            ir::Op::Http(v) => newtype("Http", v, out),
+            ir::Op::Pipe(v) => newtype("Pipe", v, out),
+            ir::Op::Resource(v) => newtype("Resource", v, out),
+            ir::Op::Save(v) => newtype("Save", v, out),
+            ir::Op::Error(v) => newtype("Error", v, out),
+            ir::Op::PrintC(v) => newtype("PrintC", v, out),
+            other => emit_struct_variants!(Op, out, other, {
+                Switch { jq, cases },
+                Extract { item_keys, to_json },
+                Sha { algorithm, secret },
+                Respond { process_payload, code, headers, body },
+            }, _ => {}),
         }
     }
 }

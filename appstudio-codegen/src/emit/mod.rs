@@ -11,14 +11,21 @@ pub use shape::Shape;
 
 use proc_macro2::TokenStream;
 
-/// Emits the API for `shape`, backed by `app` when the config is valid; without `app` only the
-/// skeleton is emitted (its items exist, so the user's code gets no cascade of errors).
-pub fn emit(
-    shape: &Shape,
-    app: Option<&appstudio_runtime::ir::App>,
-    k: &TokenStream,
-) -> TokenStream {
-    api::items(shape, k, app.map(|a| ir::wrap(a.emit(), k)))
+/// Emits the API for `shape`. When the config is `valid` it is backed by the IR static of
+/// [`ir_static`]; otherwise it is the skeleton (its items exist, so the user's code gets no
+/// cascade of errors after a mistake in the config).
+pub fn emit(shape: &Shape, valid: bool, k: &TokenStream) -> TokenStream {
+    api::items(shape, k, valid)
+}
+
+/// The `static` holding the IR, from the IR's Rust source ([`Emit::to_source`]).
+pub fn ir_static(ir_source: &str, k: &TokenStream) -> TokenStream {
+    let name = proc_macro2::Ident::new(api::IR_STATIC, proc_macro2::Span::call_site());
+    let value = ir::wrap(ir_source, k);
+    quote::quote! {
+        #[doc(hidden)]
+        static #name: #k::__private::runtime::ir::App = #value;
+    }
 }
 
 /// Reads the API shape from the JSON tree.

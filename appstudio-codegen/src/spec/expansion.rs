@@ -25,6 +25,8 @@ pub struct Expansion {
     pub span: Span,
     /// Byte range of the whole `${…}` in the decoded string.
     pub decoded: Range<usize>,
+    /// The string literal holding it.
+    pub literal: Span,
 }
 
 /// One path segment.
@@ -175,7 +177,7 @@ fn parse_one(s: &str, range: Range<usize>, literal: Span, cx: &mut Cx) -> Option
                 at += len.max(1);
                 seg_start = at;
             }
-            None => at += 1,
+            None => at += path_text[at..].chars().next().map_or(1, char::len_utf8),
         }
     }
     let first = segs.remove(0);
@@ -230,6 +232,7 @@ fn parse_one(s: &str, range: Range<usize>, literal: Span, cx: &mut Cx) -> Option
         default,
         span: whole,
         decoded: range,
+        literal,
     })
 }
 
