@@ -70,6 +70,7 @@ codes! {
     INTAKE_ON_OUTBOUND = "AS0305": "an outbound workflow names a data intake";
     MISSING_INTAKE = "AS0306": "an inbound workflow has no `data_intake`";
     HISTORICAL_NEEDS_WEBHOOK = "AS0307": "historical sync needs a webhook `data_intake`";
+    SECOND_INBOUND = "AS0308": "an app has more than one inbound workflow";
 
     MISSING_SETUP_STEP = "AS0401": "a setup step the workflow's direction requires is missing";
     SCHEDULE = "AS0402": "`schedule` is missing, or present where it must not be";

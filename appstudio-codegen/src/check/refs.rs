@@ -1,6 +1,8 @@
 //! Walks every command and template, checking each expansion against the place it stands in
 //! (R4–R11, D16–D18) and compiling each jq program (S17, D15).
 
+use appstudio_runtime::jq::{self, JqDiagKind};
+
 use super::{Index, WorkflowIx};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -316,16 +318,14 @@ impl Walker<'_, '_> {
         let rewritten = jqtext::rewrite(t);
         let names = rewritten.var_names();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        if let Err(errors) = jq_check(&rewritten.program, &names) {
+        if let Err(errors) = jq::check(&rewritten.program, &names) {
             for e in errors {
                 let r = rewritten.to_original(e.span.clone());
                 let span = crate::json::decoded_span(&self.source.text, t.span, r);
-                let code = if e.message.contains("sandbox") {
-                    Code::JQ_SANDBOX
-                } else if e.message.starts_with("unknown") || e.message.starts_with("undefined") {
-                    Code::JQ_UNDEFINED
-                } else {
-                    Code::JQ_SYNTAX
+                let code = match e.kind {
+                    JqDiagKind::Sandbox => Code::JQ_SANDBOX,
+                    JqDiagKind::Undefined => Code::JQ_UNDEFINED,
+                    JqDiagKind::Syntax => Code::JQ_SYNTAX,
                 };
                 let d = Diagnostic::error(code, span, format!("jq: {}", e.message))
                     .label(short_label(code))
@@ -823,14 +823,4 @@ fn short_label(code: Code) -> &'static str {
     } else {
         "jq syntax error"
     }
-}
-
-// TEMPORARY until the jq front end lands.
-struct TmpDiag {
-    message: String,
-    span: std::ops::Range<usize>,
-    help: Option<String>,
-}
-fn jq_check(_: &str, _: &[&str]) -> Result<(), Vec<TmpDiag>> {
-    Ok(())
 }

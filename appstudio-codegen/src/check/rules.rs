@@ -347,6 +347,24 @@ fn intake_rules(intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// An app has at most one inbound workflow (§6).
+fn one_inbound(index: &Index, diags: &mut Vec<Diagnostic>) {
+    let mut inbound = index.workflows.iter().filter(|w| w.inbound()).map(|w| w.wf);
+    let Some(first) = inbound.next() else { return };
+    for wf in inbound {
+        diags.push(
+            Diagnostic::error(
+                Code::SECOND_INBOUND,
+                wf.kind.span,
+                format!("workflow `{}` is a second inbound workflow", wf.name.value),
+            )
+            .label("an app has at most one inbound (`generic`) workflow")
+            .note(format!("the first is `{}`", first.name.value))
+            .help("move it into an app of its own, or make one of them outbound (`automations`)"),
+        );
+    }
+}
+
 fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     let auth_keys: Vec<&str> = index.auth.iter().map(|(k, _)| *k).collect();
     let intake_names: Vec<&str> = index
@@ -355,6 +373,7 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
         .map(|i| i.name().value.as_str())
         .collect();
     let custom_objects = app.objects.as_ref().is_some_and(|o| !o.is_empty());
+    one_inbound(index, diags);
     for wix in &index.workflows {
         let wf = wix.wf;
         let name = &wf.name.value;

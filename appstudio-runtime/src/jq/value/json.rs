@@ -1,0 +1,238 @@
+//! Conversions between jq values and JSON, and jq's number printing.
+
+use super::*;
+
+/// The value nests deeper than [`MAX_DEPTH`].
+pub(in crate::jq) struct TooDeep;
+
+/// Writes a number the way jq 1.7 prints it.
+fn write_num(n: &Num, out: &mut String) {
+    match n {
+        Num::Float(f) => write_f64(*f, out),
+        // literals (from the input or the program) are printed as written, like jq 1.7
+        Num::Int(_) | Num::BigInt(_) | Num::Dec(_) => {
+            let _ = write!(out, "{n}");
+        }
+    }
+}
+
+/// Writes a double like jq: 17 significant digits at most, `1e+17`, `1e-05`, `null` for NaN.
+pub(in crate::jq) fn write_f64(f: f64, out: &mut String) {
+    if f.is_nan() {
+        out.push_str("null");
+        return;
+    }
+    if f.is_infinite() {
+        out.push_str(if f > 0.0 { "" } else { "-" });
+        out.push_str("1.7976931348623157e+308");
+        return;
+    }
+    if f == 0.0 {
+        out.push_str(if f.is_sign_negative() { "-0" } else { "0" });
+        return;
+    }
+    if f < 0.0 {
+        out.push('-');
+    }
+    // shortest round-trip digits and exponent
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let nd = digits.len() as i32;
+    let decpt = exp + 1;
+    if decpt <= -4 || decpt > nd + 15 {
+        out.push_str(&digits[..1]);
+        if nd > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let sign = if exp < 0 { '-' } else { '+' };
+        let _ = write!(out, "e{sign}{:02}", exp.abs());
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-decpt) as usize));
+        out.push_str(&digits);
+    } else if decpt >= nd {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (decpt - nd) as usize));
+    } else {
+        out.push_str(&digits[..decpt as usize]);
+        out.push('.');
+        out.push_str(&digits[decpt as usize..]);
+    }
+}
+
+fn write_str(s: &[u8], out: &mut String) {
+    out.push('"');
+    for c in String::from_utf8_lossy(s).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Writes compact JSON the way jq does (`tojson`, `tostring`, interpolation).
+pub(in crate::jq) fn write_json(v: &Val, out: &mut String, depth: usize) -> Result<(), TooDeep> {
+    if depth > MAX_DEPTH {
+        return Err(TooDeep);
+    }
+    match v {
+        Val::Null => out.push_str("null"),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Num(n) => write_num(n, out),
+        Val::TStr(s) | Val::BStr(s) => write_str(s, out),
+        Val::Arr(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(x, out, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Val::Obj(o) => {
+            out.push('{');
+            for (i, (k, x)) in o.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(k, out, depth + 1)?;
+                out.push(':');
+                write_json(x, out, depth + 1)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn too_deep() -> JqError {
+    JqError::Limit(format!("a value is nested deeper than {MAX_DEPTH} levels"))
+}
+
+/// Converts JSON to a jq value (numbers with a fraction or exponent keep their literal).
+pub(in crate::jq) fn from_json(v: &serde_json::Value) -> Result<V, JqError> {
+    fn go(v: &serde_json::Value, depth: usize) -> Result<Val, JqError> {
+        use serde_json::Value;
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Val::Num(Num::from_integral(i))
+                } else if let Some(u) = n.as_u64() {
+                    Val::Num(Num::from_integral(u))
+                } else {
+                    <Val as jaq_core::ValT>::from_num(&n.to_string())
+                        .map_err(|e| JqError::InvalidValue(e.to_string()))?
+                }
+            }
+            Value::String(s) => Val::from(s.clone()),
+            Value::Array(a) => a
+                .iter()
+                .map(|x| go(x, depth + 1))
+                .collect::<Result<Val, _>>()?,
+            Value::Object(o) => Val::obj(
+                o.iter()
+                    .map(|(k, x)| Ok((Val::from(k.clone()), go(x, depth + 1)?)))
+                    .collect::<Result<Map, JqError>>()?,
+            ),
+        })
+    }
+    go(v, 0).map(V)
+}
+
+/// A JSON number from its text, or the nearest double (infinities become the largest).
+fn number(text: &str) -> serde_json::Value {
+    match serde_json::from_str::<serde_json::Number>(text) {
+        Ok(n) => serde_json::Value::Number(n),
+        Err(_) => float(text.parse().unwrap_or(f64::NAN)),
+    }
+}
+
+/// A computed double as JSON, as jq prints it: integral values as integers, NaN as null.
+fn float(f: f64) -> serde_json::Value {
+    use serde_json::Value;
+    if f.is_nan() {
+        Value::Null
+    } else if f.is_infinite() {
+        Value::from(if f > 0.0 { f64::MAX } else { f64::MIN })
+    } else if f.fract() == 0.0 && f.abs() < 1e17 {
+        Value::from(f as i64)
+    } else {
+        Value::from(f)
+    }
+}
+
+/// Converts a jq value to JSON.
+pub(in crate::jq) fn to_json(v: &V) -> Result<serde_json::Value, JqError> {
+    fn go(v: &Val, depth: usize) -> Result<serde_json::Value, JqError> {
+        use serde_json::Value;
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(match v {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Num(Num::Int(i)) => Value::from(*i as i64),
+            Val::Num(Num::Float(f)) => float(*f),
+            Val::Num(n @ (Num::BigInt(_) | Num::Dec(_))) => number(&n.to_string()),
+            Val::TStr(s) | Val::BStr(s) => Value::String(String::from_utf8_lossy(s).into()),
+            Val::Arr(a) => Value::Array(
+                a.iter()
+                    .map(|x| go(x, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Val::Obj(o) => {
+                let mut map = serde_json::Map::with_capacity(o.len());
+                for (k, x) in o.iter() {
+                    let k = match k {
+                        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into(),
+                        k => {
+                            return Err(JqError::InvalidValue(format!(
+                                "object key {} is not a string",
+                                V(k.clone())
+                            )));
+                        }
+                    };
+                    map.insert(k, go(x, depth + 1)?);
+                }
+                Value::Object(map)
+            }
+        })
+    }
+    go(&v.0, 0)
+}
+
+/// The message of a jq error: a string as it is, anything else as JSON.
+pub(in crate::jq) fn exn_to_error(exn: Exn<'_, V>) -> JqError {
+    match exn.get_err() {
+        Ok(e) => {
+            let v = e.into_val();
+            JqError::Runtime(match &v.0 {
+                Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
+                _ => format!("{v} (not a string)"),
+            })
+        }
+        Err(exn) => match exn.get_halt() {
+            Ok(code) => JqError::Runtime(format!("the program halted with code {code}")),
+            Err(_) => JqError::Runtime("unexpected control flow (break or tail call)".into()),
+        },
+    }
+}

@@ -1,0 +1,487 @@
+//! The value type jq programs run on.
+
+use super::{JqError, MAX_DEPTH};
+use jaq_core::box_iter::BoxIter;
+use jaq_core::native::{Filter, Fun, bome, run, unary, v};
+use jaq_core::path::Opt;
+use jaq_core::{Error, Exn, RunPtr, ValR, ValX};
+use jaq_json::{Map, Num, Rc, Val};
+use std::fmt::{self, Write as _};
+
+/// How jaq filters are compiled: on [`V`], with only the look-up table as data.
+pub(super) type D = jaq_core::data::JustLut<V>;
+
+/// `jaq_json::Val` with jq's update semantics and jq's number printing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct V(pub(super) Val);
+
+/// An error of `jaq_json` as an error on [`V`].
+fn lift(e: jaq_json::Error) -> Error<V> {
+    Error::new(V(e.into_val()))
+}
+
+fn err<T>(msg: impl fmt::Display) -> Result<T, Error<V>> {
+    Err(Error::str(msg))
+}
+
+fn rc_unwrap_or_clone<T: Clone>(a: Rc<T>) -> T {
+    Rc::try_unwrap(a).unwrap_or_else(|a| (*a).clone())
+}
+
+fn key(s: &'static str) -> Val {
+    Val::utf8_str(s)
+}
+
+/// jq's name of the type of a value.
+fn type_name(v: &Val) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "boolean",
+        Val::Num(_) => "number",
+        Val::BStr(_) | Val::TStr(_) => "string",
+        Val::Arr(_) => "array",
+        Val::Obj(_) => "object",
+    }
+}
+
+fn num_f64(n: &Num) -> f64 {
+    match n {
+        Num::Int(i) => *i as f64,
+        Num::Float(f) => *f,
+        Num::BigInt(_) | Num::Dec(_) => n.to_string().parse().unwrap_or(f64::NAN),
+    }
+}
+
+/// An array index: integers as they are, other numbers rounded down.
+fn num_index(n: &Num) -> isize {
+    match n.as_isize() {
+        Some(i) => i,
+        None => num_f64(n).floor() as isize,
+    }
+}
+
+impl From<bool> for V {
+    fn from(b: bool) -> Self {
+        V(Val::from(b))
+    }
+}
+impl From<isize> for V {
+    fn from(i: isize) -> Self {
+        V(Val::from(i))
+    }
+}
+impl From<usize> for V {
+    fn from(i: usize) -> Self {
+        V(Val::from(i))
+    }
+}
+impl From<f64> for V {
+    fn from(f: f64) -> Self {
+        V(Val::from(f))
+    }
+}
+impl From<String> for V {
+    fn from(s: String) -> Self {
+        V(Val::from(s))
+    }
+}
+impl From<jaq_core::val::Range<V>> for V {
+    fn from(r: jaq_core::val::Range<V>) -> Self {
+        V(Val::from(r.start.map(|v| v.0)..r.end.map(|v| v.0)))
+    }
+}
+impl FromIterator<V> for V {
+    fn from_iter<T: IntoIterator<Item = V>>(iter: T) -> Self {
+        V(iter.into_iter().map(|v| v.0).collect())
+    }
+}
+
+impl fmt::Display for V {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        if write_json(&self.0, &mut s, 0).is_err() {
+            s.push('…');
+        }
+        f.write_str(&s)
+    }
+}
+
+macro_rules! delegate_op {
+    ($trait:ident, $method:ident) => {
+        impl core::ops::$trait for V {
+            type Output = ValR<V>;
+            fn $method(self, rhs: Self) -> ValR<V> {
+                core::ops::$trait::$method(self.0, rhs.0)
+                    .map(V)
+                    .map_err(lift)
+            }
+        }
+    };
+}
+delegate_op!(Add, add);
+delegate_op!(Sub, sub);
+delegate_op!(Mul, mul);
+
+impl core::ops::Div for V {
+    type Output = ValR<V>;
+    fn div(self, rhs: Self) -> ValR<V> {
+        if let (Val::Num(_), Val::Num(r)) = (&self.0, &rhs.0)
+            && num_f64(r) == 0.0
+        {
+            return err(format_args!(
+                "{self} and {rhs} cannot be divided because the divisor is zero"
+            ));
+        }
+        (self.0 / rhs.0).map(V).map_err(lift)
+    }
+}
+
+impl core::ops::Rem for V {
+    type Output = ValR<V>;
+    fn rem(self, rhs: Self) -> ValR<V> {
+        match (&self.0, &rhs.0) {
+            // jq truncates both operands to integers
+            (Val::Num(l), Val::Num(r)) if !(l.as_isize().is_some() && r.as_isize().is_some()) => {
+                let (l, r) = (num_f64(l) as i64, num_f64(r) as i64);
+                match l.checked_rem(r) {
+                    Some(m) => Ok(V(Val::from(m as isize))),
+                    None if r == 0 => err(format_args!(
+                        "{self} and {rhs} cannot be divided because the divisor is zero"
+                    )),
+                    None => Ok(V(Val::from(0isize))),
+                }
+            }
+            (Val::Num(_), Val::Num(r)) if r.as_isize() == Some(0) => err(format_args!(
+                "{self} and {rhs} cannot be divided because the divisor is zero"
+            )),
+            _ => (self.0 % rhs.0).map(V).map_err(lift),
+        }
+    }
+}
+
+impl core::ops::Neg for V {
+    type Output = ValR<V>;
+    fn neg(self) -> ValR<V> {
+        (-self.0).map(V).map_err(lift)
+    }
+}
+
+/// Start and end of a slice of an array of length `len` (fractional bounds widen it).
+fn slice_bounds(
+    len: usize,
+    start: Option<&V>,
+    end: Option<&V>,
+) -> Result<(usize, usize), Error<V>> {
+    let bound = |b: Option<&V>, default: usize, up: bool| match b.map(|v| &v.0) {
+        None | Some(Val::Null) => Ok(default),
+        Some(Val::Num(n)) => {
+            let f = num_f64(n);
+            let f = if up { f.ceil() } else { f.floor() };
+            let f = if f < 0.0 { len as f64 + f } else { f };
+            Ok(f.clamp(0.0, len as f64) as usize)
+        }
+        Some(_) => err("start and end indices of an array slice must be numbers"),
+    };
+    let from = bound(start, 0, false)?;
+    let to = bound(end, len, true)?.max(from);
+    Ok((from, to))
+}
+
+/// Largest array index an update may create (padding with nulls).
+const MAX_PAD: usize = 1 << 24;
+
+impl jaq_core::ValT for V {
+    fn from_num(n: &str) -> ValR<Self> {
+        <Val as jaq_core::ValT>::from_num(n).map(V).map_err(lift)
+    }
+
+    fn from_map<I: IntoIterator<Item = (Self, Self)>>(iter: I) -> ValR<Self> {
+        let mut map = Map::default();
+        for (k, v) in iter {
+            if !matches!(k.0, Val::TStr(_) | Val::BStr(_)) {
+                return err(format_args!(
+                    "object keys must be strings, not {} ({k})",
+                    type_name(&k.0)
+                ));
+            }
+            map.insert(k.0, v.0);
+        }
+        Ok(V(Val::obj(map)))
+    }
+
+    fn key_values(self) -> BoxIter<'static, ValR<(Self, Self), Self>> {
+        Box::new(
+            self.0
+                .key_values()
+                .map(|r| r.map(|(k, v)| (V(k), V(v))).map_err(lift)),
+        )
+    }
+
+    fn values(self) -> Box<dyn Iterator<Item = ValR<Self>>> {
+        Box::new(self.0.values().map(|r| r.map(V).map_err(lift)))
+    }
+
+    fn index(self, index: &Self) -> ValR<Self> {
+        match (&self.0, &index.0) {
+            (Val::Obj(_), Val::TStr(_) | Val::BStr(_)) | (Val::Null, _) => {}
+            (Val::Obj(_), _) => {
+                return err(format_args!(
+                    "cannot index object with {}",
+                    type_name(&index.0)
+                ));
+            }
+            (Val::Arr(_), Val::Num(n)) if n.as_isize().is_none() => {
+                let i = V::from(num_index(n));
+                return self.index(&i);
+            }
+            _ => {}
+        }
+        self.0.index(&index.0).map(V).map_err(lift)
+    }
+
+    fn range(self, range: jaq_core::val::Range<&Self>) -> ValR<Self> {
+        match &self.0 {
+            Val::Null => Ok(self),
+            Val::Arr(a) => {
+                let (from, to) = slice_bounds(a.len(), range.start, range.end)?;
+                Ok(V(a[from..to].iter().cloned().collect()))
+            }
+            _ => {
+                let conv = |b: Option<&Self>, up: bool| match b.map(|v| &v.0) {
+                    Some(Val::Num(n)) if n.as_isize().is_none() => {
+                        let f = num_f64(n);
+                        Some(Val::from((if up { f.ceil() } else { f.floor() }) as isize))
+                    }
+                    b => b.cloned(),
+                };
+                let (start, end) = (conv(range.start, false), conv(range.end, true));
+                self.0
+                    .range(start.as_ref()..end.as_ref())
+                    .map(V)
+                    .map_err(lift)
+            }
+        }
+    }
+
+    fn map_values<'a, I: Iterator<Item = ValX<'a, Self>>>(
+        self,
+        opt: Opt,
+        f: impl Fn(Self) -> I,
+    ) -> ValX<'a, Self> {
+        // jq keeps the first output of the update and deletes on `empty`
+        match self.0 {
+            Val::Arr(a) => {
+                let mut out = Vec::with_capacity(a.len());
+                for x in rc_unwrap_or_clone(a) {
+                    if let Some(y) = f(V(x)).next().transpose()? {
+                        out.push(y.0);
+                    }
+                }
+                Ok(V(Val::Arr(Rc::new(out))))
+            }
+            Val::Obj(o) => {
+                let mut out = Map::default();
+                for (k, v) in rc_unwrap_or_clone(o) {
+                    if let Some(y) = f(V(v)).next().transpose()? {
+                        out.insert(k, y.0);
+                    }
+                }
+                Ok(V(Val::obj(out)))
+            }
+            v => opt.fail(V(v), |v| {
+                Exn::from(Error::str(format_args!(
+                    "cannot iterate over {} ({v})",
+                    type_name(&v.0)
+                )))
+            }),
+        }
+    }
+
+    fn map_index<'a, I: Iterator<Item = ValX<'a, Self>>>(
+        self,
+        index: &Self,
+        opt: Opt,
+        f: impl Fn(Self) -> I,
+    ) -> ValX<'a, Self> {
+        match (self.0, &index.0) {
+            (v @ (Val::Null | Val::Arr(_)), Val::Obj(o)) => {
+                let start = o.get(&key("start")).cloned().map(V);
+                let end = o.get(&key("end")).cloned().map(V);
+                V(v).map_range(start.as_ref()..end.as_ref(), opt, f)
+            }
+            (Val::Obj(mut o), Val::TStr(_) | Val::BStr(_)) => {
+                let m = Rc::make_mut(&mut o);
+                match m.get_index_of(&index.0) {
+                    Some(i) => {
+                        let old = m
+                            .get_index_mut(i)
+                            .map(|(_, v)| core::mem::take(v))
+                            .unwrap_or_default();
+                        match f(V(old)).next().transpose()? {
+                            Some(y) => {
+                                if let Some((_, slot)) = m.get_index_mut(i) {
+                                    *slot = y.0;
+                                }
+                            }
+                            None => {
+                                m.shift_remove_index(i);
+                            }
+                        }
+                    }
+                    None => {
+                        if let Some(y) = f(V(Val::Null)).next().transpose()? {
+                            m.insert(index.0.clone(), y.0);
+                        }
+                    }
+                }
+                Ok(V(Val::Obj(o)))
+            }
+            (Val::Null, Val::TStr(_) | Val::BStr(_)) => {
+                Ok(match f(V(Val::Null)).next().transpose()? {
+                    Some(y) => V(Val::obj(Map::from_iter([(index.0.clone(), y.0)]))),
+                    None => V(Val::Null),
+                })
+            }
+            (v @ (Val::Null | Val::Arr(_)), Val::Num(n)) => {
+                let was_null = matches!(v, Val::Null);
+                let mut a = match v {
+                    Val::Arr(a) => a,
+                    _ => Rc::new(Vec::new()),
+                };
+                let i = num_index(n);
+                let i = if i < 0 { i + a.len() as isize } else { i };
+                let orig = |a| V(if was_null { Val::Null } else { Val::Arr(a) });
+                if i < 0 {
+                    let e = || Exn::from(Error::str("out of bounds negative array index"));
+                    return opt.fail(orig(a), |_| e());
+                }
+                let i = i as usize;
+                if i < a.len() {
+                    let am = Rc::make_mut(&mut a);
+                    let old = core::mem::take(&mut am[i]);
+                    match f(V(old)).next().transpose()? {
+                        Some(y) => am[i] = y.0,
+                        None => {
+                            am.remove(i);
+                        }
+                    }
+                    Ok(V(Val::Arr(a)))
+                } else {
+                    match f(V(Val::Null)).next().transpose()? {
+                        Some(_) if i > MAX_PAD => Err(Exn::from(Error::str(format_args!(
+                            "array index {i} is too large"
+                        )))),
+                        Some(y) => {
+                            let am = Rc::make_mut(&mut a);
+                            am.resize(i, Val::Null);
+                            am.push(y.0);
+                            Ok(V(Val::Arr(a)))
+                        }
+                        None => Ok(orig(a)),
+                    }
+                }
+            }
+            (v, _) => opt.fail(V(v), |v| {
+                Exn::from(Error::str(format_args!(
+                    "cannot index {} with {}",
+                    type_name(&v.0),
+                    index
+                )))
+            }),
+        }
+    }
+
+    fn map_range<'a, I: Iterator<Item = ValX<'a, Self>>>(
+        self,
+        range: jaq_core::val::Range<&Self>,
+        opt: Opt,
+        f: impl Fn(Self) -> I,
+    ) -> ValX<'a, Self> {
+        match self.0 {
+            v @ (Val::Null | Val::Arr(_)) => {
+                let was_null = matches!(v, Val::Null);
+                let mut a = match v {
+                    Val::Arr(a) => a,
+                    _ => Rc::new(Vec::new()),
+                };
+                let (from, to) = match slice_bounds(a.len(), range.start, range.end) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let orig = V(if was_null { Val::Null } else { Val::Arr(a) });
+                        return opt.fail(orig, |_| Exn::from(e));
+                    }
+                };
+                let slice = V(a[from..to].iter().cloned().collect());
+                let new = match f(slice).next().transpose()? {
+                    None => Vec::new(),
+                    Some(V(Val::Arr(b))) => rc_unwrap_or_clone(b),
+                    Some(y) => {
+                        return Err(Exn::from(Error::str(format_args!(
+                            "a slice of an array can only be assigned another array, not {y}"
+                        ))));
+                    }
+                };
+                Rc::make_mut(&mut a).splice(from..to, new);
+                Ok(V(Val::Arr(a)))
+            }
+            v => opt.fail(V(v), |v| {
+                Exn::from(Error::str(format_args!(
+                    "cannot update a slice of {} ({v})",
+                    type_name(&v.0)
+                )))
+            }),
+        }
+    }
+
+    fn as_bool(&self) -> bool {
+        self.0.as_bool()
+    }
+
+    fn into_string(self) -> Self {
+        match self.0 {
+            Val::TStr(_) => self,
+            Val::BStr(b) => V(Val::TStr(b)),
+            v => V(Val::from(V(v).to_string())),
+        }
+    }
+}
+
+impl jaq_std::ValT for V {
+    fn into_seq<S: FromIterator<Self>>(self) -> Result<S, Self> {
+        match self.0 {
+            Val::Arr(a) => Ok(rc_unwrap_or_clone(a).into_iter().map(V).collect()),
+            v => Err(V(v)),
+        }
+    }
+    fn is_int(&self) -> bool {
+        self.0.is_int()
+    }
+    fn as_isize(&self) -> Option<isize> {
+        self.0.as_isize()
+    }
+    fn as_f64(&self) -> Option<f64> {
+        match &self.0 {
+            Val::Num(n) => Some(num_f64(n)),
+            _ => None,
+        }
+    }
+    fn is_utf8_str(&self) -> bool {
+        self.0.is_utf8_str()
+    }
+    fn as_bytes(&self) -> Option<&[u8]> {
+        self.0.as_bytes()
+    }
+    fn as_sub_str(&self, sub: &[u8]) -> Self {
+        V(self.0.as_sub_str(sub))
+    }
+    fn from_utf8_bytes(b: impl AsRef<[u8]> + Send + 'static) -> Self {
+        V(Val::from_utf8_bytes(b))
+    }
+}
+
+pub(super) mod json;
+mod natives;
+
+use json::{TooDeep, write_json};
+pub(super) use json::{exn_to_error, from_json, to_json};
+pub(super) use natives::natives;

@@ -1,0 +1,195 @@
+//! Native filters written for [`V`].
+
+use super::*;
+
+fn length(v: &V) -> ValR<V> {
+    Ok(V(match &v.0 {
+        Val::Null => Val::from(0isize),
+        Val::Bool(_) => return err(format_args!("boolean ({v}) has no length")),
+        Val::Num(n) => match n.as_isize().and_then(isize::checked_abs) {
+            Some(i) => Val::from(i),
+            None => Val::from(num_f64(n).abs()),
+        },
+        Val::TStr(s) => Val::from(String::from_utf8_lossy(s).chars().count()),
+        Val::BStr(s) => Val::from(s.len()),
+        Val::Arr(a) => Val::from(a.len()),
+        Val::Obj(o) => Val::from(o.len()),
+    }))
+}
+
+fn contains(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Obj(l), Val::Obj(r)) => r
+            .iter()
+            .all(|(k, r)| l.get(k).is_some_and(|l| contains(l, r))),
+        (Val::Arr(l), Val::Arr(r)) => r.iter().all(|r| l.iter().any(|l| contains(l, r))),
+        (Val::TStr(l) | Val::BStr(l), Val::TStr(r) | Val::BStr(r)) => {
+            r.is_empty() || l.windows(r.len()).any(|w| w == &r[..])
+        }
+        _ => a == b,
+    }
+}
+
+fn has(v: &V, k: &V) -> ValR<V> {
+    match (&v.0, &k.0) {
+        (Val::Obj(o), Val::TStr(_) | Val::BStr(_)) => Ok(V::from(o.contains_key(&k.0))),
+        (Val::Arr(a), Val::Num(n)) => {
+            let i = num_f64(n);
+            Ok(V::from(i >= 0.0 && i < a.len() as f64))
+        }
+        (x, y) => err(format_args!(
+            "cannot check whether {} has a {} key",
+            type_name(x),
+            type_name(y)
+        )),
+    }
+}
+
+fn indices(x: &V, y: &V) -> ValR<V> {
+    let ints = |it: &mut dyn Iterator<Item = usize>| V(it.map(Val::from).collect());
+    Ok(match (&x.0, &y.0) {
+        (Val::Null, _) | (_, Val::Null) => V(Val::Null),
+        (Val::TStr(h) | Val::BStr(h), Val::TStr(n) | Val::BStr(n)) => {
+            if n.is_empty() {
+                return Ok(V(Val::Null));
+            }
+            let (h, n) = (String::from_utf8_lossy(h), String::from_utf8_lossy(n));
+            let mut it = h
+                .char_indices()
+                .enumerate()
+                .filter(|(_, (b, _))| h[*b..].starts_with(&*n))
+                .map(|(i, _)| i);
+            ints(&mut it)
+        }
+        (Val::Arr(h), Val::Arr(n)) => {
+            if n.is_empty() {
+                return Ok(V(Val::Null));
+            }
+            let mut it = h
+                .windows(n.len())
+                .enumerate()
+                .filter(|(_, w)| *w == &n[..])
+                .map(|(i, _)| i);
+            ints(&mut it)
+        }
+        (Val::Arr(h), n) => {
+            let mut it = h
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| *x == n)
+                .map(|(i, _)| i);
+            ints(&mut it)
+        }
+        (h, n) => {
+            return err(format_args!(
+                "cannot search for {} in {}",
+                type_name(n),
+                type_name(h)
+            ));
+        }
+    })
+}
+
+fn bsearch(a: &V, x: &V) -> ValR<V> {
+    match &a.0 {
+        Val::Arr(arr) => {
+            let i = match arr.binary_search(&x.0) {
+                Ok(i) => i as isize,
+                Err(i) => -1 - i as isize,
+            };
+            Ok(V::from(i))
+        }
+        v => err(format_args!(
+            "{} ({a}) cannot be searched from",
+            type_name(v)
+        )),
+    }
+}
+
+fn tojson(v: &V) -> ValR<V> {
+    let mut s = String::new();
+    match write_json(&v.0, &mut s, 0) {
+        Ok(()) => Ok(V::from(s)),
+        Err(TooDeep) => err(format_args!(
+            "cannot convert a value nested deeper than {MAX_DEPTH} levels to JSON"
+        )),
+    }
+}
+
+fn fromjson(v: &V) -> ValR<V> {
+    match &v.0 {
+        Val::TStr(s) | Val::BStr(s) => match jaq_json::read::parse_single(s) {
+            Ok(x) => Ok(V(x)),
+            Err(e) => err(format_args!(
+                "{e} (while parsing '{}')",
+                String::from_utf8_lossy(s)
+            )),
+        },
+        x => err(format_args!(
+            "{} ({v}) cannot be parsed as JSON, only a string can",
+            type_name(x)
+        )),
+    }
+}
+
+fn tonumber(v: &V) -> ValR<V> {
+    match &v.0 {
+        Val::Num(_) => Ok(v.clone()),
+        Val::TStr(s) | Val::BStr(s) => {
+            let text = String::from_utf8_lossy(s);
+            match jaq_json::read::parse_single(text.trim().as_bytes()) {
+                Ok(n @ Val::Num(_)) => Ok(V(n)),
+                _ => err(format_args!("cannot parse {v} as a number")),
+            }
+        }
+        x => err(format_args!(
+            "{} ({v}) cannot be parsed as a number",
+            type_name(x)
+        )),
+    }
+}
+
+/// Native filters written for [`V`] (jaq-json's are written for `Val`).
+fn own() -> [Filter<RunPtr<D>>; 10] {
+    [
+        ("length", v(0), |cv| bome(length(&cv.1))),
+        ("tojson", v(0), |cv| bome(tojson(&cv.1))),
+        ("fromjson", v(0), |cv| bome(fromjson(&cv.1))),
+        ("tonumber", v(0), |cv| bome(tonumber(&cv.1))),
+        ("contains", v(1), |cv| {
+            unary(cv, |x, y| {
+                let same = type_name(&x.0) == type_name(&y.0);
+                if same {
+                    Ok(V::from(contains(&x.0, &y.0)))
+                } else {
+                    err(format_args!(
+                        "{} ({x}) and {} ({y}) cannot have their containment checked",
+                        type_name(&x.0),
+                        type_name(&y.0)
+                    ))
+                }
+            })
+        }),
+        ("has", v(1), |cv| unary(cv, |x, k| has(&x, &k))),
+        ("indices", v(1), |cv| unary(cv, |x, y| indices(&x, &y))),
+        ("bsearch", v(1), |cv| unary(cv, |a, x| bsearch(&a, &x))),
+        ("nan", v(0), |_| bome(Ok(V::from(f64::NAN)))),
+        ("infinite", v(0), |_| bome(Ok(V::from(f64::INFINITY)))),
+    ]
+}
+
+/// All native filters: jaq's core and standard ones minus those that leave the sandbox,
+/// plus [`own`].
+pub(in crate::jq) fn natives() -> Vec<Fun<D>> {
+    let excluded = |name: &str| {
+        matches!(
+            name,
+            "env" | "halt" | "debug_empty" | "stderr_empty" | "input" | "inputs"
+        )
+    };
+    jaq_core::funs::<D>()
+        .chain(jaq_std::funs::<D>())
+        .filter(|(name, _, _)| !excluded(name))
+        .chain(own().into_iter().map(run::<D>))
+        .collect()
+}
