@@ -18,10 +18,23 @@ pub use appstudio_runtime::{api, ir, jq, value};
 /// Compiles an App Studio config into a typed API, or fails the build pointing into the file.
 ///
 /// The path is relative to `CARGO_MANIFEST_DIR`. Editing the file rebuilds the crate.
+///
+/// Problems that do not stop the app from working are warnings (codes `AS1xxx`); a warning
+/// that does not apply to an app is silenced by its code:
+///
+/// ```ignore
+/// appstudio::include_app!("app.json", allow(AS1003));
+/// ```
 #[macro_export]
 macro_rules! include_app {
-    ($path:literal) => {
-        $crate::__private::include_app_impl! { $crate, $path }
+    ($path:literal $(, $($options:tt)*)?) => {
+        $crate::__private::include_app_impl! { $crate, $path $(, $($options)*)? }
+    };
+    ($($other:tt)*) => {
+        ::core::compile_error!(
+            "usage: `appstudio::include_app!(\"app.json\")`: the path must be a string literal, \
+             relative to the directory of the crate's Cargo.toml"
+        );
     };
 }
 

@@ -1,7 +1,7 @@
 //! The typed API generated from a small app.
 
 mod export_files {
-    appstudio::include_app!("tests/apps/export_files.json");
+    appstudio::include_app!("tests/apps/export_files.json", allow(AS1003));
 }
 
 use appstudio::api::{AppSpec, OptionsQuery, WorkflowSpec};

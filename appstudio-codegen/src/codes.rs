@@ -19,6 +19,17 @@ macro_rules! codes {
 }
 
 impl Code {
+    /// The code whose text is `code` (`"AS0203"`).
+    pub fn parse(code: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+
+    /// Whether the code is a warning (`AS1xxx`): warnings never fail the build and can be
+    /// allowed with `include_app!("app.json", allow(AS1003))`.
+    pub fn is_warning(self) -> bool {
+        self.0.as_bytes().get(2) == Some(&b'1')
+    }
+
     /// The code (`AS0203`).
     pub const fn as_str(self) -> &'static str {
         self.0

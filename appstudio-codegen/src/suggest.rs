@@ -53,7 +53,7 @@ pub fn one_of(names: &[&str]) -> String {
 
 /// Help for an unknown name: "did you mean" when something is close, else the list of valid
 /// names when there are few, else nothing.
-pub fn help<'a>(name: &str, candidates: &[&'a str]) -> Option<String> {
+pub fn help(name: &str, candidates: &[&str]) -> Option<String> {
     did_you_mean(name, candidates.iter().copied()).or_else(|| match candidates.len() {
         0 => None,
         1..=8 => Some(format!("expected {}", one_of(candidates))),

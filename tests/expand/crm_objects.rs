@@ -8,7 +8,7 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&'static str; 2usize] = [
+    pub const WORKFLOWS: [&str; 2usize] = [
         workflows::sync_deals::NAME,
         workflows::create_deal::NAME,
     ];
@@ -25,7 +25,7 @@ pub mod auth {
     pub struct PipewiseOauth {}
     impl PipewiseOauth {
         /// The key under `auth`.
-        pub const KEY: &'static str = "pipewise-oauth";
+        pub const KEY: &str = "pipewise-oauth";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 0usize;
     }
@@ -36,7 +36,7 @@ pub mod workflows {
     /// Workflow `sync-deals`: Pipewise - Sync deals, people and organizations (declared at examples/crm_objects/app.json:72:5).
     pub mod sync_deals {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "sync-deals";
+        pub const NAME: &str = "sync-deals";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;
@@ -181,7 +181,7 @@ pub mod workflows {
     /// Workflow `create-deal`: Pipewise - Create a deal for a contact (declared at examples/crm_objects/app.json:197:5).
     pub mod create_deal {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "create-deal";
+        pub const NAME: &str = "create-deal";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;

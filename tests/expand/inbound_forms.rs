@@ -8,9 +8,7 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&'static str; 1usize] = [
-        workflows::import_form_responses::NAME,
-    ];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::import_form_responses::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
@@ -27,7 +25,7 @@ pub mod auth {
     }
     impl FormlyOauth {
         /// The key under `auth`.
-        pub const KEY: &'static str = "formly-oauth";
+        pub const KEY: &str = "formly-oauth";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 0usize;
     }
@@ -40,7 +38,7 @@ pub mod workflows {
     /// Workflow `import-form-responses`: Formly - Add form respondents as contacts (declared at examples/inbound_forms/app.json:113:5).
     pub mod import_form_responses {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "import-form-responses";
+        pub const NAME: &str = "import-form-responses";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;

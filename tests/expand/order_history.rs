@@ -8,7 +8,7 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&'static str; 1usize] = [workflows::sync_new_orders::NAME];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::sync_new_orders::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
@@ -29,7 +29,7 @@ pub mod auth {
     }
     impl ShoplaneSession {
         /// The key under `auth`.
-        pub const KEY: &'static str = "shoplane-session";
+        pub const KEY: &str = "shoplane-session";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 0usize;
     }
@@ -43,7 +43,7 @@ pub mod workflows {
     /// Workflow `sync-new-orders`: Shoplane - Sync customers of new orders (declared at examples/order_history/app.json:100:5).
     pub mod sync_new_orders {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "sync-new-orders";
+        pub const NAME: &str = "sync-new-orders";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;

@@ -8,7 +8,7 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&'static str; 2usize] = [
+    pub const WORKFLOWS: [&str; 2usize] = [
         workflows::send_sms::NAME,
         workflows::subscribe_contact::NAME,
     ];
@@ -30,7 +30,7 @@ pub mod auth {
     }
     impl TextboltAccountSid {
         /// The key under `auth`.
-        pub const KEY: &'static str = "textbolt-account-sid";
+        pub const KEY: &str = "textbolt-account-sid";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 0usize;
     }
@@ -45,7 +45,7 @@ pub mod auth {
     }
     impl TextboltApiKey {
         /// The key under `auth`.
-        pub const KEY: &'static str = "textbolt-api-key";
+        pub const KEY: &str = "textbolt-api-key";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 1usize;
     }
@@ -56,7 +56,7 @@ pub mod workflows {
     /// Workflow `send-sms`: Textbolt - Send an SMS (declared at examples/outbound_sms/app.json:37:5).
     pub mod send_sms {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "send-sms";
+        pub const NAME: &str = "send-sms";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;
@@ -125,7 +125,7 @@ pub mod workflows {
     /// Workflow `subscribe-contact`: Textbolt - Subscribe a contact to a list (declared at examples/outbound_sms/app.json:149:5).
     pub mod subscribe_contact {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "subscribe-contact";
+        pub const NAME: &str = "subscribe-contact";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;

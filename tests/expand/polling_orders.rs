@@ -8,7 +8,7 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&'static str; 1usize] = [workflows::import_orders::NAME];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::import_orders::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
@@ -29,7 +29,7 @@ pub mod auth {
     }
     impl ShoplaneSession {
         /// The key under `auth`.
-        pub const KEY: &'static str = "shoplane-session";
+        pub const KEY: &str = "shoplane-session";
         /// Index in the app's `auth` list.
         pub const INDEX: usize = 0usize;
     }
@@ -43,7 +43,7 @@ pub mod workflows {
     /// Workflow `import-orders`: Shoplane - Import customers from orders (declared at examples/polling_orders/app.json:89:5).
     pub mod import_orders {
         /// The workflow's name in `app.json`.
-        pub const NAME: &'static str = "import-orders";
+        pub const NAME: &str = "import-orders";
         /// Marker type of the workflow.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
         pub struct Workflow;

@@ -1,7 +1,9 @@
 //! Walks every command and template, checking each expansion against the place it stands in
 //! (R4–R11, D16–D18) and compiling each jq program (S17, D15).
 
-use appstudio_runtime::jq::{self, JqDiagKind};
+use std::collections::HashMap;
+
+use appstudio_runtime::jq::{self, JqDiag, JqDiagKind};
 
 use super::{Index, WorkflowIx};
 use crate::codes::Code;
@@ -55,6 +57,8 @@ struct Walker<'a, 'i> {
     index: &'i Index<'a>,
     source: &'i Source,
     diags: &'i mut Vec<Diagnostic>,
+    /// Results of jq checks by (program, variables): apps repeat the same programs.
+    jq_checked: HashMap<(String, Vec<String>), Result<(), Vec<JqDiag>>>,
 }
 
 /// Checks every expansion and jq program of `app`.
@@ -63,6 +67,7 @@ pub fn check(app: &crate::spec::App, index: &Index, source: &Source, diags: &mut
         index,
         source,
         diags,
+        jq_checked: HashMap::new(),
     };
     let none: &[usize] = &[];
     // auth
@@ -316,9 +321,17 @@ impl Walker<'_, '_> {
     fn jq(&mut self, t: &StrTmpl, p: Place) {
         self.str(t, p);
         let rewritten = jqtext::rewrite(t);
-        let names = rewritten.var_names();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        if let Err(errors) = jq::check(&rewritten.program, &names) {
+        let key = (rewritten.program.clone(), rewritten.var_names());
+        let result = match self.jq_checked.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let names: Vec<&str> = key.1.iter().map(String::as_str).collect();
+                let r = jq::check(&rewritten.program, &names);
+                self.jq_checked.insert(key, r.clone());
+                r
+            }
+        };
+        if let Err(errors) = result {
             for e in errors {
                 let r = rewritten.to_original(e.span.clone());
                 let span = crate::json::decoded_span(&self.source.text, t.span, r);

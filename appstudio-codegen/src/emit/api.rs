@@ -48,7 +48,7 @@ pub fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream {
             }
 
             /// Names of the workflows, in file order.
-            pub const WORKFLOWS: [&'static str; #wf_count] = [#(workflows::#wf_mods::NAME),*];
+            pub const WORKFLOWS: [&str; #wf_count] = [#(workflows::#wf_mods::NAME),*];
         }
 
         impl #rt::api::AppSpec for App {
@@ -102,7 +102,7 @@ fn credentials(a: &AuthShape, name: &str, index: usize, k: &TokenStream) -> Toke
 
         impl #ty {
             /// The key under `auth`.
-            pub const KEY: &'static str = #key;
+            pub const KEY: &str = #key;
             /// Index in the app's `auth` list.
             pub const INDEX: usize = #index;
         }
@@ -179,7 +179,7 @@ fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> T
         #[doc = #doc]
         pub mod #m {
             /// The workflow's name in `app.json`.
-            pub const NAME: &'static str = #name;
+            pub const NAME: &str = #name;
 
             /// Marker type of the workflow.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -54,6 +54,7 @@ tag!(
 /// One entry of `auth`, by `type`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // a few per app, built once
 pub enum Auth {
     /// OAuth 2 authorization-code flow.
     OAuth2(OAuth2Auth),
@@ -547,6 +548,7 @@ tag!(
 /// One entry of `data_intake`, by `type`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // a few per app, built once
 pub enum Intake {
     /// Pushed by the provider.
     Webhook(WebhookIntake),

@@ -512,12 +512,15 @@ macro_rules! tag {
 }
 pub(crate) use tag;
 
+/// Loads one variant of a tagged section.
+pub type VariantLoader<T> = fn(&Node, &mut Cx) -> Option<T>;
+
 /// Dispatches a section tagged by its `type` member to the loader of that variant.
 pub fn tagged<T>(
     node: &Node,
     cx: &mut Cx,
     what: &str,
-    variants: &[(&str, fn(&Node, &mut Cx) -> Option<T>)],
+    variants: &[(&str, VariantLoader<T>)],
 ) -> Option<T> {
     let members = cx.object(node, &format!("an object ({what})"))?;
     let names: Vec<&str> = variants.iter().map(|(n, _)| *n).collect();

@@ -15,6 +15,8 @@ pub struct Intake {
 
 /// The two intake types.
 #[derive(Debug, Clone, PartialEq)]
+// Lives in a `static`, never moved: boxing would only add an indirection.
+#[allow(clippy::large_enum_variant)]
 pub enum IntakeKind {
     /// `type: webhook`.
     Webhook(Webhook),
