@@ -8,6 +8,11 @@ pub mod ir;
 pub mod jq;
 pub mod value;
 
+#[cfg(feature = "engine")]
+pub mod activecampaign;
+#[cfg(feature = "testing")]
+pub mod testing;
+
 #[doc(hidden)]
 pub use serde as __serde;
 #[doc(hidden)]
