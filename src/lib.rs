@@ -13,7 +13,7 @@
 //! descriptors, backed by the compiled pipeline (`App::ir()`).
 #![warn(missing_docs)]
 
-pub use appstudio_runtime::{api, ir, jq, value};
+pub use appstudio_runtime::{api, engine, ir, jq, value};
 
 /// Compiles an App Studio config into a typed API, or fails the build pointing into the file.
 ///

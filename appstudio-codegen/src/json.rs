@@ -242,9 +242,34 @@ impl Parser<'_> {
         }
     }
 
+    /// A missing separator: when the next token is on a later line, points just after the
+    /// value that needs it (where the `,` belongs), as rustc does.
+    fn missing_separator(&self, value_end: usize, close: char) -> SyntaxError {
+        let found = self.found();
+        let message = format!("expected `,` or `{close}`, found {found}");
+        if self
+            .text
+            .get(value_end..self.pos)
+            .is_some_and(|gap| gap.contains('\n'))
+        {
+            let at = value_end;
+            let end = self.text[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
+            return SyntaxError {
+                message,
+                span: Span::new(at, end),
+                label: "expected `,` after this value".to_owned(),
+            };
+        }
+        self.error_here(&message, &format!("expected `,` or `{close}`"))
+    }
+
     fn found(&self) -> String {
         match self.text.get(self.pos..self.token_end()) {
             None | Some("") => "end of file".to_owned(),
+            Some(t) if t.chars().all(|c| !c.is_control()) => format!("`{t}`"),
             Some(t) => format!("`{}`", t.escape_debug()),
         }
     }
@@ -400,6 +425,7 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             items.push(self.value()?);
+            let value_end = self.pos;
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -407,13 +433,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Value::Array(items));
                 }
-                _ => {
-                    let found = self.found();
-                    return Err(self.error_here(
-                        &format!("expected `,` or `]`, found {found}"),
-                        "expected `,` or `]`",
-                    ));
-                }
+                _ => return Err(self.missing_separator(value_end, ']')),
             }
         }
     }
@@ -463,6 +483,7 @@ impl Parser<'_> {
                     value,
                 });
             }
+            let value_end = self.pos;
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
@@ -470,13 +491,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Value::Object(members));
                 }
-                _ => {
-                    let found = self.found();
-                    return Err(self.error_here(
-                        &format!("expected `,` or `}}`, found {found}"),
-                        "expected `,` or `}`",
-                    ));
-                }
+                _ => return Err(self.missing_separator(value_end, '}')),
             }
         }
     }

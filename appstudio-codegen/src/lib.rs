@@ -95,6 +95,7 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
         );
     }
     let root = parsed.root;
+    version(&root, &mut diagnostics);
     let mut cx = spec::Cx::new(source);
     let app = <spec::App as spec::FromNode>::from_node(&root, &mut cx);
     diagnostics.append(&mut cx.diags);
@@ -116,4 +117,30 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
         ir,
         root: Some(root),
     }
+}
+
+/// `$version` must be `"2"` (D14). Checked on the JSON itself, so it is reported even when
+/// the rest of the file does not fit the format.
+fn version(root: &json::Node, diagnostics: &mut Vec<Diagnostic>) {
+    // A missing or non-string `$version` is reported by the model.
+    let Some(text) = root
+        .get("$version")
+        .and_then(|v| v.as_str().map(|s| (v, s)))
+    else {
+        return;
+    };
+    let (v, text) = text;
+    if text == "2" {
+        return;
+    }
+    let shown = format!("\"{text}\"");
+    diagnostics.push(
+        Diagnostic::error(
+            codes::Code::VERSION,
+            v.span,
+            format!("unsupported `$version` {shown}"),
+        )
+        .label("expected \"2\"")
+        .help("App Studio configurations are version \"2\": write `\"$version\": \"2\"`"),
+    );
 }

@@ -49,3 +49,26 @@ fn diagnostics_snapshots() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every diagnostic code the code generator can emit has at least one snapshot
+/// (`AS0001`, a file that cannot be read, is the macro's and tested by trybuild).
+#[test]
+fn every_code_has_a_case() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
+    let mut all = String::new();
+    for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        if entry.path().extension().is_some_and(|e| e == "txt") {
+            all.push_str(&std::fs::read_to_string(entry.path()).unwrap());
+        }
+    }
+    let missing: Vec<&str> = appstudio_codegen::codes::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| *c != "AS0001")
+        .filter(|c| !all.contains(&format!("[{c}]")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a diagnostics case: {missing:?}"
+    );
+}

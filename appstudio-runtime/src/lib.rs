@@ -10,6 +10,8 @@ pub mod value;
 
 #[cfg(feature = "engine")]
 pub mod activecampaign;
+#[cfg(feature = "engine")]
+pub mod engine;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -507,6 +507,12 @@ impl Walker<'_, '_> {
             return;
         };
         if p.workflows.is_empty() || matches!(p.section, Section::Connect) {
+            let intake_section = matches!(p.section, Section::Webhook { .. } | Section::Polling);
+            if intake_section && self.unresolved_intake_reference() {
+                // A workflow names an intake that does not exist (reported there): which
+                // workflow this intake belongs to is unknown, so say nothing more.
+                return;
+            }
             let help = match p.section {
                 Section::Connect => {
                     "form fields are filled after the account is connected".to_owned()
@@ -530,6 +536,15 @@ impl Walker<'_, '_> {
                 return;
             }
         }
+    }
+
+    /// Whether a workflow names a `data_intake` or `historical_data_intake` that does not
+    /// resolve.
+    fn unresolved_intake_reference(&self) -> bool {
+        self.index.workflows.iter().any(|w| {
+            (w.wf.data_intake.is_some() && w.intake.is_none())
+                || (w.wf.historical_data_intake.is_some() && w.historical.is_none())
+        })
     }
 
     /// Checks a custom_data reference against one workflow; `false` once reported.

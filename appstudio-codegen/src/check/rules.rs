@@ -15,7 +15,6 @@ use crate::suggest;
 
 /// Runs the structural rules.
 pub fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
-    version(app, diags);
     unique(
         app.workflows.iter().map(|w| &w.name),
         "workflow name",
@@ -46,20 +45,6 @@ pub fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     }
     for c in all {
         command(c, app, diags);
-    }
-}
-
-fn version(app: &App, diags: &mut Vec<Diagnostic>) {
-    if app.version.value != "2" {
-        diags.push(
-            Diagnostic::error(
-                Code::VERSION,
-                app.version.span,
-                format!("unsupported `$version` \"{}\"", app.version.value),
-            )
-            .label("expected \"2\"")
-            .help("App Studio configurations are version \"2\": write `\"$version\": \"2\"`"),
-        );
     }
 }
 

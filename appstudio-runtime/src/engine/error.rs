@@ -1,0 +1,185 @@
+//! The one error type of the engine: a kind to match on, what went wrong, and where — the
+//! workflow, the step and the place in `app.json` from the source map.
+
+use std::fmt;
+
+use crate::ir::Loc;
+
+/// What kind of failure an [`Error`] is; callers match on it to decide what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The connection's credentials are no longer accepted (refresh failed three times, a
+    /// session cannot be re-established, verification failed): the user must reconnect.
+    ReconnectNeeded,
+    /// A remote API kept answering 429 after the retries allowed.
+    RateLimited,
+    /// A remote API answered 4xx (other than 429 and an auth failure handled by refresh).
+    Remote4xx,
+    /// A remote API answered 5xx after the retries allowed, or could not be reached.
+    Remote5xx,
+    /// A jq program failed at run time or exceeded a limit.
+    Jq,
+    /// A value given to the engine (a selection, a mapping, a payload, a credential) is not
+    /// what the app needs.
+    InvalidInput,
+    /// The app stopped on purpose: an `!error` command was reached.
+    Halted,
+    /// The app cannot run as configured (e.g. `!error` reached, a command used where it has
+    /// no meaning, a missing `describe_connection`).
+    Config,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::ReconnectNeeded => "reconnect needed",
+            ErrorKind::RateLimited => "rate limited",
+            ErrorKind::Remote4xx => "remote error (4xx)",
+            ErrorKind::Remote5xx => "remote error (5xx)",
+            ErrorKind::Jq => "jq",
+            ErrorKind::InvalidInput => "invalid input",
+            ErrorKind::Halted => "halted by `!error`",
+            ErrorKind::Config => "config",
+        })
+    }
+}
+
+/// An engine error: a kind, a message, and where it happened.
+#[derive(Debug, Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    /// HTTP status of a remote error.
+    status: Option<u16>,
+    /// The workflow being run, when there is one.
+    workflow: Option<String>,
+    /// The step being run (`data_pipeline.target`, `setup.select.form_fields[1].options`, …).
+    step: Option<String>,
+    /// The command in `app.json`.
+    loc: Option<Loc>,
+    /// The file name of the app.
+    file: Option<String>,
+}
+
+impl Error {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            workflow: None,
+            step: None,
+            loc: None,
+            file: None,
+        }
+    }
+
+    /// An [`ErrorKind::InvalidInput`] error.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// An [`ErrorKind::Config`] error.
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    /// A remote error from an HTTP status: 429, 4xx or 5xx.
+    pub fn remote(status: u16, message: impl Into<String>) -> Self {
+        let kind = match status {
+            429 => ErrorKind::RateLimited,
+            400..=499 => ErrorKind::Remote4xx,
+            _ => ErrorKind::Remote5xx,
+        };
+        let mut e = Self::new(kind, message);
+        e.status = Some(status);
+        e
+    }
+
+    /// Sets where the error happened, unless already set by an inner command.
+    pub(crate) fn at(mut self, loc: Loc) -> Self {
+        self.loc.get_or_insert(loc);
+        self
+    }
+
+    /// Sets the step, unless already set.
+    pub(crate) fn in_step(mut self, step: impl Into<String>) -> Self {
+        if self.step.is_none() {
+            self.step = Some(step.into());
+        }
+        self
+    }
+
+    /// Sets the workflow and the file, unless already set.
+    pub(crate) fn in_workflow(mut self, workflow: &str, file: &str) -> Self {
+        self.workflow.get_or_insert_with(|| workflow.to_owned());
+        self.file.get_or_insert_with(|| file.to_owned());
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// What went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status of a remote error.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The workflow being run.
+    pub fn workflow(&self) -> Option<&str> {
+        self.workflow.as_deref()
+    }
+
+    /// The step being run.
+    pub fn step(&self) -> Option<&str> {
+        self.step.as_deref()
+    }
+
+    /// The command's place in `app.json`.
+    pub fn loc(&self) -> Option<Loc> {
+        self.loc
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)?;
+        if let Some(w) = &self.workflow {
+            write!(f, " (workflow `{w}`")?;
+            if let Some(s) = &self.step {
+                write!(f, ", {s}")?;
+            }
+            f.write_str(")")?;
+        } else if let Some(s) = &self.step {
+            write!(f, " ({s})")?;
+        }
+        if let Some(loc) = self.loc {
+            write!(
+                f,
+                " at {}:{loc}",
+                self.file.as_deref().unwrap_or("app.json")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<crate::jq::JqError> for Error {
+    fn from(e: crate::jq::JqError) -> Self {
+        Error::new(ErrorKind::Jq, e.to_string())
+    }
+}
+
+/// Result of the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

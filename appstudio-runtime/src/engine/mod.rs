@@ -1,0 +1,58 @@
+//! The engine: runs compiled apps (feature `engine`) — setup steps and `data_pipeline` —
+//! against the third-party API and ActiveCampaign.
+
+mod auth;
+mod connection;
+mod error;
+mod exec;
+mod expand;
+mod extract;
+mod http;
+mod jqcache;
+mod paginate;
+mod personalize;
+mod session;
+mod sha;
+mod transform;
+mod workflow;
+
+use std::time::Duration;
+
+pub use auth::{Credentials, Tokens};
+pub use connection::{AcAccount, Connection, Description, Engine};
+pub use error::{Error, ErrorKind, Result};
+pub use exec::{Ctx, Respond};
+pub use expand::SavedData;
+pub use http::Overrides;
+pub use transform::{FieldRef, Mapping};
+pub use workflow::{Processed, WorkflowRun};
+
+use crate::ir;
+
+/// How the engine talks to the world.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Timeout of one HTTP request.
+    pub timeout: Duration,
+    /// Origin rewrites (tests point an app's hosts at loopback servers).
+    pub overrides: Overrides,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            timeout: Duration::from_secs(30),
+            overrides: Overrides::default(),
+        }
+    }
+}
+
+/// What every run of an app shares.
+pub struct Inner {
+    /// The compiled app.
+    pub app: &'static ir::App,
+    /// One HTTP client (connection pool) for everything.
+    pub client: reqwest::Client,
+    /// Configuration.
+    pub config: EngineConfig,
+}

@@ -1,0 +1,262 @@
+//! `!http` with `"pagination": true`: follows `api.pagination` (page, limitoffset, cursor, and
+//! every parser key), merging the pages; stops on an empty or repeated page, a repeated
+//! cursor, the parsers' end, or [`MAX_PAGES`].
+
+use serde_json::{Map, Value};
+
+use super::error::{Error, Result};
+use super::exec::{self, Ctx};
+use super::http;
+use super::session::Session;
+use crate::ir::{Command, Http, PageStyle, Param, Scalar};
+
+/// Most pages fetched by one paginated request.
+pub const MAX_PAGES: usize = 100;
+
+/// The query parameter carrying a cursor (the reference's example: `next_cursor=…`).
+pub const CURSOR_PARAM: &str = "next_cursor";
+
+/// Fetches every page and returns them merged, shaped as one response (D3).
+pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]) -> Result<Value> {
+    let Some(p) = session.app().api.pagination.as_ref() else {
+        return Err(Error::config(
+            "`\"pagination\": true` needs `api.pagination`",
+        ));
+    };
+    let mut pages: Vec<Value> = Vec::new();
+    let mut seen_tokens: Vec<String> = Vec::new();
+    let mut next_url: Option<String> = None;
+    let mut state = Cursor::start(&p.style);
+    for _ in 0..MAX_PAGES {
+        let mut request = http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
+        match &next_url {
+            Some(u) => {
+                request.url = url::Url::parse(u).map_err(|e| {
+                    Error::invalid(format!("`next_page_url` `{u}` is not a URL: {e}"))
+                })?;
+            }
+            None => {
+                let mut q = request.url.query_pairs_mut();
+                for (name, value) in state.params(&p.style) {
+                    q.append_pair(&name, &value);
+                }
+            }
+        }
+        let body = session.send(h.target, request).await?.body;
+        if pages.last() == Some(&body) || is_empty_page(&body) {
+            break;
+        }
+        let shaped = http::shape(h.wrap_body, body.clone());
+        pages.push(body);
+        // What comes next, by the parser of the style.
+        match &p.style {
+            PageStyle::Page { .. } => {
+                if let Some(cmd) = &p.next_page_url {
+                    match parse(session, cmd, &shaped, ctx).await? {
+                        Value::String(u) if !u.is_empty() => {
+                            if seen_tokens.contains(&u) {
+                                break;
+                            }
+                            seen_tokens.push(u.clone());
+                            next_url = Some(u);
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
+                let total = match &p.total_pages {
+                    Some(cmd) => number(&parse(session, cmd, &shaped, ctx).await?),
+                    None => None,
+                };
+                state.page += 1;
+                if total.is_some_and(|t| state.page - state.first_page >= t) {
+                    break;
+                }
+            }
+            PageStyle::LimitOffset { .. } => {
+                state.offset += state.size;
+                let total = match &p.total_items {
+                    Some(cmd) => number(&parse(session, cmd, &shaped, ctx).await?),
+                    None => None,
+                };
+                if total.is_some_and(|t| state.offset >= t) {
+                    break;
+                }
+            }
+            PageStyle::Cursor { .. } => {
+                let Some(cmd) = &p.next_result_token else {
+                    break;
+                };
+                let token = match parse(session, cmd, &shaped, ctx).await? {
+                    Value::Null => break,
+                    Value::String(s) if s.is_empty() => break,
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                if seen_tokens.contains(&token) {
+                    break;
+                }
+                seen_tokens.push(token.clone());
+                state.cursor = Some(token);
+            }
+        }
+    }
+    Ok(http::shape(h.wrap_body, merge(pages)))
+}
+
+fn search(ctx: &Ctx) -> Option<(&str, &str)> {
+    ctx.search.as_ref().map(|(p, t)| (p.as_str(), t.as_str()))
+}
+
+/// Runs a parser command on one page.
+async fn parse(session: &Session<'_>, cmd: &Command, page: &Value, ctx: &mut Ctx) -> Result<Value> {
+    exec::run(session, cmd, page.clone(), ctx, &[]).await
+}
+
+/// A count from a parser: a number or a numeric string (ActiveCampaign's `meta.total`).
+fn number(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.ceil() as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Where the next page starts.
+struct Cursor {
+    first_page: i64,
+    page: i64,
+    size: i64,
+    offset: i64,
+    cursor: Option<String>,
+}
+
+impl Cursor {
+    fn start(style: &PageStyle) -> Cursor {
+        let int = |p: &Param, default: i64| match &p.value {
+            Scalar::Int(i) => *i,
+            Scalar::Str(s) => s.parse().unwrap_or(default),
+        };
+        let (first_page, size, offset) = match style {
+            PageStyle::Page {
+                page_number,
+                page_size,
+                ..
+            } => (int(page_number, 1), int(page_size, 0), 0),
+            PageStyle::LimitOffset { limit, offset, .. } => {
+                (0, int(limit, 0).max(1), int(offset, 0))
+            }
+            PageStyle::Cursor { limit, .. } => (0, int(limit, 0), 0),
+        };
+        Cursor {
+            first_page,
+            page: first_page,
+            size,
+            offset,
+            cursor: None,
+        }
+    }
+
+    /// The query parameters of the next request.
+    fn params(&self, style: &PageStyle) -> Vec<(String, String)> {
+        let text = |p: &Param| match &p.value {
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Str(s) => s.to_string(),
+        };
+        let mut out = Vec::new();
+        let extra = match style {
+            PageStyle::Page {
+                page_number,
+                page_size,
+                extra,
+            } => {
+                out.push((page_number.param.to_string(), self.page.to_string()));
+                out.push((page_size.param.to_string(), text(page_size)));
+                extra
+            }
+            PageStyle::LimitOffset {
+                limit,
+                offset,
+                extra,
+            } => {
+                out.push((limit.param.to_string(), text(limit)));
+                out.push((offset.param.to_string(), self.offset.to_string()));
+                extra
+            }
+            PageStyle::Cursor {
+                limit,
+                ordering,
+                extra,
+            } => {
+                out.push((limit.param.to_string(), text(limit)));
+                if let Some(o) = ordering {
+                    out.push((o.param.to_string(), text(o)));
+                }
+                if let Some(c) = &self.cursor {
+                    out.push((CURSOR_PARAM.to_owned(), c.clone()));
+                }
+                extra
+            }
+        };
+        out.extend(extra.iter().map(|p| (p.param.to_string(), text(p))));
+        out
+    }
+}
+
+/// A page without items: an empty array, or an object whose arrays are all empty.
+fn is_empty_page(body: &Value) -> bool {
+    match body {
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => {
+            let mut arrays = m.values().filter_map(Value::as_array).peekable();
+            arrays.peek().is_some() && arrays.all(|a| a.is_empty())
+        }
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// Merges pages: arrays are concatenated; in objects, array members are concatenated and the
+/// other members are the first page's.
+pub fn merge(pages: Vec<Value>) -> Value {
+    let mut pages = pages.into_iter();
+    let Some(mut out) = pages.next() else {
+        return Value::Array(Vec::new());
+    };
+    for page in pages {
+        match (&mut out, page) {
+            (Value::Array(all), Value::Array(more)) => all.extend(more),
+            (Value::Object(all), Value::Object(more)) => merge_objects(all, more),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn merge_objects(all: &mut Map<String, Value>, more: Map<String, Value>) {
+    for (k, v) in more {
+        if let (Some(Value::Array(items)), Value::Array(new)) = (all.get_mut(&k), v) {
+            items.extend(new);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merges_pages() {
+        assert_eq!(merge(vec![json!([1]), json!([2, 3])]), json!([1, 2, 3]));
+        assert_eq!(
+            merge(vec![
+                json!({"items": [1], "meta": {"p": 1}}),
+                json!({"items": [2], "meta": {"p": 2}})
+            ]),
+            json!({"items": [1, 2], "meta": {"p": 1}})
+        );
+        assert!(is_empty_page(&json!({"items": [], "meta": {}})));
+        assert!(!is_empty_page(&json!({"meta": {}})));
+    }
+}

@@ -1,0 +1,283 @@
+//! Sending requests for a connection: credentials (D8), token refresh with one refresh at a
+//! time per connection (D9), session re-verification, origin overrides.
+
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use super::Inner;
+use super::auth::{self, Credentials, Tokens};
+use super::error::{Error, ErrorKind, Result};
+use super::exec::Ctx;
+use super::http::{self, Bases, Body, Request, Response};
+use crate::ir::{self, AuthMethod, Resource, Target};
+
+/// A connected account's state, shared by every task using the connection.
+pub struct ConnState {
+    /// The auth entry.
+    pub auth: &'static ir::Auth,
+    /// What the user entered.
+    pub credentials: Credentials,
+    /// Current tokens (oauth2, session).
+    pub tokens: Mutex<Tokens>,
+    /// Held while refreshing, so one refresh runs at a time however many requests wait.
+    pub refresh_lock: tokio::sync::Mutex<()>,
+    /// Set when refreshing failed for good: every later request fails fast.
+    pub broken: Mutex<Option<Error>>,
+    /// `api.base_url` rendered with the subdomain.
+    pub base_url: String,
+    /// The ActiveCampaign account (API URL and token) this connection belongs to.
+    pub activecampaign: Option<(String, crate::value::Secret)>,
+}
+
+impl ConnState {
+    fn tokens(&self) -> Tokens {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Refreshes (oauth2) or re-verifies (session) unless another task already did since
+    /// `seen` was read.
+    pub async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
+        let _one_at_a_time = self.refresh_lock.lock().await;
+        if let Some(e) = self
+            .broken
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return Err(e);
+        }
+        let current = self.tokens();
+        if current.generation != seen {
+            return Ok(());
+        }
+        let renewed = match &self.auth.method {
+            AuthMethod::OAuth2(o) => auth::refresh(inner, o, &self.credentials, &current).await,
+            AuthMethod::Session {
+                verify_url,
+                request_body,
+            } => {
+                let mut last = None;
+                let mut ok = None;
+                for _ in 0..auth::MAX_REFRESH_ATTEMPTS {
+                    match auth::session_login(
+                        inner,
+                        verify_url,
+                        request_body.as_ref(),
+                        &self.credentials,
+                        Some(&current),
+                    )
+                    .await
+                    {
+                        Ok(t) => {
+                            ok = Some(t);
+                            break;
+                        }
+                        Err(e) => last = Some(e),
+                    }
+                }
+                ok.ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::ReconnectNeeded,
+                        format!(
+                            "the session could not be re-established ({}): reconnect the account",
+                            last.map_or_else(String::new, |e| e.message().to_owned())
+                        ),
+                    )
+                })
+            }
+            _ => return Ok(()),
+        };
+        match renewed {
+            Ok(t) => {
+                *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) = t;
+                Ok(())
+            }
+            Err(e) => {
+                *self.broken.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+}
+
+/// One run of commands: the engine, and the connection when there is one.
+pub struct Session<'a> {
+    /// The engine.
+    pub inner: &'a Inner,
+    /// The connection.
+    pub conn: Option<&'a ConnState>,
+}
+
+impl Session<'_> {
+    /// The app.
+    pub fn app(&self) -> &'static ir::App {
+        self.inner.app
+    }
+
+    /// Base URLs for relative paths.
+    pub fn bases<'b>(&'b self, _ctx: &'b Ctx) -> Bases<'b> {
+        Bases {
+            api: self.conn.map(|c| c.base_url.as_str()),
+            activecampaign: self
+                .conn
+                .and_then(|c| c.activecampaign.as_ref())
+                .map(|(u, _)| u.as_str()),
+        }
+    }
+
+    /// Sends a request to `target` with the right credentials; renews tokens on expiry or 401.
+    pub async fn send(&self, target: Target, request: Request) -> Result<Response> {
+        let mut renewed = false;
+        loop {
+            let seen = self.conn.map(|c| c.tokens());
+            if let (Some(conn), Some(t), Target::Connection) = (self.conn, &seen, target)
+                && needs_token(&conn.auth.method)
+                && (t.expired() || t.access.is_none())
+                && !renewed
+            {
+                conn.renew(self.inner, t.generation).await?;
+                renewed = true;
+                continue;
+            }
+            let response = self.send_once(target, &request, seen.as_ref()).await?;
+            if response.status == 401
+                && target == Target::Connection
+                && !renewed
+                && let (Some(conn), Some(t)) = (self.conn, &seen)
+                && needs_token(&conn.auth.method)
+            {
+                conn.renew(self.inner, t.generation).await?;
+                renewed = true;
+                continue;
+            }
+            return check_status(response);
+        }
+    }
+
+    async fn send_once(
+        &self,
+        target: Target,
+        request: &Request,
+        tokens: Option<&Tokens>,
+    ) -> Result<Response> {
+        let url = match target {
+            Target::ActiveCampaign => request.url.clone(),
+            Target::Connection | Target::External => {
+                self.inner.config.overrides.apply(request.url.clone())?
+            }
+        };
+        let mut req = self
+            .inner
+            .client
+            .request(http::method(request.method), url)
+            .timeout(self.inner.config.timeout);
+        let has = |name: &str| {
+            request
+                .headers
+                .iter()
+                .any(|(h, _)| h.eq_ignore_ascii_case(name))
+        };
+        for (name, value) in &request.headers {
+            req = req.header(name.as_str(), value.as_str());
+        }
+        if !has("accept") {
+            req = req.header("Accept", "application/json");
+        }
+        match &request.body {
+            Some(Body::Json(v)) => {
+                if !has("content-type") {
+                    req = req.header("Content-Type", "application/json");
+                }
+                req = req.body(serde_json::to_vec(v).unwrap_or_default());
+            }
+            Some(Body::Form(f)) => {
+                if !has("content-type") {
+                    req = req.header("Content-Type", "application/x-www-form-urlencoded");
+                }
+                req = req.body(f.clone());
+            }
+            None => {}
+        }
+        match (target, self.conn) {
+            (Target::Connection, Some(conn)) => {
+                let default = Tokens::default();
+                req = auth::apply(
+                    req,
+                    &conn.auth.method,
+                    &conn.credentials,
+                    tokens.unwrap_or(&default),
+                );
+            }
+            (Target::ActiveCampaign, Some(conn)) => {
+                if let Some((_, token)) = &conn.activecampaign {
+                    req = req.header("Api-Token", token.expose());
+                }
+            }
+            _ => {}
+        }
+        let response = req.send().await.map_err(http::transport)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        let body = http::parse_body(&http::read_body(response).await?);
+        Ok(Response {
+            status,
+            body,
+            retry_after,
+        })
+    }
+
+    /// Runs an `!resource` command against the ActiveCampaign account.
+    pub async fn resource(
+        &self,
+        r: &Resource,
+        _input: Value,
+        ctx: &mut Ctx,
+        _piped: &[Value],
+    ) -> Result<Value> {
+        if let (Resource::Contact, Some(contact)) = (r, &ctx.contact) {
+            // Outbound source: the contact being processed.
+            return Ok(contact.clone());
+        }
+        Err(Error::config(format!(
+            "`!resource` {r:?} needs the ActiveCampaign client, which this build does not have yet"
+        )))
+    }
+}
+
+fn needs_token(method: &AuthMethod) -> bool {
+    matches!(method, AuthMethod::OAuth2(_) | AuthMethod::Session { .. })
+}
+
+/// A non-2xx response as an error carrying its status and an excerpt of its body.
+fn check_status(response: Response) -> Result<Response> {
+    if (200..300).contains(&response.status) {
+        return Ok(response);
+    }
+    let mut e = Error::remote(
+        response.status,
+        format!(
+            "the API answered {}: {}",
+            response.status,
+            http::excerpt(&response.body)
+        ),
+    );
+    if response.status == 401 || response.status == 403 {
+        e = Error::remote(
+            response.status,
+            format!(
+                "the API refused the credentials ({}): {}",
+                response.status,
+                http::excerpt(&response.body)
+            ),
+        );
+    }
+    Err(e)
+}

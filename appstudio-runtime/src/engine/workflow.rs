@@ -1,0 +1,352 @@
+//! One workflow of a connection: its setup (options, selection, mapping) and its
+//! `data_pipeline` (source → transform → target).
+
+use serde_json::{Map, Value};
+
+use super::connection::Connection;
+use super::error::{Error, Result};
+use super::exec::{self, Ctx};
+use super::expand::SavedData;
+use super::transform::{FieldRef, Mapping};
+use crate::ir::{self, Direction, FieldType, Options};
+
+/// A workflow being set up or run for one connection.
+#[derive(Debug, Clone)]
+pub struct WorkflowRun {
+    conn: Connection,
+    wf: &'static ir::Workflow,
+    custom_data: Map<String, Value>,
+    mapping: Option<Mapping>,
+    resource_id: Option<Value>,
+    /// `!save`d values of this workflow instance (and, for now, of its connection).
+    pub data: SavedData,
+    /// The polling state.
+    pub polling_state: Option<Value>,
+}
+
+/// What one `data_pipeline` run did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Processed {
+    /// The output of `source`.
+    pub source: Value,
+    /// The transformed object given to `target`.
+    pub transformed: Value,
+    /// The output of `target`.
+    pub output: Value,
+    /// `!print_c` lines.
+    pub log: Vec<String>,
+}
+
+impl WorkflowRun {
+    pub(crate) fn new(conn: Connection, wf: &'static ir::Workflow) -> Self {
+        WorkflowRun {
+            conn,
+            wf,
+            custom_data: Map::new(),
+            mapping: None,
+            resource_id: None,
+            data: SavedData::default(),
+            polling_state: None,
+        }
+    }
+
+    /// The workflow's IR.
+    pub fn workflow(&self) -> &'static ir::Workflow {
+        self.wf
+    }
+
+    /// Names the workflow, step and file in an error.
+    pub(crate) fn locate(&self, e: Error, step: &str) -> Error {
+        e.in_step(step)
+            .in_workflow(&self.wf.name, &self.conn.engine.inner.app.file)
+    }
+
+    fn fields(&self) -> &'static [ir::FormField] {
+        self.wf
+            .setup
+            .select
+            .as_ref()
+            .map_or(&[], |s| &s.form_fields[..])
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            workflow: Some(self.wf),
+            custom_data: self.custom_data.clone(),
+            data: self.data.clone(),
+            polling_state: self.polling_state.clone(),
+            resource_id: self.resource_id.clone(),
+            ..self.conn.ctx()
+        }
+    }
+
+    /// The options of a form field (`[{display, value}]`). The fields it depends on must have
+    /// been selected ([`WorkflowRun::select`]); `search` is what the user typed, sent as the
+    /// field's `search_term` parameter.
+    pub async fn options(&self, field_id: &str, search: Option<&str>) -> Result<Vec<Value>> {
+        let (index, field) = self
+            .fields()
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.id == field_id)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "workflow `{}` has no form field `{field_id}`",
+                    self.wf.name
+                ))
+            })?;
+        let step = format!("setup.select.form_fields[{index}].options");
+        for dep in field.depends_on.iter() {
+            if !self.custom_data.contains_key(&**dep) {
+                return Err(self.locate(
+                    Error::invalid(format!(
+                        "the options of `{field_id}` depend on `{dep}`: select it first"
+                    )),
+                    &step,
+                ));
+            }
+        }
+        let mut ctx = self.ctx();
+        if let (Some(param), Some(term)) = (&field.search_term, search) {
+            ctx.search = Some((param.to_string(), term.to_owned()));
+        }
+        let out = match &field.options {
+            None => return Ok(Vec::new()),
+            Some(Options::Static(t)) => ctx.vars(&[]).template(t),
+            Some(Options::Command(cmd)) => {
+                let session = self.conn.session();
+                exec::run(&session, cmd, Value::Null, &mut ctx, &[]).await
+            }
+        }
+        .map_err(|e| self.locate(e.at(field.loc), &step))?;
+        let Value::Array(items) = out else {
+            return Err(self.locate(
+                Error::invalid(format!(
+                    "the options of `{field_id}` must be a list, not {}",
+                    super::http::excerpt(&out)
+                ))
+                .at(field.loc),
+                &step,
+            ));
+        };
+        for item in &items {
+            if item.get("value").is_none() || item.get("display").is_none() {
+                return Err(self.locate(
+                    Error::invalid(format!(
+                        "each option of `{field_id}` needs `display` and `value`: {}",
+                        super::http::excerpt(item)
+                    ))
+                    .at(field.loc),
+                    &step,
+                ));
+            }
+        }
+        Ok(items)
+    }
+
+    /// Records the user's selections (`custom_data`): every required field present, choices
+    /// as `{value, display}`, text as `{value}`, multiselects as lists (D16).
+    pub fn select(&mut self, custom_data: Value) -> Result<()> {
+        let Value::Object(data) = custom_data else {
+            return Err(Error::invalid(
+                "custom_data must be an object keyed by form field id",
+            ));
+        };
+        for field in self.fields() {
+            let value = data.get(&*field.id).filter(|v| !v.is_null());
+            let ok = match (value, field.field_type) {
+                (None, _) => !field.required,
+                (Some(v), FieldType::Text | FieldType::Textarea) => {
+                    v.get("value").is_some_and(Value::is_string)
+                }
+                (Some(v), FieldType::Dropdown) => is_choice(v),
+                (Some(Value::Array(items)), FieldType::Multiselect) => items.iter().all(is_choice),
+                (Some(_), FieldType::Multiselect) => false,
+            };
+            if !ok {
+                let expected = match field.field_type {
+                    FieldType::Text | FieldType::Textarea => "{\"value\": \"…\"}",
+                    FieldType::Dropdown => "{\"value\": …, \"display\": \"…\"}",
+                    FieldType::Multiselect => "[{\"value\": …, \"display\": \"…\"}, …]",
+                };
+                return Err(Error::invalid(format!(
+                    "form field `{}` ({}{}) needs {expected}",
+                    field.id,
+                    field.field_type.as_str(),
+                    if field.required { ", required" } else { "" }
+                )));
+            }
+        }
+        if let Some(unknown) = data
+            .keys()
+            .find(|k| !self.fields().iter().any(|f| f.id == **k))
+        {
+            return Err(Error::invalid(format!(
+                "workflow `{}` has no form field `{unknown}`",
+                self.wf.name
+            )));
+        }
+        self.custom_data = data;
+        Ok(())
+    }
+
+    /// Runs `describe_selection`: the selected resource's id and its display text.
+    pub async fn describe_selection(&mut self) -> Result<(Value, Value)> {
+        let Some(select) = &self.wf.setup.select else {
+            return Err(Error::config(format!(
+                "workflow `{}` has no `select` step",
+                self.wf.name
+            )));
+        };
+        let (Some(id_cmd), Some(display_cmd)) = (&select.resource_id, &select.display) else {
+            return Err(Error::config(format!(
+                "workflow `{}` has no `describe_selection`",
+                self.wf.name
+            )));
+        };
+        let session = self.conn.session();
+        let mut ctx = self.ctx();
+        let id = exec::run(&session, id_cmd, Value::Null, &mut ctx, &[])
+            .await
+            .map_err(|e| self.locate(e, "setup.select.describe_selection.resource_id"))?;
+        let display = exec::run(&session, display_cmd, Value::Null, &mut ctx, &[])
+            .await
+            .map_err(|e| self.locate(e, "setup.select.describe_selection.display"))?;
+        self.resource_id = Some(id.clone());
+        Ok((id, display))
+    }
+
+    /// The source and target options of the `map` step (`[{id, title, required?, group?}]`).
+    pub async fn map_options(&self) -> Result<(Vec<Value>, Vec<Value>)> {
+        let Some(map) = &self.wf.setup.map else {
+            return Err(Error::config(format!(
+                "workflow `{}` has no `map` step",
+                self.wf.name
+            )));
+        };
+        let source = self
+            .side_options(&map.source, "setup.map.describe_source")
+            .await?;
+        let target = match &map.target {
+            Some(t) => self.side_options(t, "setup.map.describe_target").await?,
+            None => Vec::new(),
+        };
+        Ok((source, target))
+    }
+
+    async fn side_options(&self, side: &ir::MapSide, step: &str) -> Result<Vec<Value>> {
+        let mut ctx = self.ctx();
+        let out = match &side.options {
+            Options::Static(t) => ctx.vars(&[]).template(t),
+            Options::Command(cmd) => {
+                let session = self.conn.session();
+                exec::run(&session, cmd, Value::Null, &mut ctx, &[]).await
+            }
+        }
+        .map_err(|e| self.locate(e, step))?;
+        match out {
+            Value::Array(items) => Ok(items),
+            other => Err(self.locate(
+                Error::invalid(format!(
+                    "mapping options must be a list, not {}",
+                    super::http::excerpt(&other)
+                )),
+                step,
+            )),
+        }
+    }
+
+    /// Saves the user's mapping after checking it against the target options: every
+    /// required target is mapped, and inbound, `email` always is (D10).
+    pub fn set_mapping(&mut self, saved: &Value, target_options: &[Value]) -> Result<()> {
+        let default_group = self
+            .wf
+            .setup
+            .map
+            .as_ref()
+            .and_then(|m| m.target.as_ref())
+            .and_then(|t| t.default_group.as_deref());
+        let mapping = Mapping::from_json(saved, default_group)?;
+        if mapping.entries.is_empty() {
+            return Err(Error::invalid("map at least one field"));
+        }
+        let id_of = |o: &Value| match o.get("id").or_else(|| o.get("value")) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        for option in target_options {
+            let required = option
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let Some(id) = id_of(option) else { continue };
+            let is_email = self.wf.direction == Direction::Inbound && id == "email";
+            let target = FieldRef {
+                group: option
+                    .get("group")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                id: id.clone(),
+            };
+            if (required || is_email) && !mapping.maps_to(&target) {
+                let title = option
+                    .get("title")
+                    .or_else(|| option.get("display"))
+                    .and_then(Value::as_str);
+                return Err(Error::invalid(format!(
+                    "the target field `{}` must be mapped",
+                    title.unwrap_or(&id)
+                )));
+            }
+        }
+        self.mapping = Some(mapping);
+        Ok(())
+    }
+
+    /// Runs `data_pipeline` on one event (inbound: the payload; outbound: the contact).
+    pub async fn process(&mut self, event: Value) -> Result<Processed> {
+        let session = self.conn.session();
+        let mut ctx = self.ctx();
+        if self.wf.direction == Direction::Outbound
+            && let Value::Object(contact) = &event
+        {
+            ctx.personal = Some(super::personalize::tags(contact, &Default::default()));
+            ctx.contact = Some(event.clone());
+        }
+        let source = exec::run(&session, &self.wf.source, event, &mut ctx, &[])
+            .await
+            .map_err(|e| self.locate(e, "data_pipeline.source"))?;
+        let transformed = match (&self.mapping, &self.wf.setup.map) {
+            (Some(m), _) => m.apply(&source).map_err(|e| self.locate(e, "transform"))?,
+            (None, Some(_)) => {
+                return Err(self.locate(
+                    Error::invalid("save a mapping first (`set_mapping`)"),
+                    "transform",
+                ));
+            }
+            (None, None) => source.clone(),
+        };
+        let piped = [transformed.clone()];
+        let output = exec::run(
+            &session,
+            &self.wf.target,
+            transformed.clone(),
+            &mut ctx,
+            &piped,
+        )
+        .await
+        .map_err(|e| self.locate(e, "data_pipeline.target"))?;
+        self.data = ctx.data;
+        Ok(Processed {
+            source,
+            transformed,
+            output,
+            log: ctx.log,
+        })
+    }
+}
+
+fn is_choice(v: &Value) -> bool {
+    v.get("value").is_some() && v.get("display").is_some_and(Value::is_string)
+}

@@ -1,0 +1,198 @@
+//! The outbound example end to end against a mock Textbolt API on loopback: connect (basic
+//! auth, `verify_url`), describe the connection, load options, select, and push contacts
+//! through `data_pipeline` (`!switch`, form-encoded bodies, personalization, `!print_c`).
+
+#[allow(deprecated)] // AS1003 of the example
+mod app {
+    appstudio::include_app!("examples/outbound_sms/app.json");
+}
+
+use appstudio::engine::{Credentials, Engine, EngineConfig, ErrorKind};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The credentials of `textbolt-account-sid`: HTTP Basic `AC0001:s3cret`.
+const BASIC: &str = "Basic QUMwMDAxOnMzY3JldA==";
+
+async fn textbolt() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/account"))
+        .and(header("authorization", BASIC))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "account_sid": "AC0001", "friendly_name": "Acme"
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/phone-numbers"))
+        .and(query_param("capability", "sms"))
+        .and(query_param("page_size", "100"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"phone_numbers": [
+                {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}},
+                {"number": "+15550199", "friendly_name": "Voice", "capabilities": {"sms": false}}
+            ]})),
+        )
+        .mount(&server)
+        .await;
+    server
+}
+
+fn engine(server: &MockServer) -> Engine {
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://api.textbolt.example", server.uri());
+    Engine::of::<app::App>(config).unwrap()
+}
+
+fn credentials() -> Credentials {
+    Credentials::default()
+        .with("username", "AC0001")
+        .with("password", "s3cret")
+}
+
+#[tokio::test]
+async fn connect_setup_and_send() {
+    let server = textbolt().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messages"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string(
+            "To=%2B15557654321&From=%2B15550100&Body=Hi+Ada%2C+50%25+off%21",
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "sid": "SM1", "status": "queued", "num_segments": "1"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let conn = engine
+        .connect("textbolt-account-sid", credentials(), None)
+        .await
+        .unwrap();
+    let d = conn.describe("send-sms").await.unwrap();
+    assert_eq!(d.account_id, json!("AC0001"));
+    assert_eq!(d.description, json!("Textbolt account Acme"));
+
+    let mut wf = conn.workflow("send-sms").unwrap();
+    let options = wf.options("from_number", None).await.unwrap();
+    assert_eq!(
+        options,
+        vec![json!({"display": "Main (+15550100)", "value": "+15550100"})]
+    );
+    wf.select(json!({
+        "from_number": options[0],
+        "message": {"value": "Hi %FIRSTNAME%, 50% off!"}
+    }))
+    .unwrap();
+
+    let contact = json!({"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "phone": "+15557654321"});
+    let done = wf.process(contact).await.unwrap();
+    assert_eq!(
+        done.output,
+        json!({"message_sid": "SM1", "status": "queued", "segments": "1"})
+    );
+    assert_eq!(
+        done.log,
+        [
+            "Sending a Textbolt message from +15550100 to +15557654321",
+            "Textbolt accepted message SM1 (queued, 1 segment(s))"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn mms_case_and_hostile_values() {
+    let server = textbolt().await;
+    // A selected value full of jq syntax, quotes and CR/LF goes into the form body as data.
+    let hostile = "\" | env | \"\r\nX: 1 ?#/";
+    Mock::given(method("POST"))
+        .and(path("/v2/messages"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"sid": "SM2", "status": "queued"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let conn = engine
+        .connect("textbolt-account-sid", credentials(), None)
+        .await
+        .unwrap();
+    let mut wf = conn.workflow("send-sms").unwrap();
+    wf.select(json!({
+        "from_number": {"value": "+15550100", "display": "Main"},
+        "message": {"value": hostile},
+        "media_url": {"value": "https://cdn.example/a.png"}
+    }))
+    .unwrap();
+    let done = wf
+        .process(json!({"email": "a@b.c", "phone": "+1"}))
+        .await
+        .unwrap();
+    assert_eq!(done.output["segments"], json!("1"));
+    let requests = server.received_requests().await.unwrap();
+    let sent = requests
+        .iter()
+        .find(|r| r.url.path() == "/v2/messages")
+        .unwrap();
+    let form: Vec<(String, String)> = form_urlencoded_pairs(&sent.body);
+    assert!(form.contains(&("Body".into(), hostile.into())), "{form:?}");
+    assert!(form.contains(&("MediaUrl".into(), "https://cdn.example/a.png".into())));
+}
+
+fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn bad_credentials_and_missing_selection() {
+    let server = textbolt().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/account"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let err = engine
+        .connect(
+            "textbolt-account-sid",
+            Credentials::default()
+                .with("username", "x")
+                .with("password", "y"),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    let err = engine
+        .connect(
+            "textbolt-account-sid",
+            Credentials::default().with("username", "x"),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("password"), "{err}");
+
+    let conn = engine
+        .connect("textbolt-account-sid", credentials(), None)
+        .await
+        .unwrap();
+    let mut wf = conn.workflow("send-sms").unwrap();
+    let err = wf
+        .select(json!({"from_number": {"value": "+1"}}))
+        .unwrap_err();
+    assert!(err.message().contains("from_number"), "{err}");
+    let err = wf
+        .select(json!({"from_number": {"value": "+1", "display": "x"}, "message": {"value": 3}}))
+        .unwrap_err();
+    assert!(err.message().contains("message"), "{err}");
+    let _: Value = json!(null);
+}
