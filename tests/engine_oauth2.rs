@@ -1,0 +1,181 @@
+//! oauth2 against a mock provider on loopback: the authorization URL, the code exchange, and
+//! D9 refresh — once for 20 concurrent requests, rotated refresh tokens kept, and a
+//! reconnect-needed error after three failed attempts.
+
+mod app {
+    appstudio::include_app!("tests/apps/oauth_notes.json");
+}
+
+use appstudio::engine::{Credentials, Engine, EngineConfig, ErrorKind, Tokens};
+use appstudio::value::Secret;
+use serde_json::json;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// HTTP Basic of the app's client credentials (`ac-notes:shh`): `include_client_id` is false.
+const CLIENT_BASIC: &str = "Basic YWMtbm90ZXM6c2ho";
+
+fn engine(server: &MockServer) -> Engine {
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://*.notes.example", server.uri());
+    Engine::of::<app::App>(config).unwrap()
+}
+
+fn credentials() -> Credentials {
+    Credentials::default().with("subdomain", "acme")
+}
+
+async fn me(server: &MockServer, token: &str, status: u16) {
+    let response = if status == 200 {
+        ResponseTemplate::new(200).set_body_json(json!({"id": "u1", "name": "Ada"}))
+    } else {
+        ResponseTemplate::new(status).set_body_json(json!({"error": "invalid_token"}))
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/me"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn authorization_url_and_code_exchange() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("authorization", CLIENT_BASIC))
+        .and(body_string_contains("grant_type=authorization_code"))
+        .and(body_string_contains("code=c0de"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "t1", "refresh_token": "r1", "expires_in": 3600
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    me(&server, "t1", 200).await;
+    let engine = engine(&server);
+    let url = engine
+        .authorization_url(
+            "notes-oauth",
+            &credentials(),
+            "https://ac.example/cb",
+            "st4te",
+        )
+        .unwrap();
+    assert_eq!(url.host_str(), Some("acme.notes.example"));
+    let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    for pair in [
+        ("response_type", "code"),
+        ("client_id", "ac-notes"),
+        ("state", "st4te"),
+        ("scope", "notes:read notes:write"),
+        ("redirect_uri", "https://ac.example/cb"),
+    ] {
+        assert!(q.contains(&(pair.0.into(), pair.1.into())), "{q:?}");
+    }
+    let conn = engine
+        .connect_oauth2(
+            "notes-oauth",
+            credentials(),
+            "c0de",
+            "https://ac.example/cb",
+            None,
+        )
+        .await
+        .unwrap();
+    let d = conn.describe("add-note").await.unwrap();
+    assert_eq!(d.description, json!("Ada"));
+}
+
+#[tokio::test]
+async fn twenty_concurrent_requests_refresh_once_and_keep_the_rotated_token() {
+    let server = MockServer::start().await;
+    me(&server, "old", 401).await;
+    me(&server, "t2", 200).await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/refresh"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .and(body_string_contains("refresh_token=r1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(
+                    json!({"access_token": "t2", "refresh_token": "r2", "expires_in": 3600}),
+                )
+                // Slow enough that every request is waiting on the one refresh.
+                .set_delay(std::time::Duration::from_millis(200)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let tokens = Tokens {
+        access: Some(Secret::new("old")),
+        refresh: Some(Secret::new("r1")),
+        ..Tokens::default()
+    };
+    let conn = engine
+        .restore("notes-oauth", credentials(), tokens, None)
+        .unwrap();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let conn = conn.clone();
+            tokio::spawn(async move { conn.describe("add-note").await })
+        })
+        .collect();
+    for t in tasks {
+        let d = t.await.unwrap().unwrap();
+        assert_eq!(d.account_id, json!("u1"));
+    }
+    let after = conn.tokens();
+    assert_eq!(after.access.as_ref().map(Secret::expose), Some("t2"));
+    assert_eq!(after.refresh.as_ref().map(Secret::expose), Some("r2"));
+    // The token endpoint saw exactly one refresh (checked by `expect(1)` on drop).
+}
+
+#[tokio::test]
+async fn three_failed_refreshes_need_a_reconnect() {
+    let server = MockServer::start().await;
+    me(&server, "old", 401).await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/refresh"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let tokens = Tokens {
+        access: Some(Secret::new("old")),
+        refresh: Some(Secret::new("r1")),
+        ..Tokens::default()
+    };
+    let conn = engine
+        .restore("notes-oauth", credentials(), tokens, None)
+        .unwrap();
+    let err = conn.describe("add-note").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ReconnectNeeded, "{err}");
+    assert!(err.to_string().contains("reconnect"), "{err}");
+    assert_eq!(err.workflow(), Some("add-note"));
+    // Later requests fail fast without hammering the token endpoint again.
+    let again = conn.describe("add-note").await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::ReconnectNeeded);
+}
+
+#[tokio::test]
+async fn a_subdomain_cannot_change_the_host() {
+    let server = MockServer::start().await;
+    let engine = engine(&server);
+    for bad in ["evil.example/x", "a b", "-acme", ""] {
+        let err = engine
+            .authorization_url(
+                "notes-oauth",
+                &Credentials::default().with("subdomain", bad),
+                "https://cb",
+                "s",
+            )
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}: {err}");
+    }
+}
