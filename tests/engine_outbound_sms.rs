@@ -196,3 +196,79 @@ async fn bad_credentials_and_missing_selection() {
     assert!(err.message().contains("message"), "{err}");
     let _: Value = json!(null);
 }
+
+/// A 503 storm and a 429 with `Retry-After` on reads are waited out; a POST that got a 503
+/// is not sent twice.
+#[tokio::test]
+async fn retries_follow_the_policy() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/account"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"account_sid": "AC0001", "friendly_name": "Acme"})),
+        )
+        .mount(&server)
+        .await;
+    // Two 503s, then a 429 asking for one second, then the answer.
+    Mock::given(method("GET"))
+        .and(path("/v2/phone-numbers"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/phone-numbers"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v2/phone-numbers"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"phone_numbers": [
+                {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}}
+            ]})),
+        )
+        .with_priority(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/messages"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://api.textbolt.example", server.uri());
+    config.retry.base = std::time::Duration::from_millis(5);
+    let engine = Engine::of::<app::App>(config).unwrap();
+    let conn = engine
+        .connect("textbolt-account-sid", credentials(), None)
+        .await
+        .unwrap();
+    let mut wf = conn.workflow("send-sms").unwrap();
+    let started = std::time::Instant::now();
+    let options = wf.options("from_number", None).await.unwrap();
+    assert_eq!(options.len(), 1);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
+    wf.select(json!({"from_number": options[0], "message": {"value": "hi"}}))
+        .unwrap();
+    let err = wf
+        .process(json!({"email": "a@b.c", "phone": "+1"}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Remote5xx, "{err}");
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.workflow(), Some("send-sms"));
+    assert_eq!(err.step(), Some("data_pipeline.target"));
+    let loc = err.loc().expect("the failing command's place in app.json");
+    assert_eq!((loc.line, loc.col), (113, 19), "{err}");
+}

@@ -47,11 +47,18 @@ impl Engine {
             .connect_timeout(config.timeout)
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        let app_limit = app
+            .api
+            .rate_limit
+            .as_ref()
+            .filter(|l| l.level == ir::RateLevel::App)
+            .map(super::limit::Buckets::new);
         Ok(Engine {
             inner: Arc::new(Inner {
                 app,
                 client,
                 config,
+                app_limit,
             }),
         })
     }
@@ -178,6 +185,14 @@ impl Engine {
             base_url,
             activecampaign: activecampaign
                 .map(|a| (a.url.trim_end_matches('/').to_owned(), a.token)),
+            user_limit: self
+                .inner
+                .app
+                .api
+                .rate_limit
+                .as_ref()
+                .filter(|l| l.level == ir::RateLevel::User)
+                .map(super::limit::Buckets::new),
         };
         Ok(Connection {
             engine: self.clone(),

@@ -85,91 +85,95 @@ pub fn run<'a>(
     piped: &'a [Value],
 ) -> Fut<'a> {
     Box::pin(async move {
-        let out = match &cmd.op {
-            Op::Jq(jq) => run_jq(jq, &input, ctx, piped),
-            Op::Http(h) => {
-                if h.pagination {
-                    paginate::run(session, h, ctx, piped).await
-                } else {
-                    let request =
-                        http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
-                    let response = session.send(h.target, request).await?;
-                    Ok(http::shape(h.wrap_body, response.body))
+        // An inner block, so that `?` inside a command still gets the command's place.
+        let out: Result<Value> = async {
+            match &cmd.op {
+                Op::Jq(jq) => run_jq(jq, &input, ctx, piped),
+                Op::Http(h) => {
+                    if h.pagination {
+                        paginate::run(session, h, ctx, piped).await
+                    } else {
+                        let request =
+                            http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
+                        let response = session.send(h.target, request).await?;
+                        Ok(http::shape(h.wrap_body, response.body))
+                    }
                 }
-            }
-            Op::Pipe(steps) => {
-                let mut values = vec![input];
-                for step in steps.iter() {
-                    let last = values.last().cloned().unwrap_or(Value::Null);
-                    let out = run(session, step, last, ctx, &values).await?;
-                    values.push(out);
+                Op::Pipe(steps) => {
+                    let mut values = vec![input];
+                    for step in steps.iter() {
+                        let last = values.last().cloned().unwrap_or(Value::Null);
+                        let out = run(session, step, last, ctx, &values).await?;
+                        values.push(out);
+                    }
+                    Ok(values.pop().unwrap_or(Value::Null))
                 }
-                Ok(values.pop().unwrap_or(Value::Null))
-            }
-            Op::Switch { jq, cases } => {
-                let index = run_jq(jq, &input, ctx, piped)?;
-                let i = index
-                    .as_u64()
-                    .or_else(|| {
-                        index
-                            .as_f64()
-                            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                            .map(|f| f as u64)
-                    })
-                    .ok_or_else(|| {
-                        Error::invalid(format!("`!switch` chose {index}, not a case index"))
+                Op::Switch { jq, cases } => {
+                    let index = run_jq(jq, &input, ctx, piped)?;
+                    let i = index
+                        .as_u64()
+                        .or_else(|| {
+                            index
+                                .as_f64()
+                                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                                .map(|f| f as u64)
+                        })
+                        .ok_or_else(|| {
+                            Error::invalid(format!("`!switch` chose {index}, not a case index"))
+                        })?;
+                    let case = cases.get(i as usize).ok_or_else(|| {
+                        Error::invalid(format!(
+                            "`!switch` chose case {i} but has {} case(s)",
+                            cases.len()
+                        ))
                     })?;
-                let case = cases.get(i as usize).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "`!switch` chose case {i} but has {} case(s)",
-                        cases.len()
-                    ))
-                })?;
-                run(session, case, input, ctx, piped).await
-            }
-            Op::Resource(r) => session.resource(r, input, ctx, piped).await,
-            Op::Save(scope) => {
-                let Value::Object(members) = &input else {
-                    return Err(Error::invalid("`!save` needs an object as input").at(cmd.loc));
-                };
-                let slot = ctx.data.scope_mut(*scope);
-                for (k, v) in members {
-                    slot.insert(k.clone(), v.clone());
+                    run(session, case, input, ctx, piped).await
                 }
-                Ok(input)
+                Op::Resource(r) => session.resource(r, input, ctx, piped).await,
+                Op::Save(scope) => {
+                    let Value::Object(members) = &input else {
+                        return Err(Error::invalid("`!save` needs an object as input"));
+                    };
+                    let slot = ctx.data.scope_mut(*scope);
+                    for (k, v) in members {
+                        slot.insert(k.clone(), v.clone());
+                    }
+                    Ok(input)
+                }
+                Op::Error(message) => Err(Error::new(ErrorKind::Halted, message.to_string())),
+                Op::PrintC(t) => {
+                    let line = ctx.vars(piped).text(t)?;
+                    tracing::info!(target: "appstudio::print_c", line = %line, "!print_c");
+                    ctx.log.push(line);
+                    Ok(input)
+                }
+                Op::Extract { item_keys, to_json } => extract::run(item_keys, *to_json, input),
+                Op::Sha { algorithm, secret } => {
+                    let secret = match secret {
+                        Some(t) => Some(ctx.vars(piped).text(t)?),
+                        None => None,
+                    };
+                    sha::run(*algorithm, secret.as_deref(), &input)
+                }
+                Op::Respond {
+                    process_payload,
+                    code,
+                    headers,
+                    body,
+                } => {
+                    let vars = ctx.vars(piped);
+                    let respond = Respond {
+                        process_payload: *process_payload,
+                        code: *code,
+                        headers: vars.template(headers)?,
+                        body: vars.template(body)?,
+                    };
+                    ctx.response = Some(respond);
+                    Ok(input)
+                }
             }
-            Op::Error(message) => Err(Error::new(ErrorKind::Halted, message.to_string())),
-            Op::PrintC(t) => {
-                let line = ctx.vars(piped).text(t)?;
-                tracing::info!(target: "appstudio::print_c", line = %line, "!print_c");
-                ctx.log.push(line);
-                Ok(input)
-            }
-            Op::Extract { item_keys, to_json } => extract::run(item_keys, *to_json, input),
-            Op::Sha { algorithm, secret } => {
-                let secret = match secret {
-                    Some(t) => Some(ctx.vars(piped).text(t)?),
-                    None => None,
-                };
-                sha::run(*algorithm, secret.as_deref(), &input)
-            }
-            Op::Respond {
-                process_payload,
-                code,
-                headers,
-                body,
-            } => {
-                let vars = ctx.vars(piped);
-                let respond = Respond {
-                    process_payload: *process_payload,
-                    code: *code,
-                    headers: vars.template(headers)?,
-                    body: vars.template(body)?,
-                };
-                ctx.response = Some(respond);
-                Ok(input)
-            }
-        };
+        }
+        .await;
         out.map_err(|e| e.at(cmd.loc))
     })
 }

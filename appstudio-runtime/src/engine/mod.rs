@@ -9,8 +9,10 @@ mod expand;
 mod extract;
 mod http;
 mod jqcache;
+mod limit;
 mod paginate;
 mod personalize;
+mod retry;
 mod session;
 mod sha;
 mod transform;
@@ -24,6 +26,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::{Ctx, Respond};
 pub use expand::SavedData;
 pub use http::Overrides;
+pub use retry::RetryPolicy;
 pub use transform::{FieldRef, Mapping};
 pub use workflow::{Processed, WorkflowRun};
 
@@ -36,6 +39,8 @@ pub struct EngineConfig {
     pub timeout: Duration,
     /// Origin rewrites (tests point an app's hosts at loopback servers).
     pub overrides: Overrides,
+    /// When requests are retried.
+    pub retry: RetryPolicy,
 }
 
 impl Default for EngineConfig {
@@ -43,6 +48,7 @@ impl Default for EngineConfig {
         EngineConfig {
             timeout: Duration::from_secs(30),
             overrides: Overrides::default(),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -55,4 +61,6 @@ pub struct Inner {
     pub client: reqwest::Client,
     /// Configuration.
     pub config: EngineConfig,
+    /// `api.rate_limit` at app level: one set of buckets for every connection.
+    pub app_limit: Option<limit::Buckets>,
 }

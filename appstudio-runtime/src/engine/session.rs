@@ -10,6 +10,7 @@ use super::auth::{self, Credentials, Tokens};
 use super::error::{Error, ErrorKind, Result};
 use super::exec::Ctx;
 use super::http::{self, Bases, Body, Request, Response};
+use super::retry::Outcome;
 use crate::ir::{self, AuthMethod, Resource, Target};
 
 /// A connected account's state, shared by every task using the connection.
@@ -28,6 +29,8 @@ pub struct ConnState {
     pub base_url: String,
     /// The ActiveCampaign account (API URL and token) this connection belongs to.
     pub activecampaign: Option<(String, crate::value::Secret)>,
+    /// `api.rate_limit` at user level: this connection's buckets.
+    pub user_limit: Option<super::limit::Buckets>,
 }
 
 impl ConnState {
@@ -143,7 +146,9 @@ impl Session<'_> {
                 renewed = true;
                 continue;
             }
-            let response = self.send_once(target, &request, seen.as_ref()).await?;
+            let response = self
+                .send_with_retries(target, &request, seen.as_ref())
+                .await?;
             if response.status == 401
                 && target == Target::Connection
                 && !renewed
@@ -158,16 +163,51 @@ impl Session<'_> {
         }
     }
 
-    async fn send_once(
+    /// Sends with the retry policy and, for connection requests, `api.rate_limit`.
+    async fn send_with_retries(
         &self,
         target: Target,
         request: &Request,
         tokens: Option<&Tokens>,
     ) -> Result<Response> {
+        let policy = &self.inner.config.retry;
+        let mut attempt = 1;
+        loop {
+            if target == Target::Connection {
+                if let Some(b) = &self.inner.app_limit {
+                    b.acquire(request.method).await;
+                }
+                if let Some(b) = self.conn.and_then(|c| c.user_limit.as_ref()) {
+                    b.acquire(request.method).await;
+                }
+            }
+            let (outcome, result) = match self.send_once(target, request, tokens).await {
+                Ok(r) => (Outcome::Status(r.status, r.retry_after), Ok(r)),
+                Err((e, None)) => return Err(e),
+                Err((e, Some(outcome))) => (outcome, Err(e)),
+            };
+            match policy.delay(attempt, request.method, outcome) {
+                Some(wait) => {
+                    tracing::debug!(attempt, ?outcome, ?wait, path = %request.url.path(), "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return result,
+            }
+        }
+    }
+
+    /// One attempt; a failure says how it ended (`None`: not worth retrying).
+    async fn send_once(
+        &self,
+        target: Target,
+        request: &Request,
+        tokens: Option<&Tokens>,
+    ) -> std::result::Result<Response, (Error, Option<Outcome>)> {
         let url = match target {
             Target::ActiveCampaign => request.url.clone(),
             Target::Connection | Target::External => {
-                self.inner.config.overrides.apply(request.url.clone())?
+                (self.inner.config.overrides.apply(request.url.clone())).map_err(|e| (e, None))?
             }
         };
         let mut req = self
@@ -219,14 +259,25 @@ impl Session<'_> {
             }
             _ => {}
         }
-        let response = req.send().await.map_err(http::transport)?;
+        let response = req.send().await.map_err(|e| {
+            let outcome = if e.is_connect() {
+                Outcome::NotConnected
+            } else {
+                Outcome::Broken
+            };
+            (http::transport(e), Some(outcome))
+        })?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body = http::parse_body(&http::read_body(response).await?);
+        let body = http::parse_body(
+            &http::read_body(response)
+                .await
+                .map_err(|e| (e, Some(Outcome::Broken)))?,
+        );
         Ok(Response {
             status,
             body,
