@@ -1,46 +1,50 @@
-//! Token buckets: `api.rate_limit` for connection requests (user or app level, read and
+//! Rate limits: `api.rate_limit` for connection requests (user or app level, read and
 //! write buckets, or one bucket for the flat form).
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use crate::ir::{Method, Quota, RateLimit};
 
-/// A token bucket of `capacity` requests refilled evenly over `period`. Waiters are served
-/// in arrival order (the state lock is a fair queue and is held while waiting).
+/// At most `requests` in any window of `period`: a sliding log of the last requests' start
+/// times (a token bucket would allow twice as many in a window after a burst). Waiters are
+/// served in arrival order (the lock is a fair queue and is held while waiting).
 #[derive(Debug)]
 pub struct Bucket {
-    state: tokio::sync::Mutex<(f64, Instant)>,
-    capacity: f64,
-    per_second: f64,
+    sent: tokio::sync::Mutex<VecDeque<Instant>>,
+    requests: usize,
+    period: Duration,
 }
 
 impl Bucket {
     /// `requests` per `period` seconds.
     pub fn new(requests: u32, period: u32) -> Bucket {
-        let capacity = f64::from(requests.max(1));
         Bucket {
-            state: tokio::sync::Mutex::new((capacity, Instant::now())),
-            capacity,
-            per_second: capacity / f64::from(period.max(1)),
+            sent: tokio::sync::Mutex::new(VecDeque::new()),
+            requests: requests.max(1) as usize,
+            period: Duration::from_secs(u64::from(period.max(1))),
         }
     }
 
-    /// Waits for one token.
+    /// Waits until one more request fits in the window.
     pub async fn acquire(&self) {
-        let mut state = self.state.lock().await;
+        let mut sent = self.sent.lock().await;
         loop {
             let now = Instant::now();
-            let (tokens, last) = *state;
-            let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.per_second)
-                .min(self.capacity);
-            if tokens >= 1.0 {
-                *state = (tokens - 1.0, now);
+            while sent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= self.period)
+            {
+                sent.pop_front();
+            }
+            if sent.len() < self.requests {
+                sent.push_back(now);
                 return;
             }
-            *state = (tokens, now);
-            tokio::time::sleep(Duration::from_secs_f64((1.0 - tokens) / self.per_second)).await;
+            let oldest = sent.front().copied().unwrap_or(now);
+            tokio::time::sleep_until(oldest + self.period).await;
         }
     }
 }
