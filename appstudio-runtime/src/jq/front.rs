@@ -8,10 +8,91 @@ use jaq_core::load::{Arena, File, Loader};
 
 use super::prelude::{PRELUDE, SANDBOXED_FILTERS, SANDBOXED_VARS};
 use super::value::{self, D};
-use super::{JqDiag, JqDiagKind};
+use super::{JqDiag, JqDiagKind, limits};
 
 /// Compiles a program, or returns every problem found, sorted by position.
-pub(super) fn compile(program: &str, vars: &[&str]) -> Result<jaq_core::Filter<D>, Vec<JqDiag>> {
+///
+/// With `bounded`, every definition of the program starts with a call to [`limits::TICK`],
+/// which bounds recursion (those of the standard definitions always do).
+pub(super) fn compile(
+    program: &str,
+    vars: &[&str],
+    bounded: bool,
+) -> Result<jaq_core::Filter<D>, Vec<JqDiag>> {
+    let Some(text) = bounded.then(|| instrumented(program)).flatten() else {
+        return compile_text(program, vars);
+    };
+    match compile_text(&text, vars) {
+        Ok(filter) => Ok(filter),
+        // the diagnostics located in the program as written
+        Err(diags) => match compile_text(program, vars) {
+            Err(diags) => Err(diags),
+            Ok(filter) => {
+                debug_assert!(false, "{text}: {diags:?}");
+                Ok(filter)
+            }
+        },
+    }
+}
+
+/// The program with [`limits::TICK`] called first in the body of each definition, or `None`
+/// if it has no definitions (or does not lex).
+fn instrumented(program: &str) -> Option<String> {
+    fn bodies(program: &str, tokens: &[Token<&str>], out: &mut Vec<usize>) {
+        for (i, Token(s, tok)) in tokens.iter().enumerate() {
+            match tok {
+                Tok::Block(inner) => bodies(program, inner, out),
+                Tok::Str(parts) => {
+                    for part in parts {
+                        if let StrPart::Term(t) = part {
+                            bodies(program, std::slice::from_ref(t), out);
+                        }
+                    }
+                }
+                // `def name:` or `def name(args):`
+                Tok::Word if *s == "def" => {
+                    let mut rest = tokens[i + 1..].iter();
+                    if !matches!(rest.next(), Some(Token(_, Tok::Word | Tok::Fmt))) {
+                        continue;
+                    }
+                    let mut next = rest.next();
+                    if let Some(Token(b, Tok::Block(_))) = next
+                        && b.starts_with('(')
+                    {
+                        next = rest.next();
+                    }
+                    if let Some(Token(colon, Tok::Sym)) = next
+                        && *colon == ":"
+                    {
+                        out.push(span_of(program, colon).end);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let tokens = lex::Lexer::new(program).lex().ok()?;
+    let mut at = Vec::new();
+    bodies(program, &tokens, &mut at);
+    if at.is_empty() {
+        return None;
+    }
+    at.sort_unstable();
+    let mut text = String::with_capacity(program.len() + at.len() * 16);
+    let mut from = 0;
+    for a in at {
+        text.push_str(&program[from..a]);
+        text.push(' ');
+        text.push_str(limits::TICK);
+        text.push_str(" |");
+        from = a;
+    }
+    text.push_str(&program[from..]);
+    Some(text)
+}
+
+/// Compiles the text of a program.
+fn compile_text(program: &str, vars: &[&str]) -> Result<jaq_core::Filter<D>, Vec<JqDiag>> {
     let tokens = match lex::Lexer::new(program).lex() {
         Ok(tokens) => tokens,
         Err(errs) => {
@@ -89,7 +170,9 @@ type NativeFun<'s> = (&'s str, Box<[jaq_core::Bind]>, jaq_core::Native<D>);
 
 /// The native filters, with their `'static` names shortened to the program's lifetime.
 fn natives<'s>() -> Vec<NativeFun<'s>> {
-    value::natives()
+    let mut natives = value::natives();
+    natives.push(limits::tick_native());
+    natives
 }
 
 /// Sorts diagnostics by position and drops those at a position already reported.

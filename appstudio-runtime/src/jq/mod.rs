@@ -73,6 +73,52 @@ use value::D;
 /// Maximum number of outputs [`Program::run`] collects before failing with [`JqError::Limit`].
 pub const MAX_OUTPUTS: usize = 10_000;
 
+/// Maximum size of all outputs of one run together, as compact JSON (numbers count 8 bytes);
+/// also the largest string (in bytes) or array (in elements) an operation may build.
+pub const MAX_OUTPUT_BYTES: usize = 16 << 20;
+
+/// Maximum number of evaluation steps of one run (arithmetic, indexing, iteration, object
+/// construction, and each call of a recursive definition count one step).
+pub const MAX_STEPS: u64 = 50_000_000;
+
+/// Maximum stack (in bytes) the recursion of one run may use.
+pub const MAX_STACK: usize = 128 << 20;
+
+/// Maximum wall-clock time of one run (checked every few thousand steps).
+pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Stack a run may use on the caller's thread; a run that needs more starts again on a
+/// thread of its own, whose stack holds [`Limits::stack`].
+pub const INLINE_STACK: usize = 256 << 10;
+
+/// Bounds on one run of a [`Program`] ([`Program::run_with_limits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum number of outputs ([`MAX_OUTPUTS`]).
+    pub outputs: usize,
+    /// Maximum size of the outputs as compact JSON, and of a string or array built
+    /// ([`MAX_OUTPUT_BYTES`]).
+    pub output_bytes: usize,
+    /// Maximum number of evaluation steps ([`MAX_STEPS`]).
+    pub steps: u64,
+    /// Maximum stack used by recursion, in bytes ([`MAX_STACK`]).
+    pub stack: usize,
+    /// Maximum wall-clock time ([`MAX_TIME`]).
+    pub time: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            outputs: MAX_OUTPUTS,
+            output_bytes: MAX_OUTPUT_BYTES,
+            steps: MAX_STEPS,
+            stack: MAX_STACK,
+            time: MAX_TIME,
+        }
+    }
+}
+
 /// Maximum nesting depth of a value converted between JSON and jq (input, variables, outputs,
 /// `tojson`).
 pub const MAX_DEPTH: usize = 256;
@@ -140,25 +186,56 @@ impl std::fmt::Debug for Program {
 /// Parses and compiles `program` with the given global variables (names without `$`).
 /// Returns all problems found.
 pub fn check(program: &str, vars: &[&str]) -> Result<(), Vec<JqDiag>> {
-    compile(program, vars).map(drop)
+    front::compile(program, vars, false).map(drop)
 }
 
 /// Compiles `program` with the given global variables (same checks as [`check`]).
 pub fn compile(program: &str, vars: &[&str]) -> Result<Program, Vec<JqDiag>> {
-    let filter = front::compile(program, vars)?;
+    let filter = front::compile(program, vars, true)?;
     Ok(Program {
         filter,
         vars: vars.len(),
     })
 }
 
+/// Why an evaluation stopped early.
+enum Stop {
+    Error(JqError),
+    Limit(limits::Trip),
+}
+
+impl From<JqError> for Stop {
+    fn from(e: JqError) -> Self {
+        Stop::Error(e)
+    }
+}
+
+impl From<Stop> for JqError {
+    fn from(s: Stop) -> Self {
+        match s {
+            Stop::Error(e) => e,
+            Stop::Limit(t) => JqError::Limit(t.message()),
+        }
+    }
+}
+
 impl Program {
     /// Runs the program on `input` with the values of the global variables in the order given
-    /// to [`compile`]; returns all outputs.
+    /// to [`compile`]; returns all outputs. The run is bounded by the default [`Limits`].
     pub fn run(
         &self,
         input: &serde_json::Value,
         vars: &[serde_json::Value],
+    ) -> Result<Vec<serde_json::Value>, JqError> {
+        self.run_with_limits(input, vars, &Limits::default())
+    }
+
+    /// [`Program::run`] with other bounds.
+    pub fn run_with_limits(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
         if vars.len() != self.vars {
             return Err(JqError::VarCount {
@@ -166,31 +243,96 @@ impl Program {
                 found: vars.len(),
             });
         }
+        let inline = Limits {
+            stack: limits.stack.min(INLINE_STACK),
+            ..*limits
+        };
+        match self.eval(input, vars, &inline) {
+            Err(Stop::Limit(limits::Trip::Stack(_))) if limits.stack > inline.stack => {
+                self.eval_on_own_thread(input, vars, limits)
+            }
+            r => r.map_err(JqError::from),
+        }
+    }
+
+    /// Runs the program on a new thread with a stack large enough for `limits.stack`.
+    fn eval_on_own_thread(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Result<Vec<serde_json::Value>, JqError> {
+        // room for what runs between two checks of the stack depth
+        let size = limits.stack.saturating_mul(2).saturating_add(16 << 20);
+        std::thread::scope(|scope| {
+            let thread = std::thread::Builder::new()
+                .name("jq-deep-recursion".into())
+                .stack_size(size)
+                .spawn_scoped(scope, || self.eval(input, vars, limits));
+            match thread {
+                Ok(thread) => match thread.join() {
+                    Ok(r) => r.map_err(JqError::from),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(e) => Err(JqError::Limit(format!(
+                    "recursion deeper than {} KiB of stack, and no thread with a larger \
+                     stack can be started: {e}",
+                    INLINE_STACK / 1024
+                ))),
+            }
+        })
+    }
+
+    /// Runs the program on this thread.
+    fn eval(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Result<Vec<serde_json::Value>, Stop> {
         let input = value::from_json(input)?;
         let vars = vars
             .iter()
             .map(value::from_json)
             .collect::<Result<Vec<_>, _>>()?;
+        let budget =
+            limits::Budget::enter(limits.steps, limits.stack, limits.output_bytes, limits.time);
         let ctx = Ctx::<D>::new(&self.filter.lut, Vars::new(vars));
         let mut out = Vec::new();
-        for result in self.filter.id.run((ctx, input)) {
-            match result {
-                Ok(v) => {
-                    if out.len() == MAX_OUTPUTS {
-                        return Err(JqError::Limit(format!("more than {MAX_OUTPUTS} outputs")));
+        let mut bytes = limits.output_bytes;
+        let mut outputs = self.filter.id.run((ctx, input));
+        let result = loop {
+            match outputs.next() {
+                None => break Ok(()),
+                Some(Ok(v)) => {
+                    if out.len() == limits.outputs {
+                        let n = limits.outputs;
+                        break Err(JqError::Limit(format!("more than {n} outputs")));
                     }
-                    out.push(value::to_json(&v)?);
+                    match value::to_json(&v, &mut bytes) {
+                        Ok(v) => out.push(v),
+                        Err(e) => break Err(e),
+                    }
                 }
-                Err(exn) => return Err(value::exn_to_error(exn)),
+                Some(Err(exn)) => break Err(value::exn_to_error(exn)),
             }
+        };
+        drop(outputs);
+        if let Some(trip) = budget.tripped() {
+            return Err(Stop::Limit(trip));
         }
+        result?;
         Ok(out)
     }
 }
 
+mod cache;
 mod front;
+mod limits;
 mod prelude;
 mod value;
+
+pub use cache::{MAX_CACHED, cached};
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use jaq_core::load::lex::StrPart;
 use jaq_core::load::parse::{self, Def};
 
-use super::value;
+use super::{limits, value};
 
 /// Filters that reach outside the sandbox; calls to them get a dedicated message.
 pub(super) const SANDBOXED_FILTERS: &[&str] = &[
@@ -238,6 +238,102 @@ fn calls_in<'a>(t: &parse::Term<&'a str>, out: &mut Vec<&'a str>) {
     }
 }
 
+/// The children of a term that are terms (for [`instrument`]).
+fn children_mut<S>(t: &mut parse::Term<S>) -> Vec<&mut parse::Term<S>> {
+    use jaq_core::path::Part;
+    use parse::Term;
+    fn pattern<'a, S>(p: &'a mut parse::Pattern<S>, out: &mut Vec<&'a mut Term<S>>) {
+        match p {
+            parse::Pattern::Var(_) => {}
+            parse::Pattern::Arr(ps) => ps.iter_mut().for_each(|p| pattern(p, out)),
+            parse::Pattern::Obj(kps) => kps.iter_mut().for_each(|(k, p)| {
+                out.push(k);
+                pattern(p, out);
+            }),
+        }
+    }
+    let mut out = Vec::new();
+    match t {
+        Term::Id | Term::Recurse | Term::Num(_) | Term::Var(_) | Term::Break(_) => {}
+        Term::Str(_, parts) => out.extend(parts.iter_mut().filter_map(|p| match p {
+            StrPart::Term(t) => Some(t),
+            _ => None,
+        })),
+        Term::Arr(t) => out.extend(t.as_deref_mut()),
+        Term::Obj(kvs) => kvs.iter_mut().for_each(|(k, v)| {
+            out.push(k);
+            out.extend(v.as_mut());
+        }),
+        Term::Neg(t) | Term::Label(_, t) => out.push(t),
+        Term::BinOp(l, op, r) => {
+            out.push(l);
+            if let parse::BinaryOp::Pipe(Some(p)) = op {
+                pattern(p, &mut out);
+            }
+            out.push(r);
+        }
+        Term::Fold(_, xs, p, args) => {
+            out.push(xs);
+            pattern(p, &mut out);
+            out.extend(args.iter_mut());
+        }
+        Term::TryCatch(t, c) => {
+            out.push(t);
+            out.extend(c.as_deref_mut());
+        }
+        Term::IfThenElse(its, e) => {
+            its.iter_mut().for_each(|(i, t)| {
+                out.push(i);
+                out.push(t);
+            });
+            out.extend(e.as_deref_mut());
+        }
+        Term::Def(defs, t) => {
+            out.extend(defs.iter_mut().map(|d| &mut d.body));
+            out.push(t);
+        }
+        Term::Call(_, args) => out.extend(args.iter_mut()),
+        Term::Path(t, path) => {
+            out.push(t);
+            for (part, _) in path.0.iter_mut() {
+                match part {
+                    Part::Index(i) => out.push(i),
+                    Part::Range(a, b) => out.extend(a.iter_mut().chain(b.iter_mut())),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Starts the body of every recursive definition in `d` (itself included) with a call to
+/// [`limits::TICK`], which bounds the steps and the stack depth of recursion.
+///
+/// jq definitions can only call themselves and the definitions before and around them, so a
+/// definition is recursive only if its body names it.
+fn instrument(d: &mut Def<&'static str>) {
+    fn nested(t: &mut parse::Term<&'static str>) {
+        match t {
+            parse::Term::Def(defs, rest) => {
+                defs.iter_mut().for_each(instrument);
+                nested(rest);
+            }
+            t => children_mut(t).into_iter().for_each(nested),
+        }
+    }
+    nested(&mut d.body);
+    let mut called = Vec::new();
+    calls_in(&d.body, &mut called);
+    if called.contains(&d.name) {
+        let body = core::mem::take(&mut d.body);
+        d.body = parse::Term::BinOp(
+            Box::new(parse::Term::Call(limits::TICK, Vec::new())),
+            parse::BinaryOp::Pipe(None),
+            Box::new(body),
+        );
+    }
+}
+
 pub(super) static PRELUDE: LazyLock<Prelude> = LazyLock::new(|| {
     let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
     debug_assert!(!shims.is_empty(), "the jq shims do not parse");
@@ -252,6 +348,8 @@ pub(super) static PRELUDE: LazyLock<Prelude> = LazyLock::new(|| {
         .chain(jaq_json::defs().filter(|d| !matches!(d.name, "tonumber" | "toboolean")))
         .chain(shims)
         .collect();
+    let mut defs = defs;
+    defs.iter_mut().for_each(instrument);
     let mut names: Vec<(&'static str, usize)> = defs
         .iter()
         .map(|d| (d.name, d.args.len()))

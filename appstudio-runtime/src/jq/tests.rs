@@ -551,3 +551,57 @@ fn compile_is_fast() {
         "{per:?} per compile"
     );
 }
+
+/// Runs `program` under `limits` and returns the message of the limit it exceeded.
+fn limit_err(program: &str, limits: &Limits) -> String {
+    let p = compile(program, &[]).unwrap_or_else(|e| panic!("{program}: {e:?}"));
+    match p.run_with_limits(&json!(0), &[], limits) {
+        Err(JqError::Limit(m)) => m,
+        other => panic!("{program}: expected a limit error, got {other:?}"),
+    }
+}
+
+#[test]
+fn runaway_programs_are_stopped() {
+    let quick = Limits {
+        time: std::time::Duration::from_millis(300),
+        stack: 4 << 20,
+        ..Limits::default()
+    };
+    // endless loops end at the time (or step) limit
+    for p in ["def f: f; f", "last(repeat(1))", "[recurse(. + 1)]"] {
+        let m = limit_err(p, &quick);
+        assert!(m.contains("ms") || m.contains("steps"), "{p}: {m}");
+    }
+    let few_steps = Limits {
+        steps: 10_000,
+        ..quick
+    };
+    assert!(limit_err("last(range(1e9))", &few_steps).contains("10000 evaluation steps"));
+    // endless recursion ends at the stack limit, on a thread of its own, and `try` does not
+    // catch it
+    for p in ["def f: f + 1; f", "try (def f: f + 1; f) catch \"caught\""] {
+        assert!(limit_err(p, &quick).contains("recursion deeper"), "{p}");
+    }
+    // values too large to build
+    let small = Limits {
+        output_bytes: 1 << 20,
+        ..quick
+    };
+    for p in [
+        "\"x\" * 1e9 | length",
+        "reduce range(40) as $i (\"x\"; . + .) | length",
+    ] {
+        assert!(limit_err(p, &small).contains("larger than"), "{p}");
+    }
+    // outputs too large to return
+    let m = limit_err("[range(2e5)]", &small);
+    assert!(m.contains("output") || m.contains("larger"), "{m}");
+    // bounded recursion and ordinary programs still run
+    let p = compile(
+        "def f(n): if n == 0 then 0 else f(n - 1) + 1 end; f(200)",
+        &[],
+    )
+    .expect("compile");
+    assert_eq!(p.run(&json!(0), &[]).expect("run"), vec![json!(200)]);
+}

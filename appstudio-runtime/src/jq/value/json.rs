@@ -2,8 +2,13 @@
 
 use super::*;
 
-/// The value nests deeper than [`MAX_DEPTH`].
-pub(in crate::jq) struct TooDeep;
+/// Why a value cannot be written as JSON.
+pub(in crate::jq) enum WriteError {
+    /// The value nests deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// The text would be longer than the given maximum.
+    TooLong,
+}
 
 /// Writes a number the way jq 1.7 prints it.
 fn write_num(n: &Num, out: &mut String) {
@@ -83,10 +88,19 @@ fn write_str(s: &[u8], out: &mut String) {
     out.push('"');
 }
 
-/// Writes compact JSON the way jq does (`tojson`, `tostring`, interpolation).
-pub(in crate::jq) fn write_json(v: &Val, out: &mut String, depth: usize) -> Result<(), TooDeep> {
+/// Writes compact JSON the way jq does (`tojson`, `tostring`, interpolation), failing once
+/// `out` is longer than `max` bytes.
+pub(in crate::jq) fn write_json(
+    v: &Val,
+    out: &mut String,
+    depth: usize,
+    max: usize,
+) -> Result<(), WriteError> {
     if depth > MAX_DEPTH {
-        return Err(TooDeep);
+        return Err(WriteError::TooDeep);
+    }
+    if out.len() > max {
+        return Err(WriteError::TooLong);
     }
     match v {
         Val::Null => out.push_str("null"),
@@ -99,7 +113,7 @@ pub(in crate::jq) fn write_json(v: &Val, out: &mut String, depth: usize) -> Resu
                 if i > 0 {
                     out.push(',');
                 }
-                write_json(x, out, depth + 1)?;
+                write_json(x, out, depth + 1, max)?;
             }
             out.push(']');
         }
@@ -109,9 +123,9 @@ pub(in crate::jq) fn write_json(v: &Val, out: &mut String, depth: usize) -> Resu
                 if i > 0 {
                     out.push(',');
                 }
-                write_json(k, out, depth + 1)?;
+                write_json(k, out, depth + 1, max)?;
                 out.push(':');
-                write_json(x, out, depth + 1)?;
+                write_json(x, out, depth + 1, max)?;
             }
             out.push('}');
         }
@@ -180,13 +194,33 @@ fn float(f: f64) -> serde_json::Value {
     }
 }
 
-/// Converts a jq value to JSON.
-pub(in crate::jq) fn to_json(v: &V) -> Result<serde_json::Value, JqError> {
-    fn go(v: &Val, depth: usize) -> Result<serde_json::Value, JqError> {
+/// Converts a jq value to JSON, counting its size as compact JSON (numbers count 8 bytes)
+/// against `bytes`.
+pub(in crate::jq) fn to_json(v: &V, bytes: &mut usize) -> Result<serde_json::Value, JqError> {
+    let max = *bytes;
+    let mut take = |n: usize| match bytes.checked_sub(n) {
+        Some(left) => {
+            *bytes = left;
+            Ok(())
+        }
+        None => Err(JqError::Limit(format!(
+            "outputs larger than {max} bytes in all"
+        ))),
+    };
+    fn go(
+        v: &Val,
+        depth: usize,
+        take: &mut impl FnMut(usize) -> Result<(), JqError>,
+    ) -> Result<serde_json::Value, JqError> {
         use serde_json::Value;
         if depth > MAX_DEPTH {
             return Err(too_deep());
         }
+        take(match v {
+            Val::TStr(s) | Val::BStr(s) => s.len() + 2,
+            Val::Num(_) => 8,
+            _ => 5,
+        })?;
         Ok(match v {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(*b),
@@ -196,13 +230,13 @@ pub(in crate::jq) fn to_json(v: &V) -> Result<serde_json::Value, JqError> {
             Val::TStr(s) | Val::BStr(s) => Value::String(String::from_utf8_lossy(s).into()),
             Val::Arr(a) => Value::Array(
                 a.iter()
-                    .map(|x| go(x, depth + 1))
+                    .map(|x| go(x, depth + 1, take))
                     .collect::<Result<_, _>>()?,
             ),
             Val::Obj(o) => {
                 let mut map = serde_json::Map::with_capacity(o.len());
                 for (k, x) in o.iter() {
-                    let k = match k {
+                    let k: String = match k {
                         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into(),
                         k => {
                             return Err(JqError::InvalidValue(format!(
@@ -211,13 +245,14 @@ pub(in crate::jq) fn to_json(v: &V) -> Result<serde_json::Value, JqError> {
                             )));
                         }
                     };
-                    map.insert(k, go(x, depth + 1)?);
+                    take(k.len() + 3)?;
+                    map.insert(k, go(x, depth + 1, take)?);
                 }
                 Value::Object(map)
             }
         })
     }
-    go(&v.0, 0)
+    go(&v.0, 0, &mut take)
 }
 
 /// The message of a jq error: a string as it is, anything else as JSON.
@@ -231,6 +266,9 @@ pub(in crate::jq) fn exn_to_error(exn: Exn<'_, V>) -> JqError {
             })
         }
         Err(exn) => match exn.get_halt() {
+            Ok(code) if crate::jq::limits::is_limit_halt(code) => {
+                JqError::Limit("the evaluation was stopped".into())
+            }
             Ok(code) => JqError::Runtime(format!("the program halted with code {code}")),
             Err(_) => JqError::Runtime("unexpected control flow (break or tail call)".into()),
         },

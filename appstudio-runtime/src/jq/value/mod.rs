@@ -1,6 +1,6 @@
 //! The value type jq programs run on.
 
-use super::{JqError, MAX_DEPTH};
+use super::{JqError, MAX_DEPTH, limits};
 use jaq_core::box_iter::BoxIter;
 use jaq_core::native::{Filter, Fun, bome, run, unary, v};
 use jaq_core::path::Opt;
@@ -96,35 +96,79 @@ impl FromIterator<V> for V {
     }
 }
 
-impl fmt::Display for V {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl V {
+    /// The value as compact JSON, cut short with `…` if it nests too deeply or is larger than
+    /// the running evaluation allows (which then fails with a limit error).
+    fn to_json_text(&self, note_too_long: bool) -> String {
         let mut s = String::new();
-        if write_json(&self.0, &mut s, 0).is_err() {
-            s.push('…');
+        match write_json(&self.0, &mut s, 0, limits::max_size()) {
+            Ok(()) => {}
+            Err(e) => {
+                if note_too_long && matches!(e, WriteError::TooLong) {
+                    limits::note_too_large();
+                }
+                s.push('…');
+            }
         }
-        f.write_str(&s)
+        s
     }
 }
 
-macro_rules! delegate_op {
-    ($trait:ident, $method:ident) => {
-        impl core::ops::$trait for V {
-            type Output = ValR<V>;
-            fn $method(self, rhs: Self) -> ValR<V> {
-                core::ops::$trait::$method(self.0, rhs.0)
-                    .map(V)
-                    .map_err(lift)
-            }
-        }
-    };
+impl fmt::Display for V {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_text(false))
+    }
 }
-delegate_op!(Add, add);
-delegate_op!(Sub, sub);
-delegate_op!(Mul, mul);
+
+/// Length of a string in bytes or of an array in elements; 0 for other values.
+fn size(v: &Val) -> usize {
+    match v {
+        Val::TStr(s) | Val::BStr(s) => s.len(),
+        Val::Arr(a) => a.len(),
+        _ => 0,
+    }
+}
+
+impl core::ops::Add for V {
+    type Output = ValR<V>;
+    fn add(self, rhs: Self) -> ValR<V> {
+        limits::tick()?;
+        limits::check_size(size(&self.0).saturating_add(size(&rhs.0)))?;
+        (self.0 + rhs.0).map(V).map_err(lift)
+    }
+}
+
+impl core::ops::Sub for V {
+    type Output = ValR<V>;
+    fn sub(self, rhs: Self) -> ValR<V> {
+        limits::tick()?;
+        (self.0 - rhs.0).map(V).map_err(lift)
+    }
+}
+
+impl core::ops::Mul for V {
+    type Output = ValR<V>;
+    fn mul(self, rhs: Self) -> ValR<V> {
+        limits::tick()?;
+        // the size of a repeated string
+        if let (Val::TStr(s) | Val::BStr(s), Val::Num(n))
+        | (Val::Num(n), Val::TStr(s) | Val::BStr(s)) = (&self.0, &rhs.0)
+        {
+            let len = s.len() as f64 * num_f64(n);
+            limits::check_size(if len > usize::MAX as f64 {
+                usize::MAX
+            } else {
+                len as usize
+            })?;
+        }
+        (self.0 * rhs.0).map(V).map_err(lift)
+    }
+}
 
 impl core::ops::Div for V {
     type Output = ValR<V>;
     fn div(self, rhs: Self) -> ValR<V> {
+        limits::tick()?;
         if let (Val::Num(_), Val::Num(r)) = (&self.0, &rhs.0)
             && num_f64(r) == 0.0
         {
@@ -139,6 +183,7 @@ impl core::ops::Div for V {
 impl core::ops::Rem for V {
     type Output = ValR<V>;
     fn rem(self, rhs: Self) -> ValR<V> {
+        limits::tick()?;
         match (&self.0, &rhs.0) {
             // jq truncates both operands to integers
             (Val::Num(l), Val::Num(r)) if !(l.as_isize().is_some() && r.as_isize().is_some()) => {
@@ -162,6 +207,7 @@ impl core::ops::Rem for V {
 impl core::ops::Neg for V {
     type Output = ValR<V>;
     fn neg(self) -> ValR<V> {
+        limits::tick()?;
         (-self.0).map(V).map_err(lift)
     }
 }
@@ -196,6 +242,7 @@ impl jaq_core::ValT for V {
     }
 
     fn from_map<I: IntoIterator<Item = (Self, Self)>>(iter: I) -> ValR<Self> {
+        limits::tick()?;
         let mut map = Map::default();
         for (k, v) in iter {
             if !matches!(k.0, Val::TStr(_) | Val::BStr(_)) {
@@ -210,6 +257,9 @@ impl jaq_core::ValT for V {
     }
 
     fn key_values(self) -> BoxIter<'static, ValR<(Self, Self), Self>> {
+        if let Err(e) = limits::tick() {
+            return Box::new(core::iter::once(Err(e)));
+        }
         Box::new(
             self.0
                 .key_values()
@@ -218,10 +268,14 @@ impl jaq_core::ValT for V {
     }
 
     fn values(self) -> Box<dyn Iterator<Item = ValR<Self>>> {
+        if let Err(e) = limits::tick() {
+            return Box::new(core::iter::once(Err(e)));
+        }
         Box::new(self.0.values().map(|r| r.map(V).map_err(lift)))
     }
 
     fn index(self, index: &Self) -> ValR<Self> {
+        limits::tick()?;
         match (&self.0, &index.0) {
             (Val::Obj(_), Val::TStr(_) | Val::BStr(_)) | (Val::Null, _) => {}
             (Val::Obj(_), _) => {
@@ -240,6 +294,7 @@ impl jaq_core::ValT for V {
     }
 
     fn range(self, range: jaq_core::val::Range<&Self>) -> ValR<Self> {
+        limits::tick()?;
         match &self.0 {
             Val::Null => Ok(self),
             Val::Arr(a) => {
@@ -268,6 +323,7 @@ impl jaq_core::ValT for V {
         opt: Opt,
         f: impl Fn(Self) -> I,
     ) -> ValX<'a, Self> {
+        limits::tick()?;
         // jq keeps the first output of the update and deletes on `empty`
         match self.0 {
             Val::Arr(a) => {
@@ -303,6 +359,7 @@ impl jaq_core::ValT for V {
         opt: Opt,
         f: impl Fn(Self) -> I,
     ) -> ValX<'a, Self> {
+        limits::tick()?;
         match (self.0, &index.0) {
             (v @ (Val::Null | Val::Arr(_)), Val::Obj(o)) => {
                 let start = o.get(&key("start")).cloned().map(V);
@@ -397,6 +454,7 @@ impl jaq_core::ValT for V {
         opt: Opt,
         f: impl Fn(Self) -> I,
     ) -> ValX<'a, Self> {
+        limits::tick()?;
         match self.0 {
             v @ (Val::Null | Val::Arr(_)) => {
                 let was_null = matches!(v, Val::Null);
@@ -441,7 +499,7 @@ impl jaq_core::ValT for V {
         match self.0 {
             Val::TStr(_) => self,
             Val::BStr(b) => V(Val::TStr(b)),
-            v => V(Val::from(V(v).to_string())),
+            v => V(Val::from(V(v).to_json_text(true))),
         }
     }
 }
@@ -482,6 +540,6 @@ impl jaq_std::ValT for V {
 pub(super) mod json;
 mod natives;
 
-use json::{TooDeep, write_json};
+use json::{WriteError, write_json};
 pub(super) use json::{exn_to_error, from_json, to_json};
 pub(super) use natives::natives;

@@ -108,9 +108,13 @@ fn bsearch(a: &V, x: &V) -> ValR<V> {
 
 fn tojson(v: &V) -> ValR<V> {
     let mut s = String::new();
-    match write_json(&v.0, &mut s, 0) {
+    match write_json(&v.0, &mut s, 0, limits::max_size()) {
         Ok(()) => Ok(V::from(s)),
-        Err(TooDeep) => err(format_args!(
+        Err(WriteError::TooLong) => {
+            limits::note_too_large();
+            err("the jq program exceeded a limit: the JSON text is too long")
+        }
+        Err(WriteError::TooDeep) => err(format_args!(
             "cannot convert a value nested deeper than {MAX_DEPTH} levels to JSON"
         )),
     }
