@@ -1,2 +1,26 @@
 //! Typed client of ActiveCampaign's API v3: the calls the engine makes (contacts, custom
 //! fields, tags, accounts, deals, custom-object records), one rate limiter per account, retries.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use appstudio_runtime::activecampaign::Client;
+//! let ac = Client::new("https://acme.api-us1.com", "token".into())?;
+//! let fields = ac.contact_fields().await?; // every page
+//! ac.write_contact(&serde_json::json!({"email": "jane@example.com", "_tags": ["VIP"]})).await?;
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod contacts;
+mod crm;
+mod error;
+mod fields;
+mod sync;
+mod tags;
+pub(crate) mod wire;
+
+pub use client::{Client, ClientConfig};
+pub use contacts::{Contact, ContactWrite, FieldValue, STANDARD_FIELDS};
+pub use error::{ApiError, ErrorItem};
+pub use fields::{CrmField, Field, Schema, contact_options, crm_options, option};
+pub use tags::{ContactTag, Tag};

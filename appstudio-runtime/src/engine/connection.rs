@@ -184,7 +184,21 @@ impl Engine {
             broken: Mutex::new(None),
             base_url,
             activecampaign: activecampaign
-                .map(|a| (a.url.trim_end_matches('/').to_owned(), a.token)),
+                .map(|a| {
+                    let config = crate::activecampaign::ClientConfig {
+                        requests_per_second: self.inner.config.activecampaign_rate,
+                        retry: self.inner.config.retry.clone(),
+                        timeout: self.inner.config.timeout,
+                    };
+                    crate::activecampaign::Client::with(
+                        self.inner.client.clone(),
+                        &a.url,
+                        a.token,
+                        config,
+                    )
+                    .map_err(|e| Error::invalid(e.to_string()))
+                })
+                .transpose()?,
             user_limit: self
                 .inner
                 .app

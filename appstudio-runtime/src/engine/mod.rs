@@ -7,12 +7,12 @@ mod error;
 mod exec;
 mod expand;
 mod extract;
-mod http;
+pub(crate) mod http;
 mod jqcache;
-mod limit;
+pub(crate) mod limit;
 mod paginate;
 mod personalize;
-mod retry;
+pub(crate) mod retry;
 mod session;
 mod sha;
 mod transform;
@@ -41,6 +41,8 @@ pub struct EngineConfig {
     pub overrides: Overrides,
     /// When requests are retried.
     pub retry: RetryPolicy,
+    /// Requests per second to one ActiveCampaign account (D13), shared by every task.
+    pub activecampaign_rate: u32,
 }
 
 impl Default for EngineConfig {
@@ -49,6 +51,7 @@ impl Default for EngineConfig {
             timeout: Duration::from_secs(30),
             overrides: Overrides::default(),
             retry: RetryPolicy::default(),
+            activecampaign_rate: 5,
         }
     }
 }

@@ -50,6 +50,12 @@ impl RetryPolicy {
     /// How long to wait before attempt `attempt + 1` (attempts count from 1), or `None` to
     /// stop.
     pub fn delay(&self, attempt: u32, method: Method, outcome: Outcome) -> Option<Duration> {
+        self.delay_for(attempt, idempotent(method), outcome)
+    }
+
+    /// [`RetryPolicy::delay`] for a request known to be idempotent or not (an upsert sent with
+    /// POST is).
+    pub fn delay_for(&self, attempt: u32, idempotent: bool, outcome: Outcome) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -59,7 +65,7 @@ impl RetryPolicy {
                 (wait <= self.max_retry_after).then_some(wait)
             }
             Outcome::Status(429, None) | Outcome::NotConnected => Some(self.backoff(attempt)),
-            Outcome::Status(502..=504, _) | Outcome::Broken if idempotent(method) => {
+            Outcome::Status(502..=504, _) | Outcome::Broken if idempotent => {
                 Some(self.backoff(attempt))
             }
             _ => None,

@@ -28,7 +28,7 @@ pub struct ConnState {
     /// `api.base_url` rendered with the subdomain.
     pub base_url: String,
     /// The ActiveCampaign account (API URL and token) this connection belongs to.
-    pub activecampaign: Option<(String, crate::value::Secret)>,
+    pub activecampaign: Option<crate::activecampaign::Client>,
     /// `api.rate_limit` at user level: this connection's buckets.
     pub user_limit: Option<super::limit::Buckets>,
 }
@@ -128,7 +128,7 @@ impl Session<'_> {
             activecampaign: self
                 .conn
                 .and_then(|c| c.activecampaign.as_ref())
-                .map(|(u, _)| u.as_str()),
+                .map(|c| c.url()),
         }
     }
 
@@ -173,6 +173,11 @@ impl Session<'_> {
         let policy = &self.inner.config.retry;
         let mut attempt = 1;
         loop {
+            if target == Target::ActiveCampaign
+                && let Some(ac) = self.conn.and_then(|c| c.activecampaign.as_ref())
+            {
+                ac.throttle().await;
+            }
             if target == Target::Connection {
                 if let Some(b) = &self.inner.app_limit {
                     b.acquire(request.method).await;
@@ -253,8 +258,8 @@ impl Session<'_> {
                 );
             }
             (Target::ActiveCampaign, Some(conn)) => {
-                if let Some((_, token)) = &conn.activecampaign {
-                    req = req.header("Api-Token", token.expose());
+                if let Some(ac) = &conn.activecampaign {
+                    req = req.header("Api-Token", ac.token().expose());
                 }
             }
             _ => {}
@@ -285,21 +290,62 @@ impl Session<'_> {
         })
     }
 
-    /// Runs an `!resource` command against the ActiveCampaign account.
+    /// Runs an `!resource` command against the connection's ActiveCampaign account.
     pub async fn resource(
         &self,
         r: &Resource,
-        _input: Value,
+        input: Value,
         ctx: &mut Ctx,
-        _piped: &[Value],
+        piped: &[Value],
     ) -> Result<Value> {
+        use crate::activecampaign::{contact_options, crm_options};
         if let (Resource::Contact, Some(contact)) = (r, &ctx.contact) {
             // Outbound source: the contact being processed.
             return Ok(contact.clone());
         }
-        Err(Error::config(format!(
-            "`!resource` {r:?} needs the ActiveCampaign client, which this build does not have yet"
-        )))
+        let ac = self
+            .conn
+            .and_then(|c| c.activecampaign.as_ref())
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "`!resource {}` needs the ActiveCampaign account: connect with an `AcAccount`",
+                    resource_name(r)
+                ))
+            })?;
+        Ok(match r {
+            Resource::Contact => ac.write_contact(&input).await?,
+            Resource::ContactFields => {
+                Value::Array(contact_options(&ac.contact_fields().await?, None))
+            }
+            Resource::AccountFields => Value::Array(crm_options(&ac.account_fields().await?, None)),
+            Resource::DealFields => Value::Array(crm_options(&ac.deal_fields().await?, None)),
+            Resource::Fields => {
+                let mut all = contact_options(&ac.contact_fields().await?, Some("contact"));
+                all.extend(crm_options(&ac.account_fields().await?, Some("account")));
+                all.extend(crm_options(&ac.deal_fields().await?, Some("deal")));
+                for schema in ac.schemas().await? {
+                    all.extend(crm_options(&schema.fields, Some(&schema.id)));
+                }
+                Value::Array(all)
+            }
+            Resource::Sync => ac.sync(&input).await?,
+            Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
+            Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
+        })
+    }
+}
+
+/// The name of a resource as written in app.json.
+fn resource_name(r: &Resource) -> &'static str {
+    match r {
+        Resource::Contact => "ActiveCampaignContact",
+        Resource::ContactFields => "ActiveCampaignContact.fields",
+        Resource::AccountFields => "ActiveCampaignAccount.fields",
+        Resource::DealFields => "ActiveCampaignDeal.fields",
+        Resource::Fields => "ActiveCampaign.fields",
+        Resource::Sync => "ActiveCampaign.sync",
+        Resource::AccountSync(_) => "ActiveCampaignAccount.sync",
+        Resource::DealSync(_) => "ActiveCampaignDeal.sync",
     }
 }
 

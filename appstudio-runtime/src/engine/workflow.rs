@@ -22,6 +22,8 @@ pub struct WorkflowRun {
     pub data: SavedData,
     /// The polling state.
     pub polling_state: Option<Value>,
+    /// Custom field id → personalization tag, loaded once when a field personalizes.
+    perstags: Option<std::collections::HashMap<String, String>>,
 }
 
 /// What one `data_pipeline` run did.
@@ -47,6 +49,7 @@ impl WorkflowRun {
             resource_id: None,
             data: SavedData::default(),
             polling_state: None,
+            perstags: None,
         }
     }
 
@@ -305,13 +308,22 @@ impl WorkflowRun {
     }
 
     /// Runs `data_pipeline` on one event (inbound: the payload; outbound: the contact).
+    ///
+    /// Outbound, an event with an `id` and no `email` is read from ActiveCampaign first
+    /// (`{id, email, firstName, lastName, phone, "<field id>": value}`).
     pub async fn process(&mut self, event: Value) -> Result<Processed> {
+        let event = if self.wf.direction == Direction::Outbound {
+            self.outbound_contact(event).await?
+        } else {
+            event
+        };
         let session = self.conn.session();
         let mut ctx = self.ctx();
         if self.wf.direction == Direction::Outbound
             && let Value::Object(contact) = &event
         {
-            ctx.personal = Some(super::personalize::tags(contact, &Default::default()));
+            let perstags = self.perstags.clone().unwrap_or_default();
+            ctx.personal = Some(super::personalize::tags(contact, &perstags));
             ctx.contact = Some(event.clone());
         }
         let source = exec::run(&session, &self.wf.source, event, &mut ctx, &[])
@@ -344,6 +356,36 @@ impl WorkflowRun {
             output,
             log: ctx.log,
         })
+    }
+}
+
+impl WorkflowRun {
+    /// The contact an outbound run processes, read from ActiveCampaign when only its id is
+    /// given; loads the personalization tags of custom fields once when a field personalizes.
+    async fn outbound_contact(&mut self, event: Value) -> Result<Value> {
+        let ac = self.conn.state.activecampaign.clone();
+        let locate = |e: Error| e.in_step("data_pipeline.source");
+        let event = match (&ac, &event) {
+            (Some(ac), Value::Object(m)) if m.get("email").is_none() => {
+                match m.get("id").and_then(crate::activecampaign::wire::id_of) {
+                    Some(id) => ac.contact_flat(&id).await.map_err(|e| locate(e.into()))?,
+                    None => event,
+                }
+            }
+            _ => event,
+        };
+        let personalizes = self.fields().iter().any(|f| f.personalize);
+        if let (Some(ac), true, None) = (&ac, personalizes, &self.perstags) {
+            let fields = ac.contact_fields().await.map_err(|e| locate(e.into()))?;
+            self.perstags = Some(
+                fields
+                    .into_iter()
+                    .filter(|f| !f.perstag.is_empty())
+                    .map(|f| (f.id, f.perstag))
+                    .collect(),
+            );
+        }
+        Ok(event)
     }
 }
 

@@ -1,0 +1,301 @@
+//! [`Client`]: authenticated calls to one account, through the account's rate limiter and the
+//! retry policy.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::error::ApiError;
+use crate::engine::RetryPolicy;
+use crate::engine::limit::Bucket;
+use crate::engine::retry::Outcome;
+use crate::ir::Method;
+use crate::value::Secret;
+
+/// Largest answer read from ActiveCampaign.
+const MAX_BODY: usize = 16 << 20;
+
+/// How a [`Client`] behaves.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Requests per second to one account (D13: 5, ActiveCampaign's documented limit). Every
+    /// client of the same account URL in the process shares one limiter.
+    pub requests_per_second: u32,
+    /// When calls are retried (429 after `Retry-After`; 502/503/504 and connection errors
+    /// with jittered backoff; POSTs that are not upserts only when nothing was sent).
+    pub retry: RetryPolicy,
+    /// Timeout of one request.
+    pub timeout: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            requests_per_second: 5,
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A client of one ActiveCampaign account (API v3, `Api-Token`). Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    /// The account's API URL, without a trailing `/` or `/api/3`.
+    base: String,
+    token: Secret,
+    limiter: Arc<Bucket>,
+    config: ClientConfig,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("url", &self.shared.base)
+            .field("token", &self.shared.token)
+            .finish()
+    }
+}
+
+/// Limiters by (account URL, requests per second).
+type Limiters = HashMap<(String, u32), Arc<Bucket>>;
+
+/// One limiter per account in the process.
+static LIMITERS: LazyLock<Mutex<Limiters>> = LazyLock::new(Default::default);
+
+fn limiter(base: &str, rps: u32) -> Arc<Bucket> {
+    let mut map = LIMITERS.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry((base.to_ascii_lowercase(), rps))
+        .or_insert_with(|| Arc::new(Bucket::new(rps, 1)))
+        .clone()
+}
+
+/// The API URL as the client keeps it: no trailing `/`, no `/api/3`.
+fn normalize(url: &str) -> Result<String, ApiError> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix("/api/3").unwrap_or(trimmed);
+    match url::Url::parse(trimmed) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(ApiError {
+            status: None,
+            retry_after: None,
+            message: Some(format!(
+                "`{trimmed}` is not an ActiveCampaign API URL (such as https://acme.api-us1.com)"
+            )),
+            errors: Vec::new(),
+            raw: String::new(),
+        }),
+    }
+}
+
+impl Client {
+    /// A client of the account at `url` (such as `https://acme.api-us1.com`, with or without
+    /// `/api/3`) with its `Api-Token`.
+    pub fn new(url: &str, token: Secret) -> Result<Client, ApiError> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("appstudio/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::transport(&e))?;
+        Client::with(http, url, token, ClientConfig::default())
+    }
+
+    /// A client sharing an HTTP connection pool, with a configuration.
+    pub fn with(
+        http: reqwest::Client,
+        url: &str,
+        token: Secret,
+        config: ClientConfig,
+    ) -> Result<Client, ApiError> {
+        let base = normalize(url)?;
+        let limiter = limiter(&base, config.requests_per_second.max(1));
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base,
+                token,
+                limiter,
+                config,
+            }),
+        })
+    }
+
+    /// The account's API URL (no `/api/3`).
+    pub fn url(&self) -> &str {
+        &self.shared.base
+    }
+
+    /// The `Api-Token`, for the one place that sends it.
+    pub(crate) fn token(&self) -> &Secret {
+        &self.shared.token
+    }
+
+    /// Waits for the account's rate limiter (every request to the account goes through it).
+    pub(crate) async fn throttle(&self) {
+        self.shared.limiter.acquire().await;
+    }
+
+    /// `GET /api/3/<path>`.
+    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, ApiError> {
+        self.call(Method::Get, path, query, None, true).await
+    }
+
+    /// `POST /api/3/<path>`; `idempotent` when repeating it cannot create twice (an upsert).
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &Value,
+        idempotent: bool,
+    ) -> Result<Value, ApiError> {
+        self.call(Method::Post, path, &[], Some(body), idempotent)
+            .await
+    }
+
+    /// `PUT /api/3/<path>`.
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
+        self.call(Method::Put, path, &[], Some(body), true).await
+    }
+
+    /// `DELETE /api/3/<path>`.
+    pub async fn delete(&self, path: &str) -> Result<Value, ApiError> {
+        self.call(Method::Delete, path, &[], None, true).await
+    }
+
+    /// One call with the limiter and the retries; `path` is relative to `/api/3/`. Returns
+    /// the parsed body of a 2xx answer (`null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        idempotent: bool,
+    ) -> Result<Value, ApiError> {
+        let mut url = url::Url::parse(&format!(
+            "{}/api/3/{}",
+            self.shared.base,
+            path.trim_start_matches('/')
+        ))
+        .map_err(|e| ApiError::unexpected(0, &format!("bad URL for `{path}`: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let policy = &self.shared.config.retry;
+        let mut attempt = 1;
+        loop {
+            self.throttle().await;
+            let result = self.once(method, url.clone(), body).await;
+            let (error, outcome) = match result {
+                Ok(v) => return Ok(v),
+                Err(failure) => failure,
+            };
+            match policy.delay_for(attempt, idempotent, outcome) {
+                Some(wait) => {
+                    tracing::debug!(attempt, ?outcome, ?wait, %path, "retrying an ActiveCampaign call");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn once(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<&Value>,
+    ) -> Result<Value, (ApiError, Outcome)> {
+        let mut req = self
+            .shared
+            .http
+            .request(crate::engine::http::method(method), url)
+            .timeout(self.shared.config.timeout)
+            .header("Api-Token", self.shared.token.expose())
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(serde_json::to_vec(body).unwrap_or_default());
+        }
+        let mut response = req.send().await.map_err(|e| {
+            let e = e.without_url();
+            let outcome = if e.is_connect() {
+                Outcome::NotConnected
+            } else {
+                Outcome::Broken
+            };
+            (ApiError::transport(&e), outcome)
+        })?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let mut bytes = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > MAX_BODY {
+                        let e = ApiError::unexpected(status, "an answer larger than 16 MiB");
+                        return Err((e, Outcome::Broken));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err((ApiError::transport(&e.without_url()), Outcome::Broken)),
+            }
+        }
+        if !(200..300).contains(&status) {
+            let e = ApiError::from_response(status, retry_after.map(Duration::from_secs), &bytes);
+            return Err((e, Outcome::Status(status, retry_after)));
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|_| {
+            let e = ApiError::unexpected(status, "a success answer that is not JSON");
+            (e, Outcome::Status(status, None))
+        })
+    }
+
+    /// Every item of a classic collection (`limit=100`, `offset` stepping until `meta.total`,
+    /// an empty page, or 1,000 pages). Each page's body goes to `page`.
+    pub async fn get_all(
+        &self,
+        path: &str,
+        key: &str,
+        query: &[(&str, &str)],
+        mut page: impl FnMut(&Value),
+    ) -> Result<Vec<Value>, ApiError> {
+        let mut out = Vec::new();
+        for n in 0..1000usize {
+            let offset = (n * 100).to_string();
+            let mut q: Vec<(&str, &str)> = query.to_vec();
+            q.push(("limit", "100"));
+            q.push(("offset", &offset));
+            let body = self.get(path, &q).await?;
+            page(&body);
+            let items = match body.get(key) {
+                Some(Value::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            let done = items.len() < 100
+                || super::wire::total(&body).is_some_and(|t| (out.len() + items.len()) as u64 >= t);
+            out.extend(items);
+            if done {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}
