@@ -59,6 +59,7 @@ impl Engine {
                 client,
                 config,
                 app_limit,
+                application_data: Default::default(),
             }),
         })
     }
@@ -199,6 +200,8 @@ impl Engine {
                     .map_err(|e| Error::invalid(e.to_string()))
                 })
                 .transpose()?,
+            saved: Default::default(),
+            account_id: Default::default(),
             user_limit: self
                 .inner
                 .app
@@ -271,7 +274,14 @@ impl Connection {
             .map_err(|e| wf.locate(e, "setup.connect.describe_connection"))?;
         match (out.get("account_id"), out.get("description")) {
             (Some(account_id), Some(description)) => Ok(Description {
-                account_id: account_id.clone(),
+                account_id: {
+                    *self
+                        .state
+                        .account_id
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) = Some(account_id.clone());
+                    account_id.clone()
+                },
                 description: description.clone(),
             }),
             _ => Err(wf.locate(

@@ -8,10 +8,12 @@ mod exec;
 mod expand;
 mod extract;
 pub(crate) mod http;
+mod intake;
 mod jqcache;
 pub(crate) mod limit;
 mod paginate;
 mod personalize;
+mod polling;
 pub(crate) mod retry;
 mod session;
 mod sha;
@@ -26,6 +28,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::{Ctx, Respond};
 pub use expand::SavedData;
 pub use http::Overrides;
+pub use intake::{Delivery, Incoming};
+pub use polling::{PollCycle, PollStop};
 pub use retry::RetryPolicy;
 pub use transform::{FieldRef, Mapping};
 pub use workflow::{Processed, WorkflowRun};
@@ -66,4 +70,6 @@ pub struct Inner {
     pub config: EngineConfig,
     /// `api.rate_limit` at app level: one set of buckets for every connection.
     pub app_limit: Option<limit::Buckets>,
+    /// `${data.application.*}`: saved values every connection shares.
+    pub application_data: std::sync::Mutex<serde_json::Map<String, serde_json::Value>>,
 }

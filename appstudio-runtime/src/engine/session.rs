@@ -31,6 +31,10 @@ pub struct ConnState {
     pub activecampaign: Option<crate::activecampaign::Client>,
     /// `api.rate_limit` at user level: this connection's buckets.
     pub user_limit: Option<super::limit::Buckets>,
+    /// `${data.connection.*}`: saved values of this connection.
+    pub saved: Mutex<serde_json::Map<String, Value>>,
+    /// The `account_id` `describe_connection` gave (routes application-scope webhooks).
+    pub account_id: Mutex<Option<Value>>,
 }
 
 impl ConnState {

@@ -13,17 +13,19 @@ use crate::ir::{self, Direction, FieldType, Options};
 /// A workflow being set up or run for one connection.
 #[derive(Debug, Clone)]
 pub struct WorkflowRun {
-    conn: Connection,
-    wf: &'static ir::Workflow,
-    custom_data: Map<String, Value>,
-    mapping: Option<Mapping>,
-    resource_id: Option<Value>,
+    pub(crate) conn: Connection,
+    pub(crate) wf: &'static ir::Workflow,
+    pub(crate) custom_data: Map<String, Value>,
+    pub(crate) mapping: Option<Mapping>,
+    pub(crate) resource_id: Option<Value>,
     /// `!save`d values of this workflow instance (and, for now, of its connection).
     pub data: SavedData,
     /// The polling state.
     pub polling_state: Option<Value>,
     /// Custom field id → personalization tag, loaded once when a field personalizes.
     perstags: Option<std::collections::HashMap<String, String>>,
+    /// `${webhook.url}`: where the webhook of this workflow receives.
+    pub(crate) webhook_url: Option<String>,
 }
 
 /// What one `data_pipeline` run did.
@@ -50,6 +52,7 @@ impl WorkflowRun {
             data: SavedData::default(),
             polling_state: None,
             perstags: None,
+            webhook_url: None,
         }
     }
 
@@ -72,13 +75,14 @@ impl WorkflowRun {
             .map_or(&[], |s| &s.form_fields[..])
     }
 
-    fn ctx(&self) -> Ctx {
+    pub(crate) fn ctx(&self) -> Ctx {
         Ctx {
             workflow: Some(self.wf),
             custom_data: self.custom_data.clone(),
-            data: self.data.clone(),
+            data: self.shared_data(),
             polling_state: self.polling_state.clone(),
             resource_id: self.resource_id.clone(),
+            webhook_url: self.webhook_url.clone(),
             ..self.conn.ctx()
         }
     }
@@ -349,7 +353,7 @@ impl WorkflowRun {
         )
         .await
         .map_err(|e| self.locate(e, "data_pipeline.target"))?;
-        self.data = ctx.data;
+        self.keep(ctx.data);
         Ok(Processed {
             source,
             transformed,
@@ -360,6 +364,34 @@ impl WorkflowRun {
 }
 
 impl WorkflowRun {
+    /// The saved values: this workflow's own, and the connection's and the app's as they are
+    /// now.
+    fn shared_data(&self) -> SavedData {
+        let lock = |m: &std::sync::Mutex<Map<String, Value>>| {
+            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        };
+        SavedData {
+            workflow: self.data.workflow.clone(),
+            connection: lock(&self.conn.state.saved),
+            application: lock(&self.conn.engine.inner.application_data),
+        }
+    }
+
+    /// Keeps what a run saved: the workflow scope here, the others where they are shared.
+    /// (`!save` only adds and overwrites keys, so the shared scopes are merged: runs of other
+    /// workflows in between keep what they saved.)
+    pub(crate) fn keep(&mut self, data: SavedData) {
+        let merge = |m: &std::sync::Mutex<Map<String, Value>>, new: &Map<String, Value>| {
+            let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
+            for (k, v) in new {
+                m.insert(k.clone(), v.clone());
+            }
+        };
+        merge(&self.conn.state.saved, &data.connection);
+        merge(&self.conn.engine.inner.application_data, &data.application);
+        self.data = data;
+    }
+
     /// The contact an outbound run processes, read from ActiveCampaign when only its id is
     /// given; loads the personalization tags of custom fields once when a field personalizes.
     async fn outbound_contact(&mut self, event: Value) -> Result<Value> {
