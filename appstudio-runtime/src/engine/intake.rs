@@ -109,7 +109,7 @@ pub enum Delivery {
     /// It went through `data_pipeline`.
     Processed {
         /// The pipeline's run.
-        processed: Processed,
+        processed: Box<Processed>,
         /// The answer `verification` chose, if any (else 200).
         respond: Option<Respond>,
     },
@@ -264,7 +264,10 @@ impl WorkflowRun {
             return Ok(Delivery::Ignored { reason });
         }
         let processed = self.process(incoming.body).await?;
-        Ok(Delivery::Processed { processed, respond })
+        Ok(Delivery::Processed {
+            processed: Box::new(processed),
+            respond,
+        })
     }
 }
 
