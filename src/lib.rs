@@ -13,7 +13,11 @@
 //! descriptors, backed by the compiled pipeline (`App::ir()`).
 #![warn(missing_docs)]
 
-pub use appstudio_runtime::{api, engine, ir, jq, value};
+pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
+
+/// The fake ActiveCampaign server for tests (feature `testing`).
+#[cfg(feature = "testing")]
+pub use appstudio_runtime::testing;
 
 /// Compiles an App Studio config into a typed API, or fails the build pointing into the file.
 ///

@@ -101,11 +101,16 @@ impl Client {
     /// A client of the account at `url` (such as `https://acme.api-us1.com`, with or without
     /// `/api/3`) with its `Api-Token`.
     pub fn new(url: &str, token: Secret) -> Result<Client, ApiError> {
+        Client::with_config(url, token, ClientConfig::default())
+    }
+
+    /// [`Client::new`] with a configuration.
+    pub fn with_config(url: &str, token: Secret, config: ClientConfig) -> Result<Client, ApiError> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("appstudio/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::transport(&e))?;
-        Client::with(http, url, token, ClientConfig::default())
+        Client::with(http, url, token, config)
     }
 
     /// A client sharing an HTTP connection pool, with a configuration.
