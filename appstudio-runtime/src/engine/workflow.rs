@@ -160,29 +160,7 @@ impl WorkflowRun {
             ));
         };
         for field in self.fields() {
-            let value = data.get(&*field.id).filter(|v| !v.is_null());
-            let ok = match (value, field.field_type) {
-                (None, _) => !field.required,
-                (Some(v), FieldType::Text | FieldType::Textarea) => {
-                    v.get("value").is_some_and(Value::is_string)
-                }
-                (Some(v), FieldType::Dropdown) => is_choice(v),
-                (Some(Value::Array(items)), FieldType::Multiselect) => items.iter().all(is_choice),
-                (Some(_), FieldType::Multiselect) => false,
-            };
-            if !ok {
-                let expected = match field.field_type {
-                    FieldType::Text | FieldType::Textarea => "{\"value\": \"…\"}",
-                    FieldType::Dropdown => "{\"value\": …, \"display\": \"…\"}",
-                    FieldType::Multiselect => "[{\"value\": …, \"display\": \"…\"}, …]",
-                };
-                return Err(Error::invalid(format!(
-                    "form field `{}` ({}{}) needs {expected}",
-                    field.id,
-                    field.field_type.as_str(),
-                    if field.required { ", required" } else { "" }
-                )));
-            }
+            check_field(field, data.get(&*field.id))?;
         }
         if let Some(unknown) = data
             .keys()
@@ -194,6 +172,28 @@ impl WorkflowRun {
             )));
         }
         self.custom_data = data;
+        Ok(())
+    }
+
+    /// Records one selection, as the user makes it in the form (so that the options of the
+    /// fields depending on it can be loaded); [`WorkflowRun::select`] checks the whole form.
+    pub fn choose(&mut self, field_id: &str, value: Value) -> Result<()> {
+        let field = self
+            .fields()
+            .iter()
+            .find(|f| f.id == field_id)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "workflow `{}` has no form field `{field_id}`",
+                    self.wf.name
+                ))
+            })?;
+        check_field(field, Some(&value))?;
+        if value.is_null() {
+            self.custom_data.remove(field_id);
+        } else {
+            self.custom_data.insert(field_id.to_owned(), value);
+        }
         Ok(())
     }
 
@@ -419,6 +419,34 @@ impl WorkflowRun {
         }
         Ok(event)
     }
+}
+
+/// Checks a field's selected value against its type (D16); `None`/`null` only if optional.
+fn check_field(field: &ir::FormField, value: Option<&Value>) -> Result<()> {
+    let value = value.filter(|v| !v.is_null());
+    let ok = match (value, field.field_type) {
+        (None, _) => !field.required,
+        (Some(v), FieldType::Text | FieldType::Textarea) => {
+            v.get("value").is_some_and(Value::is_string)
+        }
+        (Some(v), FieldType::Dropdown) => is_choice(v),
+        (Some(Value::Array(items)), FieldType::Multiselect) => items.iter().all(is_choice),
+        (Some(_), FieldType::Multiselect) => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match field.field_type {
+        FieldType::Text | FieldType::Textarea => "{\"value\": \"…\"}",
+        FieldType::Dropdown => "{\"value\": …, \"display\": \"…\"}",
+        FieldType::Multiselect => "[{\"value\": …, \"display\": \"…\"}, …]",
+    };
+    Err(Error::invalid(format!(
+        "form field `{}` ({}{}) needs {expected}",
+        field.id,
+        field.field_type.as_str(),
+        if field.required { ", required" } else { "" }
+    )))
 }
 
 fn is_choice(v: &Value) -> bool {

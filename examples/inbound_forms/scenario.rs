@@ -1,0 +1,218 @@
+//! The inbound example end to end, offline: a stand-in Formly API and the fake ActiveCampaign
+//! on loopback; connect, setup (options, selection, mapping), webhook registration, a challenge,
+//! and form responses through `data_pipeline` into ActiveCampaign contacts. Shared by
+//! `cargo run --example inbound_forms` and the example's test.
+
+use appstudio::engine::{
+    AcAccount, Credentials, Delivery, Engine, EngineConfig, Incoming, WorkflowRun,
+};
+use appstudio_runtime::testing::FakeActiveCampaign;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+/// What the scenario left in ActiveCampaign, and how each delivery went.
+pub struct Outcome {
+    /// The contacts in the fake ActiveCampaign account.
+    pub contacts: Vec<Value>,
+    /// One line per webhook request.
+    pub deliveries: Vec<String>,
+}
+
+/// A question of the "Newsletter signup" form.
+fn answer(question: &str, value: Value) -> Value {
+    json!({"question_id": question, "value": value})
+}
+
+/// A form response as Formly posts it to the webhook.
+pub fn response(account: &str, form: &str, id: &str, email: &str, answers: Vec<Value>) -> Value {
+    json!({
+        "event_type": "form_response.submitted",
+        "account_id": account,
+        "form_id": form,
+        "form": {"id": form, "title": "Newsletter signup"},
+        "response": {"id": id, "submitted_at": "2026-11-23T09:00:00Z",
+                     "respondent": {"email": email}, "answers": answers},
+    })
+}
+
+async fn stand_in_formly() -> MockServer {
+    let server = MockServer::start().await;
+    let get = |p: &str, body: Value| {
+        Mock::given(method("GET"))
+            .and(path(p.to_owned()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+    };
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "fm-access", "refresh_token": "fm-refresh", "expires_in": 3600}),
+        ))
+        .mount(&server)
+        .await;
+    get(
+        "/api/v1/me",
+        json!({"account": {"id": 77, "name": "Acme"}, "user": {"email": "ops@acme.example"}}),
+    )
+    .mount(&server)
+    .await;
+    get("/api/v1/workspaces", json!({"workspaces": [{"id": "ws_1", "name": "Marketing"}, {"id": "ws_2", "name": "Sales"}]}))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/workspaces/ws_1/forms"))
+        .and(query_param("status", "published"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"forms": [
+            {"id": "f_42", "title": "Newsletter signup", "archived": false},
+            {"id": "f_9", "title": "Old survey", "archived": true},
+        ]})))
+        .mount(&server)
+        .await;
+    get(
+        "/api/v1/forms/f_42",
+        json!({"form": {"questions": [
+            {"id": "q_name", "title": "Your first name", "type": "short_text"},
+            {"id": "q_topics", "title": "Topics you like", "type": "multiple_choice"},
+            {"id": "intro", "title": "Welcome!", "type": "statement"},
+        ]}}),
+    )
+    .mount(&server)
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v1/webhooks"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"webhook": {"id": "wh_1"}})))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Runs the scenario; `say` receives a line per step.
+pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
+    let formly = stand_in_formly().await;
+    let ac = FakeActiveCampaign::start().await;
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://*.formly.example", formly.uri());
+    let engine = Engine::of::<super::App>(config)?;
+
+    // connect: oauth2 on the customer's subdomain, plus the ActiveCampaign account
+    let credentials = Credentials::default().with("subdomain", "acme");
+    let url =
+        engine.authorization_url("formly-oauth", &credentials, "https://ac.example/cb", "s1")?;
+    say(format!("authorize at {url}"));
+    let account = AcAccount {
+        url: ac.url(),
+        token: ac.token().into(),
+    };
+    let conn = engine
+        .connect_oauth2(
+            "formly-oauth",
+            credentials,
+            "code-from-redirect",
+            "https://ac.example/cb",
+            Some(account),
+        )
+        .await?;
+    let description = conn.describe("import-form-responses").await?;
+    say(format!(
+        "connected: {} (account {})",
+        description.description, description.account_id
+    ));
+
+    // select: dependent dropdowns, then the whole form
+    let mut wf: WorkflowRun = conn.workflow("import-form-responses")?;
+    let workspaces = wf.options("workspace", None).await?;
+    say(format!("workspaces: {}", Value::Array(workspaces.clone())));
+    wf.choose("workspace", workspaces[0].clone())?;
+    let forms = wf.options("form", None).await?;
+    say(format!(
+        "forms of {}: {}",
+        workspaces[0]["display"],
+        Value::Array(forms.clone())
+    ));
+    let tagging = wf.options("tagging", None).await?;
+    wf.select(json!({
+        "workspace": workspaces[0],
+        "form": forms[0],
+        "tagging": tagging[0],
+        "extra_tag": {"value": "webinar-2026"},
+    }))?;
+    let (resource, display) = wf.describe_selection().await?;
+    say(format!("selected {display} (resource {resource})"));
+
+    // map: form questions → contact fields (from ActiveCampaign, 105 custom fields)
+    let (source, target) = wf.map_options().await?;
+    say(format!(
+        "map {} source fields to {} ActiveCampaign fields",
+        source.len(),
+        target.len()
+    ));
+    let interests = target
+        .iter()
+        .find(|t| t["title"] == "Interests")
+        .and_then(|t| t["id"].as_str())
+        .ok_or("no Interests field in ActiveCampaign")?
+        .to_owned();
+    wf.set_mapping(
+        &json!({"respondent_email": "email", "q_name": "firstName", "q_topics": interests}),
+        &target,
+    )?;
+
+    // the webhook: registered, challenged, then fed
+    let registered = wf
+        .create_webhook("https://hooks.example/formly/abc123")
+        .await?;
+    say(format!("webhook registered: {registered}"));
+    let mut deliveries = Vec::new();
+    let challenge = Incoming::from_http(None, b"", "challenge=ch-9", [])?;
+    let mut requests = vec![challenge];
+    for event in [
+        response(
+            "77",
+            "f_42",
+            "r1",
+            "ada@example.com",
+            vec![
+                answer("q_name", json!("Ada")),
+                answer("q_topics", json!(["Books", "Music"])),
+            ],
+        ),
+        response(
+            "77",
+            "f_42",
+            "r2",
+            "grace@example.com",
+            vec![answer("q_name", json!("Grace"))],
+        ),
+        response("77", "f_7", "r3", "other-form@example.com", vec![]),
+        response("78", "f_42", "r4", "other-account@example.com", vec![]),
+        response(
+            "77",
+            "f_42",
+            "r5",
+            "ada@example.com",
+            vec![answer("q_name", json!("Ada L."))],
+        ),
+    ] {
+        requests.push(Incoming::json(event));
+    }
+    for request in requests {
+        let line = match wf.receive(request).await? {
+            Delivery::Responded(r) => format!("answered {} {}", r.code, r.body),
+            Delivery::Ignored { reason } => format!("ignored: {reason}"),
+            Delivery::Processed { processed, .. } => {
+                format!("contact written: {}", processed.output)
+            }
+        };
+        say(line.clone());
+        deliveries.push(line);
+    }
+    let contacts = ac.contacts(ac.token());
+    Ok(Outcome {
+        contacts,
+        deliveries,
+    })
+}
