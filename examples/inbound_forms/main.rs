@@ -18,7 +18,15 @@ async fn main() {
     println!();
     match scenario::run(|line| println!("· {line}")).await {
         Ok(outcome) => {
-            println!("\ncontacts in ActiveCampaign:");
+            let processed = outcome
+                .deliveries
+                .iter()
+                .filter(|d| d.starts_with("contact written"))
+                .count();
+            println!(
+                "\n{} webhook requests, {processed} through data_pipeline; contacts in ActiveCampaign:",
+                outcome.deliveries.len()
+            );
             for c in outcome.contacts {
                 println!(
                     "  {} {} fields={} tags={}",
