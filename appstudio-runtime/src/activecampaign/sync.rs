@@ -26,7 +26,8 @@ impl Client {
     }
 
     /// `ActiveCampaign.sync`: `{contact, account, deal, customObjects: [{schemaId,
-    /// externalId, …}]}` (a group named by a schema id counts as one custom object). The
+    /// externalId, …}], _tags}` (a group named by a schema id counts as one custom object;
+    /// `_tags` go to the contact). The
     /// contact is matched by email, the account by name, the deal by `id`, records by
     /// `externalId`; the account is linked to the contact, the deal and the records to both.
     /// Returns `{"contact-id", "account_id", "account_contact_id", "deal_id",
@@ -61,7 +62,21 @@ impl Client {
         let mut contact_id = None;
         if let Some(contact) = object("contact")? {
             attempted += 1;
-            match self.write_contact(&Value::Object(contact.clone())).await {
+            let mut contact = contact.clone();
+            // tags of a grouped mapping sit at the top level
+            if let Some(tags) = groups.get("_tags").filter(|t| !t.is_null()) {
+                let mut all = match contact.remove("_tags") {
+                    Some(Value::Array(t)) => t,
+                    Some(Value::Null) | None => Vec::new(),
+                    Some(one) => vec![one],
+                };
+                match tags {
+                    Value::Array(t) => all.extend(t.iter().cloned()),
+                    one => all.push(one.clone()),
+                }
+                contact.insert("_tags".into(), Value::Array(all));
+            }
+            match self.write_contact(&Value::Object(contact)).await {
                 Ok(c) => {
                     let id = c["id"].as_str().unwrap_or_default().to_owned();
                     out["contact-id"] = id_value(&id);
@@ -204,7 +219,7 @@ fn records(groups: &Map<String, Value>) -> Result<Vec<Record>, Error> {
     };
     for (key, value) in groups {
         match (key.as_str(), value) {
-            ("contact" | "account" | "deal", _) | (_, Value::Null) => {}
+            ("contact" | "account" | "deal" | "_tags", _) | (_, Value::Null) => {}
             ("customObjects", Value::Array(items)) => {
                 for item in items {
                     match item {

@@ -51,6 +51,9 @@ pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]
         // What comes next, by the parser of the style.
         match &p.style {
             PageStyle::Page { .. } => {
+                state.page += 1;
+                // a next-page URL is followed; without one, `total_pages` (when the app
+                // parses it) still says whether the numbered next page exists
                 if let Some(cmd) = &p.next_page_url {
                     match parse(session, cmd, &shaped, ctx).await? {
                         Value::String(u) if !u.is_empty() => {
@@ -61,14 +64,14 @@ pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]
                             next_url = Some(u);
                             continue;
                         }
-                        _ => break,
+                        _ if p.total_pages.is_none() => break,
+                        _ => next_url = None,
                     }
                 }
                 let total = match &p.total_pages {
                     Some(cmd) => number(&parse(session, cmd, &shaped, ctx).await?),
                     None => None,
                 };
-                state.page += 1;
                 if total.is_some_and(|t| state.page - state.first_page >= t) {
                     break;
                 }

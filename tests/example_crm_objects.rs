@@ -1,0 +1,194 @@
+//! The CRM example: inbound, Pipewise deal events through a grouped mapping into
+//! `ActiveCampaign.sync` (contact, account and deal, related); outbound, an ActiveCampaign
+//! contact read by id, a personalized Pipewise deal, an `!http` call to ActiveCampaign and
+//! `ActiveCampaignDeal.sync`.
+
+appstudio::include_app!("examples/crm_objects/app.json", allow(AS1003));
+
+use appstudio::engine::{AcAccount, Credentials, Delivery, Engine, EngineConfig, Incoming};
+use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
+use serde_json::{Value, json};
+use wiremock::matchers::{body_partial_json, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn pipewise() -> MockServer {
+    let server = MockServer::start().await;
+    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ok(
+            json!({"access_token": "pw", "refresh_token": "r", "expires_in": 3600}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/me"))
+        .respond_with(ok(json!({"data": {"email": "ops@globex.example", "company": {"id": 3, "name": "Globex"}}})))
+        .mount(&server)
+        .await;
+    // paginated (page style, parser total_pages): two pages
+    for page in [1, 2] {
+        Mock::given(method("GET"))
+            .and(path("/v1/pipelines"))
+            .and(query_param("page", page.to_string()))
+            .and(query_param("per_page", "100"))
+            .respond_with(ok(
+                json!({"data": [{"id": 6 + page, "name": format!("Pipeline {page}")}],
+                                    "meta": {"total_pages": 2}}),
+            ))
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/v1/labels"))
+        .respond_with(ok(json!({"data": [{"name": "VIP"}, {"name": "Partner"}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/pipelines/7/stages"))
+        .respond_with(ok(json!({"data": [{"id": 2, "name": "Won", "position": 2}, {"id": 1, "name": "New", "position": 1}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/webhooks"))
+        .respond_with(ok(json!({"data": {"id": "wh9"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/deals"))
+        .and(body_partial_json(
+            json!({"deal": {"title": "Ada Lovelace - Website inquiry",
+                                               "person": {"email": "ada@globex.example"}}}),
+        ))
+        .respond_with(ok(
+            json!({"data": {"id": 55, "value": "2500", "currency": "EUR"}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn event(pipeline: u64, email: &str) -> Value {
+    json!({"company_id": 3, "pipeline_id": pipeline,
+           "custom_fields": "{\"lead_source\": \"Webinar\"}",
+           "data": {"person": {"email": email, "first_name": "Ada", "last_name": "Lovelace",
+                               "labels": ["VIP", "Other"]},
+                    "organization": {"name": "Globex", "website": "globex.example"},
+                    "deal": {"title": "Big deal", "value": 12.5, "currency": "EUR",
+                             "expected_close_date": "2026-12-01"}}})
+}
+
+#[tokio::test]
+async fn deals_sync_in_and_out() {
+    let server = pipewise().await;
+    let ac = FakeActiveCampaign::start_with(FakeConfig {
+        rate_limit: None,
+        ..FakeConfig::default()
+    })
+    .await;
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://*.pipewise.example", server.uri());
+    let engine = Engine::of::<App>(config).expect("engine");
+    let account = AcAccount {
+        url: ac.url(),
+        token: ac.token().into(),
+    };
+    let conn = engine
+        .connect_oauth2(
+            "pipewise-oauth",
+            Credentials::default(),
+            "code",
+            "https://ac.example/cb",
+            Some(account),
+        )
+        .await
+        .expect("connect");
+    assert_eq!(
+        conn.describe("sync-deals")
+            .await
+            .expect("describe")
+            .account_id,
+        json!("3")
+    );
+
+    // inbound
+    let mut wf = conn.workflow("sync-deals").expect("workflow");
+    let pipelines = wf.options("pipeline", None).await.expect("pipelines");
+    assert_eq!(pipelines.len(), 2, "both pages: {pipelines:?}");
+    let labels = wf.options("labels", None).await.expect("labels");
+    wf.select(json!({"pipeline": pipelines[0], "labels": [labels[0]]}))
+        .expect("select");
+    wf.describe_selection().await.expect("describe selection");
+    let (source, target) = wf.map_options().await.expect("map options");
+    assert_eq!(source.len(), 11);
+    let groups: Vec<&str> = target.iter().filter_map(|t| t["group"].as_str()).collect();
+    assert!(groups.contains(&"contact") && groups.contains(&"account") && groups.contains(&"deal"));
+    let mapping = json!({
+        "contact": {"contact.email": "email", "contact.first_name": "firstName", "contact.last_name": "lastName"},
+        "account": {"account.org_name": "name", "account.org_website": "accountUrl"},
+        "deal": {"deal.deal_title": "title", "deal.deal_value": "value", "deal.deal_currency": "currency"},
+    });
+    wf.set_mapping(&mapping, &target).expect("mapping");
+    wf.create_webhook("https://hooks.example/pw")
+        .await
+        .expect("webhook");
+    let out = match wf
+        .receive(Incoming::json(event(7, "ada@globex.example")))
+        .await
+        .expect("receive")
+    {
+        Delivery::Processed { processed, .. } => processed,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        out.log,
+        ["Pipewise deal event for ada@globex.example in pipeline Pipeline 1"]
+    );
+    assert_eq!(out.output["contact-id"], 1);
+    assert_eq!(out.output["account_id"], 1);
+    assert_eq!(out.output["account_contact_id"], 1);
+    assert_eq!(out.output["deal_id"], 1);
+    let contacts = ac.contacts(ac.token());
+    assert_eq!(contacts[0]["tags"], json!(["Pipewise - VIP"]));
+    // another pipeline's event is not ours
+    assert!(matches!(
+        wf.receive(Incoming::json(event(8, "x@globex.example")))
+            .await
+            .expect("receive"),
+        Delivery::Ignored { .. }
+    ));
+
+    // outbound: the contact by id, a personalized title, then a deal in ActiveCampaign
+    let mut out_wf = conn.workflow("create-deal").expect("workflow");
+    let pipelines = out_wf.options("pipeline", None).await.expect("pipelines");
+    out_wf
+        .choose("pipeline", pipelines[0].clone())
+        .expect("choose");
+    let stages = out_wf.options("stage", None).await.expect("stages");
+    assert_eq!(stages[0]["display"], "New", "sorted by position");
+    out_wf
+        .select(json!({"pipeline": pipelines[0], "stage": stages[0],
+                       "deal_title": {"value": "%FIRSTNAME% %LASTNAME% - Website inquiry"},
+                       "deal_value": {"value": "2500"}}))
+        .expect("select");
+    let run = out_wf.process(json!({"id": "1"})).await.expect("outbound");
+    assert_eq!(run.source["email"], "ada@globex.example");
+    assert_eq!(
+        run.log,
+        ["Created Pipewise deal 55 and ActiveCampaign deal 2"]
+    );
+    let deal = ac
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST" && r.path == "/api/3/deals")
+        .expect("deal written");
+    assert_eq!(
+        deal.body["deal"]["value"], 250000,
+        "a whole-value expansion keeps its type"
+    );
+    assert_eq!(deal.body["deal"]["contact"], "1");
+}
