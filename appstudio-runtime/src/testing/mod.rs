@@ -1,7 +1,13 @@
 //! A fake ActiveCampaign API v3 on loopback, for tests (this crate's and users'): the
 //! "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
-//! contacts, custom fields (105 seeded per account), tags and contactTags, lists, accounts,
-//! deals, custom objects — with per-account rate limiting, fault injection and a request log.
+//! contacts, custom fields (105 seeded per account), field values, tags and contactTags,
+//! lists and contactLists, CRM accounts, account contacts and deals, custom objects and
+//! webhooks — with per-account rate limiting, fault injection and a request log.
+//!
+//! Wire conventions follow the real API: ids are strings, collections carry
+//! `meta.total` as a string (custom objects: numbers plus `count`, `limit`, `offset`),
+//! `limit` defaults to 20 and is capped at 100, unknown filters are ignored, and every
+//! error body has the shape the real endpoint uses.
 //!
 //! ```no_run
 //! # async fn f() {
@@ -11,9 +17,23 @@
 //! assert!(ac.contacts(ac.token()).is_empty());
 //! # }
 //! ```
+//!
+//! Test-only control routes (no token, not rate limited): `POST /__fake/reset`,
+//! `POST /__fake/fail` (`{"status", "times", "retry_after", "path_prefix"}`),
+//! `GET /__fake/requests` (`DELETE` clears it), `POST /__fake/seed` (the account of the
+//! `Api-Token` header, else of `"token"` in the body, else the first one) and
+//! `GET /__fake/contacts` (a snapshot, same account rule).
 
+mod contacts;
+mod crm;
+mod fields;
+mod lists;
+mod objects;
 mod routes;
 mod state;
+mod tags;
+mod webhooks;
+mod wire;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -33,15 +53,18 @@ use state::Account;
 pub struct FakeConfig {
     /// Accepted `Api-Token`s; each is one account with its own data and rate limit.
     pub tokens: Vec<String>,
-    /// Requests per second per account (token bucket of that capacity); `None`: unlimited.
+    /// Requests per second per account (a token bucket of that capacity, refilled at that
+    /// rate); `None`: unlimited.
     pub rate_limit: Option<u32>,
     /// `Retry-After` seconds of a rate-limited answer.
     pub retry_after: u64,
-    /// Custom contact fields seeded per account (text, date, dropdown and listbox among them).
+    /// Custom contact fields seeded per account (a dropdown and a listbox with options, a
+    /// date and a text among the first four).
     pub seed_fields: usize,
     /// Creating a tag whose name exists gives 422 `duplicate` (else the existing tag).
     pub duplicate_tag_is_error: bool,
-    /// An unknown field id in `fieldValues` gives 422 `field_invalid` (else it is ignored).
+    /// An unknown field id in a contact's `fieldValues` gives 422 `field_invalid` (else it is
+    /// ignored).
     pub unknown_field_is_error: bool,
 }
 
@@ -67,11 +90,11 @@ pub struct Fault {
     pub times: u32,
     /// `Retry-After` of a 429 (else the configured one).
     pub retry_after: Option<u64>,
-    /// Only requests whose path starts with this (such as `/api/3/contact`).
+    /// Only requests whose path starts with this (such as `/api/3/contact`); `None`: all.
     pub path_prefix: Option<String>,
 }
 
-/// One request the fake received under `/api/3/`.
+/// One request the fake answered (every one except the control routes).
 #[derive(Debug, Clone)]
 pub struct LoggedRequest {
     /// Method.
@@ -97,38 +120,26 @@ struct Bucket {
     last: Instant,
 }
 
-struct Shared {
-    config: FakeConfig,
-    accounts: HashMap<String, Account>,
-    buckets: HashMap<String, Bucket>,
-    faults: Vec<Fault>,
-    log: Vec<LoggedRequest>,
+/// One account: its data and its rate-limit bucket, behind one lock.
+#[derive(Debug)]
+struct Slot {
+    data: Account,
+    bucket: Option<Bucket>,
 }
 
-impl Shared {
-    fn new(config: FakeConfig) -> Shared {
-        let accounts = config
-            .tokens
-            .iter()
-            .map(|t| (t.clone(), Account::seeded(config.seed_fields)))
-            .collect();
-        Shared {
-            config,
-            accounts,
-            buckets: HashMap::new(),
-            faults: Vec::new(),
-            log: Vec::new(),
+impl Slot {
+    fn new(config: &FakeConfig) -> Slot {
+        Slot {
+            data: Account::seeded(config.seed_fields),
+            bucket: None,
         }
     }
 
-    /// Takes a token from the account's bucket; false when empty.
-    fn admit(&mut self, token: &str) -> bool {
-        let Some(rate) = self.config.rate_limit else {
-            return true;
-        };
+    /// Takes a token; `Err(())` when the bucket is empty, else the tokens left.
+    fn admit(&mut self, rate: u32) -> Result<u32, ()> {
         let rate = f64::from(rate.max(1));
         let now = Instant::now();
-        let b = self.buckets.entry(token.to_owned()).or_insert(Bucket {
+        let b = self.bucket.get_or_insert(Bucket {
             tokens: rate,
             last: now,
         });
@@ -136,32 +147,78 @@ impl Shared {
         b.last = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
-            true
+            // whole tokens left, for RateLimit-Remaining
+            Ok(b.tokens.floor().clamp(0.0, f64::from(u32::MAX)) as u32)
         } else {
-            false
+            Err(())
         }
-    }
-
-    /// The injected failure for this path, if one is left.
-    fn fault(&mut self, path: &str) -> Option<(u16, Option<u64>)> {
-        let i = self.faults.iter().position(|f| {
-            f.times > 0 && f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
-        })?;
-        let f = &mut self.faults[i];
-        f.times -= 1;
-        let out = (f.status, f.retry_after);
-        if f.times == 0 {
-            self.faults.remove(i);
-        }
-        Some(out)
     }
 }
 
-/// The fake server; it stops when dropped.
+/// Everything the server shares; the account map itself never changes after start.
+struct Shared {
+    config: FakeConfig,
+    accounts: HashMap<String, Mutex<Slot>>,
+    faults: Mutex<Vec<Fault>>,
+    log: Mutex<Vec<LoggedRequest>>,
+}
+
+impl Shared {
+    fn new(config: FakeConfig) -> Shared {
+        let accounts = config
+            .tokens
+            .iter()
+            .map(|t| (t.clone(), Mutex::new(Slot::new(&config))))
+            .collect();
+        Shared {
+            config,
+            accounts,
+            faults: Mutex::new(Vec::new()),
+            log: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn reset(&self) {
+        for slot in self.accounts.values() {
+            *lock(slot) = Slot::new(&self.config);
+        }
+        lock(&self.faults).clear();
+        lock(&self.log).clear();
+    }
+
+    /// The injected failure for this path, if one is left (consumed).
+    fn fault(&self, path: &str) -> Option<(u16, Option<u64>)> {
+        let mut faults = lock(&self.faults);
+        let i = faults.iter().position(|f| {
+            f.times > 0 && f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        })?;
+        let f = &mut faults[i];
+        f.times -= 1;
+        let out = (f.status, f.retry_after);
+        if f.times == 0 {
+            faults.remove(i);
+        }
+        Some(out)
+    }
+
+    fn add_fault(&self, fault: Fault) {
+        if fault.times > 0 {
+            lock(&self.faults).push(fault);
+        }
+    }
+}
+
+/// Locks, recovering from a poisoned lock (a panicking test thread must not wedge the fake).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The fake server, on `127.0.0.1` at an OS-assigned port, running on the tokio runtime
+/// that started it; it stops when dropped.
 pub struct FakeActiveCampaign {
     addr: SocketAddr,
     token: String,
-    shared: Arc<Mutex<Shared>>,
+    shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -179,12 +236,11 @@ impl Drop for FakeActiveCampaign {
     }
 }
 
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    shared.lock().unwrap_or_else(|e| e.into_inner())
-}
-
 impl FakeActiveCampaign {
-    /// Starts a fake with [`FakeConfig::default`] on 127.0.0.1 (an OS-assigned port).
+    /// Starts a fake with [`FakeConfig::default`].
+    ///
+    /// # Panics
+    /// If no port on 127.0.0.1 can be bound (a test environment problem).
     pub async fn start() -> FakeActiveCampaign {
         Self::start_with(FakeConfig::default()).await
     }
@@ -195,14 +251,18 @@ impl FakeActiveCampaign {
     /// If no port on 127.0.0.1 can be bound (a test environment problem).
     pub async fn start_with(config: FakeConfig) -> FakeActiveCampaign {
         let token = config.tokens.first().cloned().unwrap_or_default();
-        let shared = Arc::new(Mutex::new(Shared::new(config)));
+        let shared = Arc::new(Shared::new(config));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0 for the fake ActiveCampaign");
-        let addr = listener.local_addr().expect("local address");
+        let addr = listener.local_addr().expect("local address of the fake");
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(shared.clone());
+        // no Nagle delay: a client's small requests are answered at once
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -214,7 +274,7 @@ impl FakeActiveCampaign {
         }
     }
 
-    /// The API URL (`http://127.0.0.1:PORT`; the API is under `/api/3/`).
+    /// The API URL, `http://127.0.0.1:PORT` (no trailing slash; the API is under `/api/3/`).
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
@@ -226,40 +286,45 @@ impl FakeActiveCampaign {
 
     /// Injects a failure (as `POST /__fake/fail`).
     pub fn fail(&self, fault: Fault) {
-        lock(&self.shared).faults.push(fault);
+        self.shared.add_fault(fault);
     }
 
-    /// The requests received under `/api/3/`, in order.
+    /// The requests answered so far (all but the control routes), in order, rate-limited
+    /// and failed ones included.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.shared).log.clone()
+        lock(&self.shared.log).clone()
     }
 
     /// Forgets the request log.
     pub fn clear_requests(&self) {
-        lock(&self.shared).log.clear();
+        lock(&self.shared.log).clear();
     }
 
-    /// Back to the seeded state (as `POST /__fake/reset`).
+    /// Back to the seeded state, with empty rate-limit buckets, no faults and an empty log
+    /// (as `POST /__fake/reset`).
     pub fn reset(&self) {
-        let mut s = lock(&self.shared);
-        let config = s.config.clone();
-        *s = Shared::new(config);
+        self.shared.reset();
     }
 
-    /// The contacts of an account, each with `fieldValues: [{field, value}]` and `tags`
-    /// (names).
+    /// The contacts of an account in wire shape, each with `fieldValues: [{field, value}]`,
+    /// `tags` (names) and `lists` (`[{list, status}]`). Empty for an unknown token.
     pub fn contacts(&self, token: &str) -> Vec<Value> {
-        lock(&self.shared)
+        self.shared
             .accounts
             .get(token)
-            .map(Account::contact_snapshot)
+            .map(|slot| contacts::snapshot(&lock(slot).data))
             .unwrap_or_default()
     }
 
-    /// Preloads data (as `POST /__fake/seed`): `{"fields", "tags", "lists", "contacts"}`.
+    /// Preloads data into an account (as `POST /__fake/seed`): `{"fields": [{title, type,
+    /// perstag?, options?: [labels]}], "tags": [names], "lists": [names], "contacts":
+    /// [{email, firstName, lastName, phone, fieldValues: [{field: id|title|perstag, value}],
+    /// tags: [names], lists: [ids|names]}], "accounts": [...], "deals": [...],
+    /// "schemas": [...], "records": [{schemaId, externalId, fields, relationships}]}`.
+    /// Entries that cannot be read are skipped; an unknown token does nothing.
     pub fn seed(&self, token: &str, seed: Value) {
-        if let Some(a) = lock(&self.shared).accounts.get_mut(token) {
-            a.seed(&seed);
+        if let Some(slot) = self.shared.accounts.get(token) {
+            lock(slot).data.seed(&seed);
         }
     }
 }
@@ -286,40 +351,50 @@ fn too_many(retry_after: u64, rate: Option<u32>) -> Response {
     r
 }
 
-async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, 32 << 20)
-        .await
-        .unwrap_or_default();
+    // the only await: nothing is locked yet
+    let bytes: Option<Bytes> = axum::body::to_bytes(body, 32 << 20).await.ok();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
-    let method = parts.method.as_str().to_owned();
-    if let Some(control) = path.strip_prefix("/__fake/") {
-        return control_route(&shared, &method, control, &bytes);
-    }
-    let parsed: Option<Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
-        Some(Value::Null)
-    } else {
-        serde_json::from_slice(&bytes).ok()
-    };
+    let method = parts.method.as_str().to_ascii_uppercase();
     let token = header(&parts.headers, "api-token");
-    let mut s = lock(&shared);
+    if let Some(control) = path.strip_prefix("/__fake/") {
+        return control_route(&shared, &method, control, token, bytes.as_deref());
+    }
+    let parsed: Option<Value> = match &bytes {
+        Some(b) if b.iter().all(u8::is_ascii_whitespace) => Some(Value::Null),
+        Some(b) => serde_json::from_slice(b).ok(),
+        None => None,
+    };
     let (status, response) = answer(
-        &mut s,
+        &shared,
         &method,
         &path,
         query.as_deref(),
-        token,
+        token.as_deref(),
         parsed.as_ref(),
     );
-    s.log.push(LoggedRequest {
+    lock(&shared.log).push(LoggedRequest {
         method,
         path,
         query,
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: parsed.unwrap_or(Value::Null),
         status,
@@ -328,108 +403,166 @@ async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
     response
 }
 
-/// Auth, faults, rate limit, then the route.
+/// Auth, faults, rate limit, body, then the route.
 fn answer(
-    s: &mut Shared,
+    shared: &Shared,
     method: &str,
     path: &str,
     query: Option<&str>,
-    token: Option<String>,
+    token: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Response) {
     let Some(rest) = path.strip_prefix("/api/3/") else {
         return (404, json_response(404, &json!({"message": "Not Found"})));
     };
-    let token = match token {
-        Some(t) if s.accounts.contains_key(&t) => t,
-        _ => return (403, json_response(403, &json!({"message": "Forbidden"}))),
+    let Some(slot) = token.and_then(|t| shared.accounts.get(t)) else {
+        return (403, json_response(403, &json!({"message": "Forbidden"})));
     };
-    if let Some((status, retry_after)) = s.fault(path) {
+    if let Some((status, retry_after)) = shared.fault(path) {
         let r = if status == 429 {
-            too_many(retry_after.unwrap_or(s.config.retry_after), None)
+            too_many(retry_after.unwrap_or(shared.config.retry_after), None)
         } else {
             json_response(
                 status,
-                &json!({"message": format!("injected failure {status}")}),
+                &json!({"message": format!("Injected failure {status}")}),
             )
         };
         return (status, r);
     }
-    if !s.admit(&token) {
-        return (429, too_many(s.config.retry_after, s.config.rate_limit));
-    }
-    let Some(body) = body else {
-        return (400, json_response(400, &json!({})));
+    let mut slot = lock(slot);
+    let remaining = match shared.config.rate_limit {
+        Some(rate) => match slot.admit(rate) {
+            Ok(left) => Some((rate, left)),
+            Err(()) => {
+                return (
+                    429,
+                    too_many(shared.config.retry_after, shared.config.rate_limit),
+                );
+            }
+        },
+        None => None,
     };
-    let query: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .into_owned()
-        .collect();
-    let config = s.config.clone();
-    let account = s.accounts.get_mut(&token).expect("checked above");
-    let segments: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
-    let (status, value) = routes::route(account, &config, method, &segments, &query, body);
-    (status, json_response(status, &value))
+    let (status, value) = match body {
+        None => (400, json!({})),
+        Some(body) => {
+            let req = wire::Req {
+                method,
+                path: rest
+                    .trim_end_matches('/')
+                    .split('/')
+                    .map(|s| {
+                        percent_encoding::percent_decode_str(s)
+                            .decode_utf8_lossy()
+                            .into_owned()
+                    })
+                    .collect(),
+                query: form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                    .into_owned()
+                    .collect(),
+                body,
+            };
+            routes::route(&mut slot.data, &shared.config, &req)
+        }
+    };
+    drop(slot);
+    let mut response = json_response(status, &value);
+    if let Some((rate, left)) = remaining {
+        let h = response.headers_mut();
+        h.insert("ratelimit-limit", HeaderValue::from(rate));
+        h.insert("ratelimit-remaining", HeaderValue::from(left));
+    }
+    (status, response)
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn control_route(shared: &Mutex<Shared>, method: &str, route: &str, body: &[u8]) -> Response {
-    let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let mut s = lock(shared);
-    match (method, route) {
+/// The test-only routes under `/__fake/`.
+fn control_route(
+    shared: &Shared,
+    method: &str,
+    route: &str,
+    token: Option<String>,
+    body: Option<&[u8]>,
+) -> Response {
+    let body: Value = match body {
+        Some(b) if b.iter().all(u8::is_ascii_whitespace) => Value::Null,
+        Some(b) => match serde_json::from_slice(b) {
+            Ok(v) => v,
+            Err(_) => return json_response(400, &json!({})),
+        },
+        None => return json_response(400, &json!({})),
+    };
+    // the account of the Api-Token header, else of "token" in the body, else the first
+    let account = || {
+        token
+            .clone()
+            .or_else(|| body["token"].as_str().map(str::to_owned))
+            .or_else(|| shared.config.tokens.first().cloned())
+            .unwrap_or_default()
+    };
+    match (method, route.trim_end_matches('/')) {
         ("POST", "reset") => {
-            let config = s.config.clone();
-            *s = Shared::new(config);
+            shared.reset();
             json_response(200, &json!({}))
         }
         ("POST", "fail") => {
-            let fault = Fault {
-                status: body["status"]
-                    .as_u64()
-                    .and_then(|n| u16::try_from(n).ok())
-                    .unwrap_or(503),
+            let status = match body["status"].as_u64().and_then(|n| u16::try_from(n).ok()) {
+                Some(s) if (100..1000).contains(&s) => s,
+                None if body["status"].is_null() => 503,
+                _ => {
+                    return json_response(
+                        422,
+                        &json!({"message": "status must be an HTTP status"}),
+                    );
+                }
+            };
+            shared.add_fault(Fault {
+                status,
                 times: body["times"]
                     .as_u64()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(1),
+                    .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX)),
                 retry_after: body["retry_after"].as_u64(),
                 path_prefix: body["path_prefix"].as_str().map(str::to_owned),
-            };
-            s.faults.push(fault);
+            });
             json_response(200, &json!({}))
         }
         ("GET", "requests") => {
-            let start = s.log.first().map(|r| r.at);
-            let log: Vec<Value> = s
-                .log
+            let log = lock(&shared.log);
+            let start = log.first().map(|r| r.at);
+            let entries: Vec<Value> = log
                 .iter()
                 .map(|r| {
+                    let headers: serde_json::Map<String, Value> = r
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), json!(v)))
+                        .collect();
+                    let ms = start
+                        .map_or(Duration::ZERO, |t| r.at.duration_since(t))
+                        .as_millis();
                     json!({"method": r.method, "path": r.path, "query": r.query,
-                           "body": r.body, "status": r.status,
-                           "ms": start.map_or(Duration::ZERO, |t| r.at.duration_since(t)).as_millis() as u64})
+                           "headers": headers, "body": r.body, "status": r.status,
+                           "ms": u64::try_from(ms).unwrap_or(u64::MAX)})
                 })
                 .collect();
-            json_response(200, &json!({ "requests": log }))
+            json_response(200, &json!({ "requests": entries }))
         }
-        ("POST", "seed") => {
-            let token = body["token"]
-                .as_str()
-                .map(str::to_owned)
-                .or_else(|| s.config.tokens.first().cloned())
-                .unwrap_or_default();
-            match s.accounts.get_mut(&token) {
-                Some(a) => {
-                    a.seed(&body);
-                    json_response(200, &json!({}))
-                }
-                None => json_response(404, &json!({"message": "no such account"})),
+        ("DELETE", "requests") => {
+            lock(&shared.log).clear();
+            json_response(200, &json!({}))
+        }
+        ("POST", "seed") => match shared.accounts.get(&account()) {
+            Some(slot) => {
+                lock(slot).data.seed(&body);
+                json_response(200, &json!({}))
             }
-        }
+            None => json_response(404, &json!({"message": "No such account"})),
+        },
+        ("GET", "contacts") => match shared.accounts.get(&account()) {
+            Some(slot) => {
+                let contacts = contacts::snapshot(&lock(slot).data);
+                json_response(200, &json!({ "contacts": contacts }))
+            }
+            None => json_response(404, &json!({"message": "No such account"})),
+        },
         _ => json_response(404, &json!({"message": "Not Found"})),
     }
 }

@@ -1,251 +1,590 @@
-//! The data of one fake account, and its wire shapes.
+//! The data of one fake account, its seeding, and the small operations routes share.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-/// A timestamp as ActiveCampaign writes them (fixed: tests compare answers).
-pub const NOW: &str = "2026-01-01T00:00:00-05:00";
+use super::wire::{id_of, now, text};
 
 /// A contact.
 #[derive(Debug, Clone, Default)]
-pub struct Contact {
+pub(super) struct Contact {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
     pub phone: String,
+    pub cdate: String,
+    pub udate: String,
 }
 
 /// A custom contact field.
 #[derive(Debug, Clone, Default)]
-pub struct Field {
+pub(super) struct Field {
     pub title: String,
     pub kind: String,
+    pub descript: Option<String>,
     pub perstag: String,
-    pub options: Vec<u64>,
+    pub defval: Option<String>,
+    pub visible: bool,
+    pub ordernum: u64,
+    pub cdate: String,
+    pub udate: String,
 }
 
-/// Everything one account holds.
+/// An option of a dropdown, listbox, radio or checkbox field.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FieldOption {
+    pub field: u64,
+    pub label: String,
+    pub value: String,
+    pub orderid: u64,
+    pub isdefault: bool,
+}
+
+/// Which lists a field shows on (`relid` 0: all).
+#[derive(Debug, Clone, Default)]
+pub(super) struct FieldRel {
+    pub field: u64,
+    pub relid: u64,
+    pub dorder: u64,
+}
+
+/// The value of a custom field for a contact.
+#[derive(Debug, Clone, Default)]
+pub(super) struct FieldValue {
+    pub contact: u64,
+    pub field: u64,
+    pub value: String,
+    pub cdate: String,
+    pub udate: String,
+}
+
+/// A tag.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tag {
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub cdate: String,
+}
+
+/// A contact–tag association.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ContactTag {
+    pub contact: u64,
+    pub tag: u64,
+    pub cdate: String,
+}
+
+/// A list.
+#[derive(Debug, Clone, Default)]
+pub(super) struct List {
+    pub name: String,
+    pub stringid: String,
+    pub sender_url: String,
+    pub sender_reminder: String,
+    pub cdate: String,
+}
+
+/// A contact's membership of a list (status 1 subscribed, 2 unsubscribed).
+#[derive(Debug, Clone, Default)]
+pub(super) struct ContactList {
+    pub list: u64,
+    pub contact: u64,
+    pub status: u64,
+    pub cdate: String,
+    pub udate: String,
+}
+
+/// A CRM account–contact link.
+#[derive(Debug, Clone, Default)]
+pub(super) struct AccountContact {
+    pub account: u64,
+    pub contact: u64,
+    pub job_title: String,
+    pub cdate: String,
+}
+
+/// Everything one account holds. Ids of each kind count from 1.
 #[derive(Debug, Default)]
-pub struct Account {
+pub(super) struct Account {
     next: HashMap<&'static str, u64>,
     pub contacts: BTreeMap<u64, Contact>,
-    /// id → (contact, field, value)
-    pub field_values: BTreeMap<u64, (u64, u64, String)>,
+    pub field_values: BTreeMap<u64, FieldValue>,
     pub fields: BTreeMap<u64, Field>,
-    /// id → (field, label)
-    pub field_options: BTreeMap<u64, (u64, String)>,
-    /// id → (name, type)
-    pub tags: BTreeMap<u64, (String, String)>,
-    /// id → (contact, tag)
-    pub contact_tags: BTreeMap<u64, (u64, u64)>,
-    /// id → name
-    pub lists: BTreeMap<u64, String>,
-    /// id → (list, contact, status)
-    pub contact_lists: BTreeMap<u64, (u64, u64, u64)>,
-    /// CRM accounts as stored (wire shape).
+    pub field_options: BTreeMap<u64, FieldOption>,
+    pub field_rels: BTreeMap<u64, FieldRel>,
+    pub tags: BTreeMap<u64, Tag>,
+    pub contact_tags: BTreeMap<u64, ContactTag>,
+    pub lists: BTreeMap<u64, List>,
+    pub contact_lists: BTreeMap<u64, ContactList>,
+    /// CRM accounts, stored in wire shape.
     pub accounts: BTreeMap<u64, Value>,
-    /// id → (account, contact)
-    pub account_contacts: BTreeMap<u64, (u64, u64)>,
+    pub account_contacts: BTreeMap<u64, AccountContact>,
+    /// Deals, stored in wire shape.
     pub deals: BTreeMap<u64, Value>,
-    /// Custom field metadata of accounts and deals.
+    /// Custom field metadata of accounts and deals (wire shape).
     pub account_field_meta: Vec<Value>,
     pub deal_field_meta: Vec<Value>,
-    /// Custom-object schemas by id.
+    /// Pipelines and their stages (wire shape).
+    pub deal_groups: Vec<Value>,
+    pub deal_stages: Vec<Value>,
+    /// Custom-object schemas by id (wire shape).
     pub schemas: BTreeMap<String, Value>,
-    /// (schema id, record id) → record.
+    /// (schema id, record id) → record (wire shape).
     pub records: BTreeMap<(String, u64), Value>,
+    /// Webhooks (wire shape).
+    pub webhooks: BTreeMap<u64, Value>,
 }
 
+/// The seeded custom fields before the generic `Custom Field N` ones.
+const SEEDED: &[(&str, &str, &[&str])] = &[
+    ("Tier", "dropdown", &["Gold", "Silver", "Bronze"]),
+    ("Birthday", "date", &[]),
+    ("Interests", "listbox", &["Books", "Music", "Travel"]),
+    ("Company Size", "text", &[]),
+    ("Notes", "textarea", &[]),
+    ("Last Visit", "datetime", &[]),
+    ("Preferences", "checkbox", &["Email", "SMS", "Phone"]),
+    ("Plan", "radio", &["Free", "Pro"]),
+    ("Score", "number", &[]),
+    ("Source", "hidden", &[]),
+];
+
 impl Account {
-    /// A new id of a kind (ids of each kind count from 1).
+    /// A new id of a kind.
     pub fn id(&mut self, kind: &'static str) -> u64 {
         let n = self.next.entry(kind).or_insert(0);
         *n += 1;
         *n
     }
 
-    /// An account with `fields` custom fields (text, date, dropdown, listbox, then text), a
-    /// list, and account/deal custom field metadata.
+    /// An account with `fields` custom contact fields (a dropdown, a date, a listbox, a
+    /// text, then other types, then texts), one list, account and deal custom field
+    /// metadata, and a pipeline with two stages.
     pub fn seeded(fields: usize) -> Account {
         let mut a = Account::default();
         for i in 0..fields {
-            let (title, kind, opts): (String, &str, &[&str]) = match i {
-                0 => ("Tier".into(), "dropdown", &["Gold", "Silver", "Bronze"]),
-                1 => ("Birthday".into(), "date", &[]),
-                2 => ("Interests".into(), "listbox", &["Books", "Music", "Travel"]),
-                3 => ("Company Size".into(), "text", &[]),
-                n => (format!("Custom Field {n}"), "text", &[]),
+            let (title, kind, opts): (String, &str, &[&str]) = match SEEDED.get(i) {
+                Some((t, k, o)) => ((*t).to_owned(), k, o),
+                None => (format!("Custom Field {}", i + 1), "text", &[]),
             };
-            let id = a.id("field");
-            let mut options = Vec::new();
+            let id = a.add_field(&title, kind, None);
             for label in opts {
-                let oid = a.id("fieldOption");
-                a.field_options.insert(oid, (id, (*label).to_owned()));
-                options.push(oid);
+                a.add_option(id, label, label);
             }
-            let perstag = title.to_uppercase().replace(' ', "_");
-            a.fields.insert(
-                id,
-                Field {
-                    title,
-                    kind: kind.into(),
-                    perstag,
-                    options,
+            let rel = a.id("fieldRel");
+            a.field_rels.insert(
+                rel,
+                FieldRel {
+                    field: id,
+                    relid: 0,
+                    dorder: 0,
                 },
             );
         }
-        let list = a.id("list");
-        a.lists.insert(list, "Newsletter".into());
-        a.account_field_meta = vec![
-            json!({"id": "1", "fieldLabel": "Industry", "fieldType": "text", "isRequired": 0}),
+        a.add_list("Newsletter");
+        let t = now();
+        a.account_field_meta = vec![meta(1, "Industry", "text", &t)];
+        a.next.insert("accountCustomFieldMeta", 1);
+        a.deal_field_meta = vec![meta(1, "Source", "text", &t)];
+        a.next.insert("dealCustomFieldMeta", 1);
+        a.deal_groups = vec![json!({"id": "1", "title": "Sales", "currency": "usd",
+            "stages": ["1", "2"], "cdate": t, "udate": t, "links": {}})];
+        a.deal_stages = vec![
+            json!({"id": "1", "group": "1", "title": "To Contact", "order": "1", "cdate": t, "udate": t, "links": {}}),
+            json!({"id": "2", "group": "1", "title": "In Contact", "order": "2", "cdate": t, "udate": t, "links": {}}),
         ];
-        a.deal_field_meta =
-            vec![json!({"id": "1", "fieldLabel": "Source", "fieldType": "text", "isRequired": 0})];
         a
     }
 
-    /// Preloads `{"fields", "tags", "lists", "contacts", "schemas"}`.
+    /// Adds a custom contact field; returns its id.
+    pub fn add_field(&mut self, title: &str, kind: &str, perstag: Option<String>) -> u64 {
+        let id = self.id("field");
+        let t = now();
+        let perstag = perstag.unwrap_or_else(|| perstag_of(title));
+        self.fields.insert(
+            id,
+            Field {
+                title: title.to_owned(),
+                kind: kind.to_owned(),
+                descript: None,
+                perstag,
+                defval: None,
+                visible: true,
+                ordernum: id,
+                cdate: t.clone(),
+                udate: t,
+            },
+        );
+        id
+    }
+
+    /// Adds an option to a field; returns its id.
+    pub fn add_option(&mut self, field: u64, label: &str, value: &str) -> u64 {
+        let id = self.id("fieldOption");
+        let orderid = self
+            .field_options
+            .values()
+            .filter(|o| o.field == field)
+            .count() as u64
+            + 1;
+        self.field_options.insert(
+            id,
+            FieldOption {
+                field,
+                label: label.to_owned(),
+                value: value.to_owned(),
+                orderid,
+                isdefault: false,
+            },
+        );
+        id
+    }
+
+    /// Adds a list; returns its id.
+    pub fn add_list(&mut self, name: &str) -> u64 {
+        let id = self.id("list");
+        self.lists.insert(
+            id,
+            List {
+                name: name.to_owned(),
+                stringid: slug(name),
+                sender_url: String::new(),
+                sender_reminder: String::new(),
+                cdate: now(),
+            },
+        );
+        id
+    }
+
+    /// The tag with this name (case-insensitive).
+    pub fn find_tag(&self, name: &str) -> Option<u64> {
+        self.tags
+            .iter()
+            .find(|(_, t)| t.name.eq_ignore_ascii_case(name))
+            .map(|(id, _)| *id)
+    }
+
+    /// Adds a tag; returns its id.
+    pub fn add_tag(&mut self, name: &str, kind: &str, description: &str) -> u64 {
+        let id = self.id("tag");
+        self.tags.insert(
+            id,
+            Tag {
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                description: description.to_owned(),
+                cdate: now(),
+            },
+        );
+        id
+    }
+
+    /// Tags a contact (once); returns the association id and whether it is new.
+    pub fn tag_contact(&mut self, contact: u64, tag: u64) -> (u64, bool) {
+        if let Some(id) = self
+            .contact_tags
+            .iter()
+            .find(|(_, ct)| ct.contact == contact && ct.tag == tag)
+            .map(|(id, _)| *id)
+        {
+            return (id, false);
+        }
+        let id = self.id("contactTag");
+        self.contact_tags.insert(
+            id,
+            ContactTag {
+                contact,
+                tag,
+                cdate: now(),
+            },
+        );
+        (id, true)
+    }
+
+    /// The contact with this email (case-insensitive).
+    pub fn find_email(&self, email: &str) -> Option<u64> {
+        self.contacts
+            .iter()
+            .find(|(_, c)| c.email.eq_ignore_ascii_case(email))
+            .map(|(id, _)| *id)
+    }
+
+    /// Adds an empty contact; returns its id.
+    pub fn add_contact(&mut self) -> u64 {
+        let id = self.id("contact");
+        let t = now();
+        self.contacts.insert(
+            id,
+            Contact {
+                cdate: t.clone(),
+                udate: t,
+                ..Contact::default()
+            },
+        );
+        id
+    }
+
+    /// Sets a custom field value of a contact (one per contact and field); returns its id.
+    pub fn set_value(&mut self, contact: u64, field: u64, value: String) -> u64 {
+        let t = now();
+        if let Some((id, v)) = self
+            .field_values
+            .iter_mut()
+            .find(|(_, v)| v.contact == contact && v.field == field)
+        {
+            v.value = value;
+            v.udate = t;
+            return *id;
+        }
+        let id = self.id("fieldValue");
+        self.field_values.insert(
+            id,
+            FieldValue {
+                contact,
+                field,
+                value,
+                cdate: t.clone(),
+                udate: t,
+            },
+        );
+        id
+    }
+
+    /// Subscribes (1) or unsubscribes (2) a contact; returns the membership id.
+    pub fn subscribe(&mut self, list: u64, contact: u64, status: u64) -> u64 {
+        let t = now();
+        if let Some((id, cl)) = self
+            .contact_lists
+            .iter_mut()
+            .find(|(_, cl)| cl.list == list && cl.contact == contact)
+        {
+            cl.status = status;
+            cl.udate = t;
+            return *id;
+        }
+        let id = self.id("contactList");
+        self.contact_lists.insert(
+            id,
+            ContactList {
+                list,
+                contact,
+                status,
+                cdate: t.clone(),
+                udate: t,
+            },
+        );
+        id
+    }
+
+    /// Removes a contact and everything that hangs off it.
+    pub fn remove_contact(&mut self, id: u64) {
+        self.contacts.remove(&id);
+        self.field_values.retain(|_, v| v.contact != id);
+        self.contact_tags.retain(|_, ct| ct.contact != id);
+        self.contact_lists.retain(|_, cl| cl.contact != id);
+        self.account_contacts.retain(|_, ac| ac.contact != id);
+    }
+
+    /// The field a `fieldValues` entry names: its id, or (when seeding) its title or perstag.
+    pub fn field_named(&self, v: &Value) -> Option<u64> {
+        if let Some(id) = id_of(v).filter(|id| self.fields.contains_key(id)) {
+            return Some(id);
+        }
+        let name = v.as_str()?;
+        self.fields
+            .iter()
+            .find(|(_, f)| {
+                f.title.eq_ignore_ascii_case(name) || f.perstag.eq_ignore_ascii_case(name)
+            })
+            .map(|(id, _)| *id)
+    }
+
+    /// Preloads `{"fields", "tags", "lists", "contacts", "accounts", "deals", "schemas",
+    /// "records"}`. Lenient: entries it cannot read are skipped.
     pub fn seed(&mut self, seed: &Value) {
-        let text = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
+        let s = |v: &Value, k: &str| v.get(k).and_then(text).unwrap_or_default();
         for f in seed["fields"].as_array().into_iter().flatten() {
-            let id = self.id("field");
-            let mut options = Vec::new();
-            for label in f["options"].as_array().into_iter().flatten() {
-                let oid = self.id("fieldOption");
-                self.field_options
-                    .insert(oid, (id, label.as_str().unwrap_or_default().to_owned()));
-                options.push(oid);
+            let title = f.as_str().map_or_else(|| s(f, "title"), str::to_owned);
+            if title.is_empty() {
+                continue;
             }
-            self.fields.insert(
-                id,
-                Field {
-                    title: text(f, "title"),
-                    kind: f["type"].as_str().unwrap_or("text").to_owned(),
-                    perstag: text(f, "perstag"),
-                    options,
+            let kind = f["type"].as_str().unwrap_or("text");
+            let perstag = f["perstag"].as_str().map(str::to_owned);
+            let id = self.add_field(&title, kind, perstag);
+            for o in f["options"].as_array().into_iter().flatten() {
+                let label = o.as_str().map_or_else(|| s(o, "label"), str::to_owned);
+                let value = o["value"].as_str().unwrap_or(&label).to_owned();
+                self.add_option(id, &label, &value);
+            }
+            let rel = self.id("fieldRel");
+            self.field_rels.insert(
+                rel,
+                FieldRel {
+                    field: id,
+                    relid: 0,
+                    dorder: 0,
                 },
             );
         }
         for t in seed["tags"].as_array().into_iter().flatten() {
-            let id = self.id("tag");
-            let name = t
-                .as_str()
-                .map(str::to_owned)
-                .unwrap_or_else(|| text(t, "tag"));
-            self.tags.insert(id, (name, "contact".into()));
+            let name = t.as_str().map_or_else(|| s(t, "tag"), str::to_owned);
+            if !name.is_empty() && self.find_tag(&name).is_none() {
+                let kind = t["tagType"].as_str().unwrap_or("contact");
+                self.add_tag(&name, kind, &s(t, "description"));
+            }
         }
         for l in seed["lists"].as_array().into_iter().flatten() {
-            let id = self.id("list");
-            self.lists
-                .insert(id, l.as_str().unwrap_or_default().to_owned());
+            let name = l.as_str().map_or_else(|| s(l, "name"), str::to_owned);
+            if !name.is_empty() {
+                self.add_list(&name);
+            }
         }
         for c in seed["contacts"].as_array().into_iter().flatten() {
-            let id = self.id("contact");
-            self.contacts.insert(
-                id,
-                Contact {
-                    email: text(c, "email"),
-                    first_name: text(c, "firstName"),
-                    last_name: text(c, "lastName"),
-                    phone: text(c, "phone"),
-                },
-            );
+            self.seed_contact(c);
         }
-        for s in seed["schemas"].as_array().into_iter().flatten() {
-            let id = s["id"].as_str().map(str::to_owned).unwrap_or_else(|| {
-                let n = self.id("schema");
-                format!("00000000-0000-4000-8000-{n:012}")
+        for acc in seed["accounts"].as_array().into_iter().flatten() {
+            if let Some(obj) = acc.as_object() {
+                let id = self.id("account");
+                let t = now();
+                let mut obj = obj.clone();
+                obj.insert("id".into(), json!(id.to_string()));
+                obj.entry("createdTimestamp").or_insert(json!(t));
+                obj.entry("updatedTimestamp").or_insert(json!(t));
+                obj.entry("links").or_insert(json!([]));
+                self.accounts.insert(id, Value::Object(obj));
+            }
+        }
+        for d in seed["deals"].as_array().into_iter().flatten() {
+            if let Some(obj) = d.as_object() {
+                let id = self.id("deal");
+                let t = now();
+                let mut obj = obj.clone();
+                obj.insert("id".into(), json!(id.to_string()));
+                obj.entry("cdate").or_insert(json!(t));
+                obj.entry("mdate").or_insert(json!(t));
+                obj.entry("links").or_insert(json!({}));
+                self.deals.insert(id, Value::Object(obj));
+            }
+        }
+        for sc in seed["schemas"].as_array().into_iter().flatten() {
+            let Some(obj) = sc.as_object() else { continue };
+            let id = obj
+                .get("id")
+                .and_then(Value::as_str)
+                .map_or_else(|| self.schema_id(), str::to_owned);
+            let mut obj = obj.clone();
+            let t = now();
+            obj.insert("id".into(), json!(id));
+            obj.entry("slug").or_insert(json!(id));
+            obj.entry("visibility").or_insert(json!("private"));
+            obj.entry("fields").or_insert(json!([]));
+            obj.entry("relationships").or_insert(json!([]));
+            obj.entry("createdTimestamp").or_insert(json!(t));
+            obj.entry("updatedTimestamp").or_insert(json!(t));
+            self.schemas.insert(id, Value::Object(obj));
+        }
+        for r in seed["records"].as_array().into_iter().flatten() {
+            let Some(schema) = r["schemaId"].as_str() else {
+                continue;
+            };
+            let id = self.id("record");
+            let t = now();
+            let record = json!({
+                "id": id.to_string(), "externalId": r["externalId"], "schemaId": schema,
+                "fields": r.get("fields").cloned().unwrap_or(json!([])),
+                "relationships": r.get("relationships").cloned().unwrap_or(json!({})),
+                "createdTimestamp": t, "updatedTimestamp": t,
             });
-            let mut s = s.clone();
-            s["id"] = json!(id);
-            self.schemas.insert(id, s);
+            self.records.insert((schema.to_owned(), id), record);
         }
     }
 
-    /// A contact in wire shape.
-    pub fn contact_json(&self, id: u64) -> Value {
-        let c = &self.contacts[&id];
-        let values: Vec<String> = self
-            .field_values
-            .iter()
-            .filter(|(_, (contact, _, _))| *contact == id)
-            .map(|(fv, _)| fv.to_string())
-            .collect();
-        json!({
-            "id": id.to_string(), "email": c.email, "firstName": c.first_name,
-            "lastName": c.last_name, "phone": c.phone, "orgid": "0", "deleted": "0",
-            "cdate": NOW, "udate": NOW, "fieldValues": values,
-            "links": {"fieldValues": format!("/api/3/contacts/{id}/fieldValues")},
-        })
+    /// One seeded contact: standard members, `fieldValues` (by id, title or perstag),
+    /// `tags` (names, created when missing) and `lists` (ids or names).
+    fn seed_contact(&mut self, c: &Value) {
+        let s = |k: &str| c.get(k).and_then(text);
+        let id = match s("email").and_then(|e| self.find_email(&e)) {
+            Some(id) => id,
+            None => self.add_contact(),
+        };
+        if let Some(contact) = self.contacts.get_mut(&id) {
+            for (key, slot) in [
+                ("email", &mut contact.email),
+                ("firstName", &mut contact.first_name),
+                ("lastName", &mut contact.last_name),
+                ("phone", &mut contact.phone),
+            ] {
+                if let Some(v) = c.get(key).and_then(text) {
+                    *slot = v;
+                }
+            }
+        }
+        for fv in c["fieldValues"].as_array().into_iter().flatten() {
+            if let (Some(f), Some(v)) = (self.field_named(&fv["field"]), text(&fv["value"])) {
+                self.set_value(id, f, v);
+            }
+        }
+        for t in c["tags"].as_array().into_iter().flatten() {
+            let Some(name) = text(t) else { continue };
+            let tag = match self.find_tag(&name) {
+                Some(tag) => tag,
+                None => self.add_tag(&name, "contact", ""),
+            };
+            self.tag_contact(id, tag);
+        }
+        for l in c["lists"].as_array().into_iter().flatten() {
+            let list = id_of(l).filter(|l| self.lists.contains_key(l)).or_else(|| {
+                let name = l.as_str()?;
+                self.lists
+                    .iter()
+                    .find(|(_, x)| x.name.eq_ignore_ascii_case(name))
+                    .map(|(id, _)| *id)
+            });
+            if let Some(list) = list {
+                self.subscribe(list, id, 1);
+            }
+        }
     }
 
-    /// The field values of a contact in wire shape.
-    pub fn field_values_of(&self, contact: u64) -> Vec<Value> {
-        self.field_values
-            .iter()
-            .filter(|(_, (c, _, _))| *c == contact)
-            .map(|(id, v)| field_value_json(*id, v))
-            .collect()
-    }
-
-    /// A field in wire shape.
-    pub fn field_json(&self, id: u64) -> Value {
-        let f = &self.fields[&id];
-        json!({
-            "id": id.to_string(), "title": f.title, "type": f.kind, "descript": null,
-            "isrequired": "0", "perstag": f.perstag, "defval": null, "visible": "1",
-            "ordernum": id.to_string(), "cdate": NOW, "udate": NOW,
-            "options": f.options.iter().map(|o| o.to_string()).collect::<Vec<_>>(),
-            "relations": [id.to_string()], "links": {},
-        })
-    }
-
-    /// The sideloaded options of some fields.
-    pub fn options_json(&self, fields: &[u64]) -> Vec<Value> {
-        self.field_options
-            .iter()
-            .filter(|(_, (f, _))| fields.contains(f))
-            .map(|(id, (f, label))| {
-                json!({"id": id.to_string(), "field": f.to_string(), "label": label,
-                       "value": label, "orderid": id, "isdefault": 0, "links": {}})
-            })
-            .collect()
-    }
-
-    /// A tag in wire shape.
-    pub fn tag_json(&self, id: u64) -> Value {
-        let (name, kind) = &self.tags[&id];
-        json!({"id": id.to_string(), "tag": name, "tagType": kind, "description": "",
-               "cdate": NOW, "links": {}})
-    }
-
-    /// Contacts with their values and tag names (for assertions).
-    pub fn contact_snapshot(&self) -> Vec<Value> {
-        self.contacts
-            .keys()
-            .map(|id| {
-                let mut c = self.contact_json(*id);
-                c["fieldValues"] = self
-                    .field_values
-                    .values()
-                    .filter(|(contact, _, _)| contact == id)
-                    .map(|(_, f, v)| json!({"field": f.to_string(), "value": v}))
-                    .collect();
-                c["tags"] = self
-                    .contact_tags
-                    .values()
-                    .filter(|(contact, _)| contact == id)
-                    .filter_map(|(_, t)| self.tags.get(t).map(|(n, _)| json!(n)))
-                    .collect();
-                c
-            })
-            .collect()
+    /// A new custom-object schema id (uuid-shaped).
+    pub fn schema_id(&mut self) -> String {
+        let n = self.id("schema");
+        format!("00000000-0000-4000-8000-{n:012}")
     }
 }
 
-/// A field value in wire shape.
-pub fn field_value_json(id: u64, (contact, field, value): &(u64, u64, String)) -> Value {
-    json!({"id": id.to_string(), "contact": contact.to_string(), "field": field.to_string(),
-           "value": value, "owner": contact.to_string(), "cdate": NOW, "udate": NOW, "links": {}})
+fn meta(id: u64, label: &str, kind: &str, t: &str) -> Value {
+    json!({"id": id.to_string(), "fieldLabel": label, "fieldType": kind, "fieldOptions": null,
+           "fieldDefault": null, "isFormVisible": 0, "isRequired": 0, "displayOrder": id,
+           "personalization": perstag_of(label), "knownFieldId": null, "hideFieldFlag": 0,
+           "createdTimestamp": t, "updatedTimestamp": t, "links": {}})
+}
+
+/// `Company Size` → `COMPANY_SIZE`.
+pub(super) fn perstag_of(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `My List` → `my-list`.
+pub(super) fn slug(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

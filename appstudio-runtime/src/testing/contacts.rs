@@ -1,0 +1,436 @@
+//! Contacts: create, sync (upsert by email), get, update, delete, list with filters, and
+//! the per-contact fieldValues, contactLists and contactTags.
+
+use std::cmp::Ordering;
+
+use serde_json::{Value, json};
+
+use super::FakeConfig;
+use super::fields::field_value_json;
+use super::lists::contact_list_json;
+use super::state::{Account, Contact};
+use super::tags::contact_tag_json;
+use super::wire::{
+    Answer, Req, email_duplicate, email_invalid, hash_hex, id_of, id_strings, invalid, missing,
+    mysql_time, not_found, page, text, time_matches, valid_email, wrapper,
+};
+
+/// Routes of this module; `None` when the request is not one of them.
+pub(super) fn route(a: &mut Account, config: &FakeConfig, req: &Req<'_>) -> Option<Answer> {
+    let answer = match (req.method, req.segments().as_slice()) {
+        ("POST", ["contacts"]) => write(a, config, req.body, Write::Create),
+        ("POST", ["contact", "sync"]) => write(a, config, req.body, Write::Sync),
+        ("GET", ["contacts"]) => list(a, req),
+        ("GET", ["contacts", id]) => match contact_id(a, id) {
+            Some(cid) => (
+                200,
+                json!({"contact": contact_json(a, cid), "fieldValues": field_values_of(a, cid),
+                       "contactLists": contact_lists_of(a, cid), "contactAutomations": [],
+                       "deals": [], "geoIps": [], "geoAddresses": [],
+                       "accountContacts": account_contacts_of(a, cid)}),
+            ),
+            None => not_found("Subscriber", id),
+        },
+        ("PUT", ["contacts", id]) => match contact_id(a, id) {
+            Some(cid) => write(a, config, req.body, Write::Update(cid)),
+            None => not_found("Subscriber", id),
+        },
+        ("DELETE", ["contacts", id]) => match contact_id(a, id) {
+            Some(cid) => {
+                a.remove_contact(cid);
+                (200, json!({}))
+            }
+            None => super::wire::message(404, format!("No result found for contact with id {id}")),
+        },
+        (
+            "GET",
+            [
+                "contacts",
+                id,
+                sub @ ("fieldValues" | "contactLists" | "contactTags"),
+            ],
+        ) => match contact_id(a, id) {
+            Some(cid) => match *sub {
+                "fieldValues" => (200, json!({"fieldValues": field_values_of(a, cid)})),
+                "contactLists" => (200, json!({"contactLists": contact_lists_of(a, cid)})),
+                _ => (200, json!({"contactTags": contact_tags_of(a, cid)})),
+            },
+            None => not_found("Subscriber", id),
+        },
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// Which contact write.
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    Create,
+    Sync,
+    Update(u64),
+}
+
+fn contact_id(a: &Account, id: &str) -> Option<u64> {
+    id.trim()
+        .parse()
+        .ok()
+        .filter(|i| a.contacts.contains_key(i))
+}
+
+/// A contact in wire shape (`fieldValues` holds the ids of its values).
+pub(super) fn contact_json(a: &Account, id: u64) -> Value {
+    let Some(c) = a.contacts.get(&id) else {
+        return Value::Null;
+    };
+    let values: Vec<u64> = a
+        .field_values
+        .iter()
+        .filter(|(_, v)| v.contact == id)
+        .map(|(fv, _)| *fv)
+        .collect();
+    let (local, domain) = c.email.split_once('@').unwrap_or(("", ""));
+    let links: serde_json::Map<String, Value> = [
+        "bounceLogs",
+        "contactAutomations",
+        "contactData",
+        "contactGoals",
+        "contactLists",
+        "contactLogs",
+        "contactTags",
+        "contactDeals",
+        "deals",
+        "fieldValues",
+        "geoIps",
+        "notes",
+        "organization",
+        "plusAppend",
+        "trackingLogs",
+        "scoreValues",
+        "accountContacts",
+        "automationEntryCounts",
+    ]
+    .iter()
+    .map(|k| ((*k).to_owned(), json!(format!("/api/3/contacts/{id}/{k}"))))
+    .collect();
+    let mut out = json!({
+        "cdate": c.cdate, "email": c.email, "phone": c.phone, "firstName": c.first_name,
+        "lastName": c.last_name, "orgid": "0", "orgname": "", "segmentio_id": "",
+        "bounced_hard": "0", "bounced_soft": "0", "bounced_date": null, "ip": "0", "ua": null,
+        "socialdata_lastcheck": null, "sentcnt": "0", "rating_tstamp": null,
+        "gravatar": "0", "deleted": "0", "anonymized": "0", "adate": null, "udate": c.udate,
+        "edate": null, "deleted_at": null,
+        "created_utc_timestamp": mysql_time(&c.cdate), "updated_utc_timestamp": mysql_time(&c.udate),
+        "created_timestamp": mysql_time(&c.cdate), "updated_timestamp": mysql_time(&c.udate),
+        "mpp_tracking": "0", "fieldValues": id_strings(&values), "scoreValues": [],
+        "links": links,
+        "id": id.to_string(), "organization": null,
+    });
+    out["hash"] = json!(hash_hex(&format!("{id}:{}", c.email)));
+    out["email_local"] = json!(local);
+    out["email_domain"] = json!(domain);
+    out
+}
+
+/// The field values of a contact in wire shape.
+pub(super) fn field_values_of(a: &Account, contact: u64) -> Vec<Value> {
+    a.field_values
+        .iter()
+        .filter(|(_, v)| v.contact == contact)
+        .map(|(id, v)| field_value_json(*id, v))
+        .collect()
+}
+
+fn contact_lists_of(a: &Account, contact: u64) -> Vec<Value> {
+    a.contact_lists
+        .iter()
+        .filter(|(_, cl)| cl.contact == contact)
+        .map(|(id, cl)| contact_list_json(a, *id, cl))
+        .collect()
+}
+
+/// Every association of a contact whose tag still exists (no paging).
+fn contact_tags_of(a: &Account, contact: u64) -> Vec<Value> {
+    a.contact_tags
+        .iter()
+        .filter(|(_, ct)| ct.contact == contact && a.tags.contains_key(&ct.tag))
+        .map(|(id, ct)| contact_tag_json(*id, ct))
+        .collect()
+}
+
+fn account_contacts_of(a: &Account, contact: u64) -> Vec<Value> {
+    a.account_contacts
+        .iter()
+        .filter(|(_, ac)| ac.contact == contact)
+        .map(|(id, ac)| super::crm::account_contact_json(*id, ac))
+        .collect()
+}
+
+/// A `fieldValues` value as the string the API stores: scalars as text, arrays as
+/// `||a||b||`, `null` as `""`.
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => Some(String::new()),
+        Value::Array(items) => {
+            let parts: Option<Vec<String>> = items.iter().map(text).collect();
+            parts.map(|p| format!("||{}||", p.join("||")))
+        }
+        other => text(other),
+    }
+}
+
+/// Reads `fieldValues: [{field, value}]` into (field id, value), checking every entry
+/// before anything is written.
+fn read_field_values(
+    a: &Account,
+    config: &FakeConfig,
+    c: &serde_json::Map<String, Value>,
+) -> Result<Vec<(u64, String)>, Answer> {
+    let entries = match c.get("fieldValues") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(entries)) => entries,
+        Some(_) => return Err(invalid("fieldValues")),
+    };
+    let mut values = Vec::new();
+    for fv in entries {
+        if !fv.is_object() {
+            return Err(invalid("fieldValues"));
+        }
+        let Some(value) = value_text(fv.get("value").unwrap_or(&Value::Null)) else {
+            return Err(invalid("fieldValues"));
+        };
+        match id_of(&fv["field"]).filter(|f| a.fields.contains_key(f)) {
+            Some(f) => values.push((f, value)),
+            None if config.unknown_field_is_error => return Err(invalid("field")),
+            None => {}
+        }
+    }
+    Ok(values)
+}
+
+fn write(a: &mut Account, config: &FakeConfig, body: &Value, how: Write) -> Answer {
+    match try_write(a, config, body, how) {
+        Ok(answer) | Err(answer) => answer,
+    }
+}
+
+fn try_write(
+    a: &mut Account,
+    config: &FakeConfig,
+    body: &Value,
+    how: Write,
+) -> Result<Answer, Answer> {
+    let empty = serde_json::Map::new();
+    let c = match (wrapper(body, "contact")?, how) {
+        (Some(c), _) => c,
+        (None, Write::Update(_)) => return Err(missing("contact")),
+        (None, _) => &empty,
+    };
+    let email = match c.get("email") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(e)) => Some(e.trim().to_owned()),
+        Some(_) => return Err(email_invalid()),
+    };
+    let mut members = Vec::new();
+    for key in ["firstName", "lastName", "phone"] {
+        let v = match c.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(text(v).ok_or_else(|| invalid(key))?),
+        };
+        members.push((key, v));
+    }
+    let null_email_ok = matches!(how, Write::Create)
+        && c.get("allowNullEmail")
+            .is_some_and(|v| v == &json!(true) || v == "true");
+    let target = match (how, &email) {
+        (_, Some(e)) if !valid_email(e) => return Err(email_invalid()),
+        (Write::Update(id), Some(e)) => {
+            if a.find_email(e).is_some_and(|other| other != id) {
+                return Err(email_duplicate());
+            }
+            Some(id)
+        }
+        (Write::Update(id), None) => Some(id),
+        (Write::Create, None) if null_email_ok => None,
+        (_, None) => return Err(email_invalid()),
+        (Write::Create, Some(e)) => {
+            if a.find_email(e).is_some() {
+                return Err(email_duplicate());
+            }
+            None
+        }
+        (Write::Sync, Some(e)) => a.find_email(e),
+    };
+    let values = read_field_values(a, config, c)?;
+    let id = target.unwrap_or_else(|| a.add_contact());
+    let now = super::wire::now();
+    if let Some(contact) = a.contacts.get_mut(&id) {
+        if let Some(e) = email {
+            contact.email = e;
+        }
+        for (key, v) in members {
+            let Some(v) = v else { continue };
+            let slot: &mut String = match key {
+                "firstName" => &mut contact.first_name,
+                "lastName" => &mut contact.last_name,
+                _ => &mut contact.phone,
+            };
+            *slot = v;
+        }
+        contact.udate = now;
+    }
+    for (f, v) in values {
+        a.set_value(id, f, v);
+    }
+    let status = if matches!(how, Write::Update(_)) {
+        200
+    } else {
+        201
+    };
+    Ok((
+        status,
+        json!({"fieldValues": field_values_of(a, id), "contact": contact_json(a, id)}),
+    ))
+}
+
+/// `GET /contacts` with its filters and orders.
+fn list(a: &Account, req: &Req<'_>) -> Answer {
+    let email = req.q("email").map(|e| e.trim().to_lowercase());
+    let like = req.q("email_like").map(str::to_lowercase);
+    let search = req
+        .q("search")
+        .map(str::to_lowercase)
+        .filter(|s| !s.is_empty());
+    let greater = req.q_u64("id_greater");
+    let less = req.q_u64("id_less");
+    let exclude = req.q_u64("exclude");
+    let tag = req.q_u64("tagid").filter(|t| *t > 0);
+    let list = req.q_u64("listid").filter(|l| *l > 0);
+    let status: Option<u64> = req
+        .q("status")
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| u64::try_from(s).ok());
+    let ids: Vec<u64> = req
+        .query
+        .iter()
+        .filter(|(k, _)| k == "ids[]" || k == "ids")
+        .flat_map(|(_, v)| {
+            v.split(',')
+                .filter_map(|x| x.trim().parse().ok())
+                .collect::<Vec<u64>>()
+        })
+        .collect();
+    let dates: Vec<(&str, &str, bool)> = [
+        ("filters[created_after]", true, true),
+        ("filters[created_before]", true, false),
+        ("filters[updated_after]", false, true),
+        ("filters[updated_before]", false, false),
+    ]
+    .into_iter()
+    .filter_map(|(k, created, after)| {
+        req.q(k)
+            .map(|v| (if created { "c" } else { "u" }, v, after))
+    })
+    .collect();
+    let mut items: Vec<(u64, &Contact)> = a
+        .contacts
+        .iter()
+        .map(|(id, c)| (*id, c))
+        .filter(|(id, c)| {
+            let e = c.email.to_lowercase();
+            email.as_ref().is_none_or(|x| &e == x)
+                && like.as_ref().is_none_or(|x| e.contains(x.as_str()))
+                && search.as_ref().is_none_or(|x| {
+                    let name = format!("{} {}", c.first_name, c.last_name);
+                    [&c.email, &c.first_name, &c.last_name, &c.phone, &name]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(x.as_str()))
+                })
+                && greater.is_none_or(|g| *id > g)
+                && less.is_none_or(|l| *id < l)
+                && exclude.is_none_or(|x| *id != x)
+                && (ids.is_empty() || ids.contains(id))
+                && tag.is_none_or(|t| {
+                    a.contact_tags
+                        .values()
+                        .any(|ct| ct.contact == *id && ct.tag == t)
+                })
+                && (list.is_none() && status.is_none()
+                    || a.contact_lists.values().any(|cl| {
+                        cl.contact == *id
+                            && list.is_none_or(|l| cl.list == l)
+                            && status.is_none_or(|s| cl.status == s)
+                    }))
+                && dates.iter().all(|(which, v, after)| {
+                    let stamp = if *which == "c" { &c.cdate } else { &c.udate };
+                    time_matches(stamp, v, *after)
+                })
+        })
+        .collect();
+    let orders = req.orders();
+    if !orders.is_empty() {
+        items.sort_by(|(x_id, x), (y_id, y)| {
+            for (field, desc) in &orders {
+                let o = match *field {
+                    "id" | "cdate" => x_id.cmp(y_id),
+                    "udate" => x.udate.cmp(&y.udate),
+                    "email" => x.email.to_lowercase().cmp(&y.email.to_lowercase()),
+                    "first_name" => x
+                        .first_name
+                        .to_lowercase()
+                        .cmp(&y.first_name.to_lowercase()),
+                    "last_name" => x.last_name.to_lowercase().cmp(&y.last_name.to_lowercase()),
+                    "name" => (x.first_name.to_lowercase(), x.last_name.to_lowercase())
+                        .cmp(&(y.first_name.to_lowercase(), y.last_name.to_lowercase())),
+                    _ => Ordering::Equal,
+                };
+                let o = if *desc { o.reverse() } else { o };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            x_id.cmp(y_id)
+        });
+    }
+    let (status_code, mut body) = page(
+        "contacts",
+        items.iter().map(|(id, _)| contact_json(a, *id)).collect(),
+        req,
+    );
+    body["scoreValues"] = json!([]);
+    body["meta"]["page_input"] = json!({
+        "segmentid": null, "formid": 0, "listid": list.unwrap_or(0), "tagid": tag.unwrap_or(0),
+        "limit": req.limit(), "offset": req.offset(), "search": req.q("search"), "sort": null,
+        "seriesid": 0, "waitid": 0, "status": req.q("status").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(-1),
+        "forceQuery": 0, "cacheid": "",
+    });
+    (status_code, body)
+}
+
+/// The contacts with their values and tag names (for assertions).
+pub(super) fn snapshot(a: &Account) -> Vec<Value> {
+    a.contacts
+        .keys()
+        .map(|id| {
+            let mut c = contact_json(a, *id);
+            c["fieldValues"] = a
+                .field_values
+                .values()
+                .filter(|v| v.contact == *id)
+                .map(|v| json!({"field": v.field.to_string(), "value": v.value}))
+                .collect();
+            c["tags"] = a
+                .contact_tags
+                .values()
+                .filter(|ct| ct.contact == *id)
+                .filter_map(|ct| a.tags.get(&ct.tag).map(|t| json!(t.name)))
+                .collect();
+            c["lists"] = a
+                .contact_lists
+                .values()
+                .filter(|cl| cl.contact == *id)
+                .map(|cl| json!({"list": cl.list.to_string(), "status": cl.status.to_string()}))
+                .collect();
+            c
+        })
+        .collect()
+}
