@@ -96,17 +96,35 @@ def fromstream(i): {x: null, e: false} as $init | foreach i as $i ($init;
   if .e then .x else empty end);
 def truncate_stream(stream): . as $n | null | stream | . as $input
   | if (.[0] | length) > $n then setpath([0]; $input[0][$n:]) else empty end;
+def _jq_re_flags: (. // "") | if type == "string" then explode
+  | map(if . == 115 then empty elif . == 109 or . == 112 then 115 else . end) | implode end;
 def _jq_test(re; flags): test(re; flags);
-def test(re; flags): _jq_test(re; flags // "");
+def test(re; flags): _jq_test(re; flags | _jq_re_flags);
 def _jq_match(re; flags): match(re; flags);
-def match(re; flags): _jq_match(re; flags // "");
+def match(re; flags): _jq_match(re; flags | _jq_re_flags);
 def _jq_capture(re; flags): capture(re; flags);
-def capture(re; flags): _jq_capture(re; flags // "");
+def capture(re; flags): ([re | _jq_match("\\\\.|\\(\\?<[A-Za-z_][A-Za-z0-9_]*>"; "g").string
+    | select(startswith("(?<")) | {key: .[3:-1], value: null}] | from_entries) as $names
+  | _jq_capture(re; flags | _jq_re_flags) | $names + .;
+def capture(re): capture(re; null);
 def _jq_scan(re; flags): scan(re; flags);
-def scan(re; flags): _jq_scan(re; flags // "");
+def scan(re; flags): _jq_scan(re; flags | _jq_re_flags);
 def _jq_sub(re; f; flags): sub(re; f; flags);
-def sub(re; f; flags): _jq_sub(re; f; flags // "");
-def gsub(re; f; flags): _jq_sub(re; f; "g" + (flags // ""));
+def sub(re; f; flags): _jq_sub(re; f; flags | _jq_re_flags);
+def gsub(re; f; flags): _jq_sub(re; f; "g" + (flags | _jq_re_flags));
+def _jq_flatten($d): flatten($d);
+def flatten($d): if $d < 0 then error("flatten depth must not be negative") else _jq_flatten($d) end;
+def _jq_gmtime: gmtime;
+def gmtime: . as $t | _jq_gmtime | .[5] = (.[5] | floor) + ($t - ($t | floor));
+def _jq_mktime: mktime;
+def mktime: _jq_mktime | floor;
+def _jq_implode: implode;
+def implode: if type != "array" then error("implode input must be an array") else map(
+    if type != "number" or isnan
+    then error("\(type) (\(tojson)) can't be imploded, unicode codepoint needs to be numeric")
+    else if . < 0 then ceil else floor end
+      | if . < 0 or . > 1114111 or (. >= 55296 and . <= 57343) then 65533 end end)
+  | _jq_implode end;
 "#;
 
 /// Names of jaq internals that are never suggested as "did you mean".

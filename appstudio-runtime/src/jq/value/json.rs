@@ -14,10 +14,62 @@ pub(in crate::jq) enum WriteError {
 fn write_num(n: &Num, out: &mut String) {
     match n {
         Num::Float(f) => write_f64(*f, out),
-        // literals (from the input or the program) are printed as written, like jq 1.7
-        Num::Int(_) | Num::BigInt(_) | Num::Dec(_) => {
+        // literals (from the input or the program) keep their digits, like jq 1.7
+        Num::Int(_) | Num::BigInt(_) => {
             let _ = write!(out, "{n}");
         }
+        Num::Dec(_) => write_literal(&n.to_string(), out),
+    }
+}
+
+/// Writes a number literal the way jq 1.7 prints it (decNumber's scientific string): the
+/// digits kept, an exponent only when there is one above zero or the number is tiny
+/// (`1.50`, `1E+17`, `1.5E+300`, `0.00001`, `1E-7`).
+fn write_literal(text: &str, out: &mut String) {
+    let (neg, body) = match text.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], body[i + 1..].parse::<i64>().ok()),
+        None => (body, Some(0)),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = int.chars().chain(frac.chars()).collect();
+    let Some(exp) =
+        exp.filter(|_| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        out.push_str(text);
+        return;
+    };
+    let exp = exp - frac.len() as i64;
+    let coef = digits.trim_start_matches('0');
+    let coef = if coef.is_empty() { "0" } else { coef };
+    let adjusted = exp + coef.len() as i64 - 1;
+    if neg {
+        out.push('-');
+    }
+    if exp <= 0 && adjusted >= -6 {
+        let point = coef.len() as i64 + exp;
+        if exp == 0 {
+            out.push_str(coef);
+        } else if point > 0 {
+            out.push_str(&coef[..point as usize]);
+            out.push('.');
+            out.push_str(&coef[point as usize..]);
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-point) as usize));
+            out.push_str(coef);
+        }
+    } else {
+        out.push_str(&coef[..1]);
+        if coef.len() > 1 {
+            out.push('.');
+            out.push_str(&coef[1..]);
+        }
+        let sign = if adjusted < 0 { '-' } else { '+' };
+        let _ = write!(out, "E{sign}{}", adjusted.abs());
     }
 }
 
@@ -153,8 +205,14 @@ pub(in crate::jq) fn from_json(v: &serde_json::Value) -> Result<V, JqError> {
                 } else if let Some(u) = n.as_u64() {
                     Val::Num(Num::from_integral(u))
                 } else {
-                    <Val as jaq_core::ValT>::from_num(&n.to_string())
-                        .map_err(|e| JqError::InvalidValue(e.to_string()))?
+                    // the text of a double is serde_json's, not the literal of the input: only
+                    // a plain one (`1.0`, `2.50`) is kept as a literal
+                    let text = n.to_string();
+                    match n.as_f64() {
+                        Some(f) if text.contains(['e', 'E']) => Val::Num(Num::Float(f)),
+                        _ => <Val as jaq_core::ValT>::from_num(&text)
+                            .map_err(|e| JqError::InvalidValue(e.to_string()))?,
+                    }
                 }
             }
             Value::String(s) => Val::from(s.clone()),

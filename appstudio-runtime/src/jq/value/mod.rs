@@ -150,16 +150,26 @@ impl core::ops::Mul for V {
     type Output = ValR<V>;
     fn mul(self, rhs: Self) -> ValR<V> {
         limits::tick()?;
-        // the size of a repeated string
+        // a string repeated as many times as the integer part of the number (jq 1.7: `"x" * 0`
+        // is `""`), `null` for a negative number
         if let (Val::TStr(s) | Val::BStr(s), Val::Num(n))
         | (Val::Num(n), Val::TStr(s) | Val::BStr(s)) = (&self.0, &rhs.0)
         {
-            let len = s.len() as f64 * num_f64(n);
+            let times = num_f64(n);
+            if times.is_nan() || times < 0.0 {
+                return Ok(V(Val::Null));
+            }
+            let len = s.len() as f64 * times.trunc();
             limits::check_size(if len > usize::MAX as f64 {
                 usize::MAX
             } else {
                 len as usize
             })?;
+            let bytes = s.repeat(times as usize);
+            return Ok(V(match (&self.0, &rhs.0) {
+                (Val::BStr(_), _) | (_, Val::BStr(_)) => Val::byte_str(bytes),
+                _ => Val::utf8_str(bytes),
+            }));
         }
         (self.0 * rhs.0).map(V).map_err(lift)
     }
@@ -208,6 +218,10 @@ impl core::ops::Neg for V {
     type Output = ValR<V>;
     fn neg(self) -> ValR<V> {
         limits::tick()?;
+        // jq negates a double: `-0` is negative zero
+        if let Val::Num(Num::Int(0)) = self.0 {
+            return Ok(V::from(-0.0));
+        }
         (-self.0).map(V).map_err(lift)
     }
 }
