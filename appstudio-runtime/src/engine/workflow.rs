@@ -316,6 +316,16 @@ impl WorkflowRun {
     /// Outbound, an event with an `id` and no `email` is read from ActiveCampaign first
     /// (`{id, email, firstName, lastName, phone, "<field id>": value}`).
     pub async fn process(&mut self, event: Value) -> Result<Processed> {
+        self.run_pipeline(event, true).await
+    }
+
+    /// Runs `data_pipeline.source` and the transform on one event, not `target`: what would
+    /// be delivered (`output` is `null`). Nothing is written anywhere.
+    pub async fn preview(&mut self, event: Value) -> Result<Processed> {
+        self.run_pipeline(event, false).await
+    }
+
+    async fn run_pipeline(&mut self, event: Value, deliver: bool) -> Result<Processed> {
         let event = if self.wf.direction == Direction::Outbound {
             self.outbound_contact(event).await?
         } else {
@@ -343,17 +353,23 @@ impl WorkflowRun {
             }
             (None, None) => source.clone(),
         };
-        let piped = [transformed.clone()];
-        let output = exec::run(
-            &session,
-            &self.wf.target,
-            transformed.clone(),
-            &mut ctx,
-            &piped,
-        )
-        .await
-        .map_err(|e| self.locate(e, "data_pipeline.target"))?;
-        self.keep(ctx.data);
+        let output = if deliver {
+            let piped = [transformed.clone()];
+            exec::run(
+                &session,
+                &self.wf.target,
+                transformed.clone(),
+                &mut ctx,
+                &piped,
+            )
+            .await
+            .map_err(|e| self.locate(e, "data_pipeline.target"))?
+        } else {
+            Value::Null
+        };
+        if deliver {
+            self.keep(ctx.data);
+        }
         Ok(Processed {
             source,
             transformed,

@@ -46,9 +46,6 @@ def _jq_rtrimstr($x): rtrimstr($x);
 def rtrimstr($x): if type == "string" and ($x | type) == "string" then _jq_rtrimstr($x) else . end;
 def _jq_reverse: reverse;
 def reverse: if type == "string" then explode | _jq_reverse | implode elif . == null then [] else _jq_reverse end;
-def join($x): reduce .[] as $i (null;
-  (if . == null then "" else . + $x end) +
-  ($i | if type == "boolean" or type == "number" then tostring else . // "" end)) // "";
 def from_entries: reduce .[] as $x ({}; . + {
   ($x | if .key == null then .k // .name // .Name // .K // .Key else .key end
       | if type == "string" then . else tojson end):
@@ -355,12 +352,14 @@ fn instrument(d: &mut Def<&'static str>) {
 pub(super) static PRELUDE: LazyLock<Prelude> = LazyLock::new(|| {
     let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
     debug_assert!(!shims.is_empty(), "the jq shims do not parse");
+    // `join` and `type` are natives here (the definitions are slow and `join` is not jq's)
     let defs: Vec<_> = jaq_core::defs()
+        .filter(|d| !matches!(d.name, "join" | "type"))
         // `nan` and `infinite` divide by zero there, an error here: they are natives instead
         .chain(jaq_std::defs().filter(|d| {
             !matches!(
                 d.name,
-                "stderr" | "debug" | "halt" | "halt_error" | "nan" | "infinite"
+                "stderr" | "debug" | "halt" | "halt_error" | "nan" | "infinite" | "type" | "join"
             )
         }))
         .chain(jaq_json::defs().filter(|d| !matches!(d.name, "tonumber" | "toboolean")))

@@ -153,9 +153,58 @@ fn tonumber(v: &V) -> ValR<V> {
     }
 }
 
+/// `join($sep)` as jq 1.6/1.7 define it (`reduce .[] as $i (null; …) // ""`): `null` joins
+/// as `""`, booleans and numbers as their text, strings as they are; arrays and objects
+/// cannot be joined. Natively: the jq definition allocates a string per element.
+fn join(v: &V, sep: &V) -> ValR<V> {
+    let items: Box<dyn Iterator<Item = &Val>> = match &v.0 {
+        Val::Arr(a) => Box::new(a.iter()),
+        Val::Obj(o) => Box::new(o.values()),
+        other => {
+            return err(format_args!(
+                "cannot iterate over {} ({v})",
+                type_name(other)
+            ));
+        }
+    };
+    let sep = match &sep.0 {
+        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
+        Val::Null => String::new(),
+        other => {
+            return err(format_args!(
+                "string and {} ({sep}) cannot be added",
+                type_name(other)
+            ));
+        }
+    };
+    let mut out = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        match item {
+            Val::Null => {}
+            Val::TStr(s) | Val::BStr(s) => out.push_str(&String::from_utf8_lossy(s)),
+            Val::Bool(_) | Val::Num(_) => out.push_str(&V(item.clone()).to_string()),
+            other => {
+                return err(format_args!(
+                    "string ({}) and {} ({}) cannot be added",
+                    V::from(out),
+                    type_name(other),
+                    V(other.clone())
+                ));
+            }
+        }
+        limits::check_size(out.len())?;
+    }
+    Ok(V::from(out))
+}
+
 /// Native filters written for [`V`] (jaq-json's are written for `Val`).
-fn own() -> [Filter<RunPtr<D>>; 10] {
+fn own() -> [Filter<RunPtr<D>>; 12] {
     [
+        ("type", v(0), |cv| bome(Ok(V(key(type_name(&cv.1.0)))))),
+        ("join", v(1), |cv| unary(cv, |x, sep| join(&x, &sep))),
         ("length", v(0), |cv| bome(length(&cv.1))),
         ("tojson", v(0), |cv| bome(tojson(&cv.1))),
         ("fromjson", v(0), |cv| bome(fromjson(&cv.1))),
@@ -191,9 +240,12 @@ pub(in crate::jq) fn natives() -> Vec<Fun<D>> {
             "env" | "halt" | "debug_empty" | "stderr_empty" | "input" | "inputs"
         )
     };
+    let own = own();
+    // ours replace jaq's of the same name and arity
+    let ours: Vec<(&str, usize)> = own.iter().map(|(n, args, _)| (*n, args.len())).collect();
     jaq_core::funs::<D>()
         .chain(jaq_std::funs::<D>())
-        .filter(|(name, _, _)| !excluded(name))
-        .chain(own().into_iter().map(run::<D>))
+        .filter(|(name, args, _)| !excluded(name) && !ours.contains(&(*name, args.len())))
+        .chain(own.into_iter().map(run::<D>))
         .collect()
 }

@@ -1,0 +1,211 @@
+//! Per-event time of the inbound example's `data_pipeline` without network — parse the
+//! webhook body, source jq, transform (the saved mapping), the contact payload the target
+//! sends — against (a) serde_json parse + serialize of the same payload, the floor of any
+//! JSON pipeline, and (b) the `jq` tool running the same source program and mapping over the
+//! same events (one process for all events; per-event time amortized).
+
+use std::hint::black_box;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use appstudio::activecampaign::{ContactWrite, Field, contact_options};
+use appstudio::engine::{Credentials, Engine, EngineConfig, Tokens, WorkflowRun};
+use appstudio::ir::Op;
+use appstudio::value::Secret;
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+
+appstudio::include_app!("examples/inbound_forms/app.json", allow(AS1003));
+
+/// The selection and mapping of the example's scenario.
+const TAGGING: &str = "form_name";
+const EXTRA_TAG: &str = "webinar-2026";
+
+fn event(i: usize) -> String {
+    json!({
+        "event_type": "form_response.submitted", "account_id": "77", "form_id": "f_42",
+        "form": {"id": "f_42", "title": "Newsletter signup"},
+        "response": {"id": format!("r{i}"), "submitted_at": "2026-11-23T09:00:00Z",
+                     "respondent": {"email": format!("person{i}@example.com")},
+                     "answers": [
+                         {"question_id": "q_name", "value": format!("Name {i}")},
+                         {"question_id": "q_topics", "value": ["Books", "Music", "Travel"]},
+                         {"question_id": "q_company", "value": "Acme Corporation"},
+                         {"question_id": "q_size", "value": i % 500},
+                     ]},
+    })
+    .to_string()
+}
+
+fn workflow(rt: &tokio::runtime::Runtime) -> WorkflowRun {
+    let engine = Engine::of::<App>(EngineConfig::default()).expect("engine");
+    let tokens = Tokens {
+        access: Some(Secret::new("token")),
+        expires_at: None,
+        ..Tokens::default()
+    };
+    let credentials = Credentials::default().with("subdomain", "acme");
+    let conn = engine
+        .restore("formly-oauth", credentials, tokens, None)
+        .expect("connection");
+    let mut wf = conn.workflow("import-form-responses").expect("workflow");
+    wf.select(json!({
+        "workspace": {"value": "ws_1", "display": "Marketing"},
+        "form": {"value": "f_42", "display": "Newsletter signup"},
+        "tagging": {"value": TAGGING, "display": "Tag contacts with the form name"},
+        "extra_tag": {"value": EXTRA_TAG},
+    }))
+    .expect("select");
+    let interests = Field {
+        id: "3".into(),
+        title: "Interests".into(),
+        ..Field::default()
+    };
+    let target = contact_options(&[interests], None);
+    wf.set_mapping(
+        &json!({"respondent_email": "email", "q_name": "firstName", "q_topics": "3"}),
+        &target,
+    )
+    .expect("mapping");
+    // warm up: compile the programs once, as a running engine has
+    rt.block_on(wf.preview(serde_json::from_str(&event(0)).expect("event")))
+        .expect("preview");
+    wf
+}
+
+/// Our pipeline on one event, from the body text to the payload text.
+fn ours(rt: &tokio::runtime::Runtime, wf: &mut WorkflowRun, body: &str) -> String {
+    let event: Value = serde_json::from_str(body).expect("event");
+    let run = rt.block_on(wf.preview(event)).expect("pipeline");
+    let write = ContactWrite::from_flat(&run.transformed).expect("contact");
+    serde_json::to_string(&json!({"contact": write.contact, "tags": write.tags})).expect("json")
+}
+
+/// The source program and its variables' values, as the jq tool takes them.
+fn jq_source() -> (String, Vec<(String, String)>) {
+    let Op::Jq(jq) = &App::ir().workflows[0].source.op else {
+        panic!("the example's source is a `!jq`");
+    };
+    let vars = jq
+        .vars
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let path = format!("{:?}", e.path);
+            let value = if path.contains("extra_tag") {
+                EXTRA_TAG
+            } else {
+                TAGGING
+            };
+            (format!("__as_{i}"), Value::from(value).to_string())
+        })
+        .collect();
+    (jq.program.to_string(), vars)
+}
+
+/// Seconds per event of the jq tool over `events` in one process, best of 3; `None` without
+/// the tool.
+fn jq_tool(events: &[String]) -> Option<Duration> {
+    let (source, vars) = jq_source();
+    let program = format!(
+        "({source}) as $s | {{contact: {{email: $s.respondent_email, firstName: $s.q_name, \
+         fieldValues: [{{field: \"3\", value: $s.q_topics}}]}}, tags: $s._tags}}"
+    );
+    let input = events.join("\n");
+    let mut best: Option<Duration> = None;
+    for _ in 0..3 {
+        let mut cmd = Command::new("jq");
+        cmd.arg("-c");
+        for (name, value) in &vars {
+            cmd.args(["--argjson", name, value]);
+        }
+        let start = Instant::now();
+        let mut child = cmd
+            .arg(&program)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .ok()?;
+        // write from another thread: jq's output pipe fills while it reads
+        let mut stdin = child.stdin.take()?;
+        let input = input.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let out = child.wait_with_output().ok()?;
+        writer.join().ok()?.ok()?;
+        let took = start.elapsed();
+        assert!(out.status.success(), "jq failed");
+        assert_eq!(
+            out.stdout.iter().filter(|b| **b == b'\n').count(),
+            events.len()
+        );
+        best = Some(best.map_or(took, |b| b.min(took)));
+    }
+    best.map(|b| b / events.len() as u32)
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut wf = workflow(&rt);
+    let events: Vec<String> = (0..2000).map(event).collect();
+    let mut g = c.benchmark_group("inbound_event");
+    let mut i = 0;
+    g.bench_function("appstudio_pipeline", |b| {
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            black_box(ours(&rt, &mut wf, &events[i]))
+        })
+    });
+    {
+        let (source, vars) = jq_source();
+        let names: Vec<String> = vars.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let values: Vec<Value> = vars
+            .iter()
+            .map(|(_, v)| serde_json::from_str(v).unwrap())
+            .collect();
+        let program = appstudio::jq::cached(&source, &names).expect("compiles");
+        let parsed: Vec<Value> = events
+            .iter()
+            .map(|e| serde_json::from_str(e).unwrap())
+            .collect();
+        g.bench_function("source_jq_only", |b| {
+            b.iter(|| {
+                i = (i + 1) % events.len();
+                black_box(program.run(&parsed[i], &values).expect("runs"))
+            })
+        });
+    }
+    g.bench_function("serde_json_parse_serialize", |b| {
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            let v: Value = serde_json::from_str(&events[i]).expect("event");
+            black_box(serde_json::to_string(&v).expect("json"))
+        })
+    });
+    g.finish();
+
+    // the same 2,000 events through both, wall-clock per event
+    let start = Instant::now();
+    for e in &events {
+        black_box(ours(&rt, &mut wf, e));
+    }
+    let per_event = start.elapsed() / events.len() as u32;
+    match jq_tool(&events) {
+        Some(jq) => println!(
+            "2,000 events: appstudio {per_event:?}/event, jq tool {jq:?}/event (one process, amortized): \
+             appstudio is {:.1}x faster",
+            jq.as_secs_f64() / per_event.as_secs_f64()
+        ),
+        None => {
+            println!("2,000 events: appstudio {per_event:?}/event; the jq tool is not installed")
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
