@@ -19,13 +19,16 @@
 //! `null` being updated becomes an object or an array, so `{} | .a.b = 1` gives
 //! `{"a":{"b":1}}`; deleting a key keeps the order of the others). Numbers from the input keep
 //! their literal (`1.0` stays `1.0`, large integers stay exact); computed numbers are printed
-//! the way jq prints them (`1.5 * 2` gives `3`, `1e17` prints as `1e+17`, `nan` as `null`).
+//! the way jq 1.7 prints them (`1.5 * 2` gives `3`, `1e17` prints as `1E+17`, `nan` as `null`).
 //!
 //! # Known differences
 //!
 //! Where jaq differs from jq 1.7, a jq-level definition prepended to every program ("shim") or a
-//! native filter written here restores jq's behaviour: `join` (nulls are empty, numbers and
-//! booleans are printed), `from_entries`/`with_entries` (`k`/`v`, `name`, non-string keys),
+//! native filter written here restores jq's behaviour: `join` and `type` (natives: nulls join
+//! as empty, numbers and booleans are printed), `from_entries`/`with_entries` (`k`/`v`, `name`,
+//! non-string keys, as jq 1.5 accepted them), regex flags (`s`, `m`, `p` as jq reads them),
+//! `capture` (unmatched groups are `null`), `flatten` with a negative depth (an error),
+//! `implode` (invalid code points become U+FFFD), `gmtime`/`mktime` fractions, `"x" * 0`,
 //! `ltrimstr`/`rtrimstr` on non-strings, `limit` with a negative count, `last(empty)`,
 //! `del`/`delpaths` (several paths, order kept), `walk` (bottom-up), `transpose`, `reverse` on
 //! strings and `null`, `todate` (whole seconds), `@base64d` without padding, `@csv`, `@tsv`,
@@ -55,13 +58,19 @@
 //! - Object keys keep jq's order inside the program; the order of a `serde_json` object
 //!   depends on its `preserve_order` feature (sorted without it).
 //!
+//! The differential test (`tests/jq_differential.rs`) runs a corpus of integration programs and
+//! every program of the example apps through this runtime and the `jq` tool (1.6, 1.7 or 1.8),
+//! with version marks for the places where jq versions disagree.
+//!
 //! # Limits
 //!
-//! [`Program::run`] stops after [`MAX_OUTPUTS`] outputs, and values nested deeper than
-//! [`MAX_DEPTH`] cannot be converted. jaq itself has no bound on evaluation depth: a program
-//! that recurses without end (`def f: f + 1; f`) overflows the stack. Remote JSON cannot cause
-//! this (its nesting is bounded by the JSON parser), only the program text, which the app's
-//! author controls; a program can also loop without producing outputs (`last(repeat(1))`).
+//! Every run is bounded ([`Limits`], [`Program::run_with_limits`]): [`MAX_OUTPUTS`] outputs,
+//! [`MAX_OUTPUT_BYTES`] of output and of any string or array built, [`MAX_STEPS`] evaluation
+//! steps and [`MAX_TIME`] of wall-clock time (a loop that does not end, such as
+//! `last(repeat(1))`), and [`MAX_STACK`] of recursion (`def f: f + 1; f`): a deep recursion
+//! moves to a thread with a stack of that size instead of overflowing the caller's. An exceeded
+//! limit is [`JqError::Limit`], which `try` cannot catch. Values nested deeper than
+//! [`MAX_DEPTH`] cannot be converted.
 #![warn(missing_docs)]
 
 use std::ops::Range;
