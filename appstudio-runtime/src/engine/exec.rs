@@ -84,97 +84,161 @@ pub fn run<'a>(
     ctx: &'a mut Ctx,
     piped: &'a [Value],
 ) -> Fut<'a> {
+    let at = move |e: Error| e.at(cmd.loc);
+    let waits = match run_now(cmd, input, ctx, piped) {
+        // a command that waits for nothing is done here: a small future, not the large one
+        // below that holds a request in flight
+        Now::Done(out) => return Box::pin(std::future::ready(out.map_err(at))),
+        Now::Waits(waits) => waits,
+    };
     Box::pin(async move {
-        // An inner block, so that `?` inside a command still gets the command's place.
+        // an inner block, so that `?` inside a command still gets the command's place
         let out: Result<Value> = async {
-            match &cmd.op {
-                Op::Jq(jq) => run_jq(jq, &input, ctx, piped),
-                Op::Http(h) => {
-                    if h.pagination {
-                        paginate::run(session, h, ctx, piped).await
-                    } else {
-                        let request =
-                            http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
-                        let response = session.send(h.target, request).await?;
-                        Ok(http::shape(h.wrap_body, response.body))
-                    }
+            match waits {
+                Waits::Pages(h) => paginate::run(session, h, ctx, piped).await,
+                Waits::Http(h) => {
+                    let request =
+                        http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
+                    let response = session.send(h.target, request).await?;
+                    Ok(http::shape(h.wrap_body, response.body))
                 }
-                Op::Pipe(steps) => {
+                Waits::Pipe(steps, input) => {
                     let mut values = vec![input];
-                    for step in steps.iter() {
+                    for step in steps {
                         let last = values.last().cloned().unwrap_or(Value::Null);
                         let out = run(session, step, last, ctx, &values).await?;
                         values.push(out);
                     }
                     Ok(values.pop().unwrap_or(Value::Null))
                 }
-                Op::Switch { jq, cases } => {
-                    let index = run_jq(jq, &input, ctx, piped)?;
-                    let i = index
-                        .as_u64()
-                        .or_else(|| {
-                            index
-                                .as_f64()
-                                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                                .map(|f| f as u64)
-                        })
-                        .ok_or_else(|| {
-                            Error::invalid(format!("`!switch` chose {index}, not a case index"))
-                        })?;
-                    let case = cases.get(i as usize).ok_or_else(|| {
-                        Error::invalid(format!(
-                            "`!switch` chose case {i} but has {} case(s)",
-                            cases.len()
-                        ))
-                    })?;
-                    run(session, case, input, ctx, piped).await
-                }
-                Op::Resource(r) => session.resource(r, input, ctx, piped).await,
-                Op::Save(scope) => {
-                    let Value::Object(members) = &input else {
-                        return Err(Error::invalid("`!save` needs an object as input"));
-                    };
-                    let slot = ctx.data.scope_mut(*scope);
-                    for (k, v) in members {
-                        slot.insert(k.clone(), v.clone());
-                    }
-                    Ok(input)
-                }
-                Op::Error(message) => Err(Error::new(ErrorKind::Halted, message.to_string())),
-                Op::PrintC(t) => {
-                    let line = ctx.vars(piped).text(t)?;
-                    tracing::info!(target: "appstudio::print_c", line = %line, "!print_c");
-                    ctx.log.push(line);
-                    Ok(input)
-                }
-                Op::Extract { item_keys, to_json } => extract::run(item_keys, *to_json, input),
-                Op::Sha { algorithm, secret } => {
-                    let secret = match secret {
-                        Some(t) => Some(ctx.vars(piped).text(t)?),
-                        None => None,
-                    };
-                    sha::run(*algorithm, secret.as_deref(), &input)
-                }
-                Op::Respond {
-                    process_payload,
-                    code,
-                    headers,
-                    body,
-                } => {
-                    let vars = ctx.vars(piped);
-                    let respond = Respond {
-                        process_payload: *process_payload,
-                        code: *code,
-                        headers: vars.template(headers)?,
-                        body: vars.template(body)?,
-                    };
-                    ctx.response = Some(respond);
-                    Ok(input)
-                }
+                Waits::Case(case, input) => run(session, case, input, ctx, piped).await,
+                Waits::Resource(r, input) => session.resource(r, input, ctx, piped).await,
             }
         }
         .await;
-        out.map_err(|e| e.at(cmd.loc))
+        out.map_err(at)
+    })
+}
+
+/// A command run as far as it goes without waiting.
+enum Now<'a> {
+    /// It is done.
+    Done(Result<Value>),
+    /// It makes requests (or may, through the commands it holds).
+    Waits(Waits<'a>),
+}
+
+/// What is left of a command that waits, with the input it still needs.
+enum Waits<'a> {
+    /// `!http` with `pagination`.
+    Pages(&'a ir::Http),
+    /// `!http`.
+    Http(&'a ir::Http),
+    /// `!pipe`.
+    Pipe(&'a [Command], Value),
+    /// The case a `!switch` chose.
+    Case(&'a Command, Value),
+    /// `!resource`.
+    Resource(&'a ir::Resource, Value),
+}
+
+/// Runs `cmd` if it makes no request; else returns what is left to wait for.
+fn run_now<'a>(cmd: &'a Command, input: Value, ctx: &mut Ctx, piped: &[Value]) -> Now<'a> {
+    let done = |out: Result<Value>| Now::Done(out);
+    match &cmd.op {
+        Op::Http(h) if h.pagination => Now::Waits(Waits::Pages(h)),
+        Op::Http(h) => Now::Waits(Waits::Http(h)),
+        Op::Pipe(steps) => Now::Waits(Waits::Pipe(steps, input)),
+        Op::Switch { jq, cases } => match switch_case(jq, cases, &input, ctx, piped) {
+            Ok(case) => Now::Waits(Waits::Case(case, input)),
+            Err(e) => done(Err(e)),
+        },
+        Op::Resource(r) => Now::Waits(Waits::Resource(r, input)),
+        Op::Jq(jq) => done(run_jq(jq, &input, ctx, piped)),
+        Op::Save(scope) => {
+            let Value::Object(members) = &input else {
+                return done(Err(Error::invalid("`!save` needs an object as input")));
+            };
+            let slot = ctx.data.scope_mut(*scope);
+            for (k, v) in members {
+                slot.insert(k.clone(), v.clone());
+            }
+            done(Ok(input))
+        }
+        Op::Error(message) => done(Err(Error::new(ErrorKind::Halted, message.to_string()))),
+        Op::PrintC(t) => done(ctx.vars(piped).text(t).map(|line| {
+            tracing::info!(target: "appstudio::print_c", line = %line, "!print_c");
+            ctx.log.push(line);
+            input
+        })),
+        Op::Extract { item_keys, to_json } => done(extract::run(item_keys, *to_json, input)),
+        Op::Sha { algorithm, secret } => {
+            done(hash(*algorithm, secret.as_ref(), &input, ctx, piped))
+        }
+        Op::Respond {
+            process_payload,
+            code,
+            headers,
+            body,
+        } => {
+            let vars = ctx.vars(piped);
+            let respond = vars.template(headers).and_then(|headers| {
+                Ok(Respond {
+                    process_payload: *process_payload,
+                    code: *code,
+                    headers,
+                    body: vars.template(body)?,
+                })
+            });
+            match respond {
+                Ok(r) => {
+                    ctx.response = Some(r);
+                    done(Ok(input))
+                }
+                Err(e) => done(Err(e)),
+            }
+        }
+    }
+}
+
+/// `!sha` of `input`, an HMAC when there is a `secret`.
+fn hash(
+    algorithm: ir::ShaAlgorithm,
+    secret: Option<&ir::StrTemplate>,
+    input: &Value,
+    ctx: &Ctx,
+    piped: &[Value],
+) -> Result<Value> {
+    let secret = match secret {
+        Some(t) => Some(ctx.vars(piped).text(t)?),
+        None => None,
+    };
+    sha::run(algorithm, secret.as_deref(), input)
+}
+
+/// The case a `!switch` chose: the index its jq program gives.
+fn switch_case<'a>(
+    jq: &ir::Jq,
+    cases: &'a [Command],
+    input: &Value,
+    ctx: &Ctx,
+    piped: &[Value],
+) -> Result<&'a Command> {
+    let index = run_jq(jq, input, ctx, piped)?;
+    let i = index
+        .as_u64()
+        .or_else(|| {
+            index
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+        .ok_or_else(|| Error::invalid(format!("`!switch` chose {index}, not a case index")))?;
+    cases.get(i as usize).ok_or_else(|| {
+        Error::invalid(format!(
+            "`!switch` chose case {i} but has {} case(s)",
+            cases.len()
+        ))
     })
 }
 

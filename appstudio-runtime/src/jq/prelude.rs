@@ -352,15 +352,17 @@ fn instrument(d: &mut Def<&'static str>) {
 pub(super) static PRELUDE: LazyLock<Prelude> = LazyLock::new(|| {
     let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
     debug_assert!(!shims.is_empty(), "the jq shims do not parse");
-    // `join` and `type` are natives here (the definitions are slow and `join` is not jq's)
+    // `join`, `type` and `add` are natives here (the definitions are slow and `join` is not
+    // jq's); `add(f)` stays a definition
     let defs: Vec<_> = jaq_core::defs()
         .filter(|d| !matches!(d.name, "join" | "type"))
         // `nan` and `infinite` divide by zero there, an error here: they are natives instead
-        .chain(jaq_std::defs().filter(|d| {
-            !matches!(
-                d.name,
-                "stderr" | "debug" | "halt" | "halt_error" | "nan" | "infinite" | "type" | "join"
-            )
+        .chain(jaq_std::defs().filter(|d| match d.name {
+            "stderr" | "debug" | "halt" | "halt_error" | "nan" | "infinite" | "type" | "join" => {
+                false
+            }
+            "add" => !d.args.is_empty(),
+            _ => true,
         }))
         .chain(jaq_json::defs().filter(|d| !matches!(d.name, "tonumber" | "toboolean")))
         .chain(shims)

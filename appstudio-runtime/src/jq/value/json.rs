@@ -215,19 +215,29 @@ pub(in crate::jq) fn from_json(v: &serde_json::Value) -> Result<V, JqError> {
                     }
                 }
             }
-            Value::String(s) => Val::from(s.clone()),
-            Value::Array(a) => a
-                .iter()
-                .map(|x| go(x, depth + 1))
-                .collect::<Result<Val, _>>()?,
-            Value::Object(o) => Val::obj(
-                o.iter()
-                    .map(|(k, x)| Ok((Val::from(k.clone()), go(x, depth + 1)?)))
-                    .collect::<Result<Map, JqError>>()?,
-            ),
+            Value::String(s) => text(s),
+            Value::Array(a) => {
+                let mut items = Vec::with_capacity(a.len());
+                for x in a {
+                    items.push(go(x, depth + 1)?);
+                }
+                Val::Arr(items.into())
+            }
+            Value::Object(o) => {
+                let mut map = Map::with_capacity_and_hasher(o.len(), Default::default());
+                for (k, x) in o {
+                    map.insert(text(k), go(x, depth + 1)?);
+                }
+                Val::obj(map)
+            }
         })
     }
     go(v, 0).map(V)
+}
+
+/// The jq string of `s`: one allocation for the bytes (`Val::from(String)` makes three).
+fn text(s: &str) -> Val {
+    Val::utf8_str(s.as_bytes().to_vec())
 }
 
 /// A JSON number from its text, or the nearest double (infinities become the largest).

@@ -200,9 +200,20 @@ fn join(v: &V, sep: &V) -> ValR<V> {
     Ok(V::from(out))
 }
 
+/// `add` as jq defines it (`reduce .[] as $x (null; . + $x)`), natively: in jaq the
+/// definition copies the sum at every step, which makes adding `n` objects quadratic.
+fn add(v: V) -> ValR<V> {
+    let mut sum = V(Val::Null);
+    for x in jaq_core::ValT::values(v) {
+        sum = (sum + x?)?;
+    }
+    Ok(sum)
+}
+
 /// Native filters written for [`V`] (jaq-json's are written for `Val`).
-fn own() -> [Filter<RunPtr<D>>; 12] {
+fn own() -> [Filter<RunPtr<D>>; 13] {
     [
+        ("add", v(0), |cv| bome(add(cv.1))),
         ("type", v(0), |cv| bome(Ok(V(key(type_name(&cv.1.0)))))),
         ("join", v(1), |cv| unary(cv, |x, sep| join(&x, &sep))),
         ("length", v(0), |cv| bome(length(&cv.1))),
