@@ -257,7 +257,8 @@ impl jaq_core::ValT for V {
 
     fn from_map<I: IntoIterator<Item = (Self, Self)>>(iter: I) -> ValR<Self> {
         limits::tick()?;
-        let mut map = Map::default();
+        let iter = iter.into_iter();
+        let mut map = Map::with_capacity_and_hasher(iter.size_hint().0, Default::default());
         for (k, v) in iter {
             if !matches!(k.0, Val::TStr(_) | Val::BStr(_)) {
                 return err(format_args!(
