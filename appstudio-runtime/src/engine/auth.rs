@@ -359,6 +359,7 @@ pub async fn session_login(
     request_body: Option<&ir::Template>,
     credentials: &Credentials,
     previous: Option<&Tokens>,
+    user_limit: Option<&super::limit::Buckets>,
 ) -> Result<Tokens> {
     let vars = subdomain_vars(credentials.subdomain()?);
     let url = url::Url::parse(&vars.url_path(verify_url)?)
@@ -368,6 +369,7 @@ pub async fn session_login(
         Some(t) => vars.template(t)?,
         None => Value::Object(Map::new()),
     };
+    inner.throttle(ir::Method::Post, user_limit).await;
     let response = inner
         .client
         .post(url)
@@ -395,7 +397,13 @@ pub async fn session_login(
 }
 
 /// `type: basic` and `type: token`: GET `verify_url` with the credentials; only 200 is valid.
-pub async fn verify(inner: &Inner, auth: &ir::Auth, credentials: &Credentials) -> Result<()> {
+/// The request counts against `api.rate_limit` (`user_limit`: the new connection's buckets).
+pub async fn verify(
+    inner: &Inner,
+    auth: &ir::Auth,
+    credentials: &Credentials,
+    user_limit: Option<&super::limit::Buckets>,
+) -> Result<()> {
     let verify_url = match &auth.method {
         AuthMethod::Basic { verify_url } | AuthMethod::Token { verify_url, .. } => verify_url,
         _ => return Ok(()),
@@ -410,6 +418,7 @@ pub async fn verify(inner: &Inner, auth: &ir::Auth, credentials: &Credentials) -
         credentials,
         &Tokens::default(),
     );
+    inner.throttle(ir::Method::Get, user_limit).await;
     let response = req.send().await.map_err(http::transport)?;
     let status = response.status().as_u16();
     if status != 200 {

@@ -110,6 +110,8 @@ impl Engine {
     ) -> Result<Connection> {
         let a = self.auth(auth_key)?;
         credentials.check(a)?;
+        // the check counts against the connection's `api.rate_limit` too
+        let user_limit = self.inner.user_limit();
         let tokens = match &a.method {
             AuthMethod::OAuth2(_) => {
                 return Err(Error::invalid(format!(
@@ -117,7 +119,7 @@ impl Engine {
                 )));
             }
             AuthMethod::Basic { .. } | AuthMethod::Token { .. } => {
-                auth::verify(&self.inner, a, &credentials).await?;
+                auth::verify(&self.inner, a, &credentials, user_limit.as_ref()).await?;
                 Tokens::default()
             }
             AuthMethod::Session {
@@ -130,11 +132,12 @@ impl Engine {
                     request_body.as_ref(),
                     &credentials,
                     None,
+                    user_limit.as_ref(),
                 )
                 .await?
             }
         };
-        self.connection(a, credentials, tokens, activecampaign)
+        self.connection(a, credentials, tokens, activecampaign, user_limit)
     }
 
     /// Connects an oauth2 auth entry by exchanging the authorization `code`.
@@ -152,7 +155,8 @@ impl Engine {
         };
         credentials.check(a)?;
         let tokens = auth::exchange_code(&self.inner, o, &credentials, code, redirect_uri).await?;
-        self.connection(a, credentials, tokens, activecampaign)
+        let user_limit = self.inner.user_limit();
+        self.connection(a, credentials, tokens, activecampaign, user_limit)
     }
 
     /// A connection from stored tokens (an oauth2 or session connection made earlier).
@@ -165,7 +169,8 @@ impl Engine {
     ) -> Result<Connection> {
         let a = self.auth(auth_key)?;
         credentials.check(a)?;
-        self.connection(a, credentials, tokens, activecampaign)
+        let user_limit = self.inner.user_limit();
+        self.connection(a, credentials, tokens, activecampaign, user_limit)
     }
 
     fn connection(
@@ -174,6 +179,7 @@ impl Engine {
         credentials: Credentials,
         tokens: Tokens,
         activecampaign: Option<AcAccount>,
+        user_limit: Option<super::limit::Buckets>,
     ) -> Result<Connection> {
         let vars = auth::subdomain_vars(credentials.subdomain()?);
         let base_url = vars.url_path(&self.inner.app.api.base_url)?;
@@ -202,14 +208,7 @@ impl Engine {
                 .transpose()?,
             saved: Default::default(),
             account_id: Default::default(),
-            user_limit: self
-                .inner
-                .app
-                .api
-                .rate_limit
-                .as_ref()
-                .filter(|l| l.level == ir::RateLevel::User)
-                .map(super::limit::Buckets::new),
+            user_limit,
         };
         Ok(Connection {
             engine: self.clone(),

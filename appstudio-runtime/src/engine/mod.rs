@@ -29,6 +29,7 @@ pub use exec::{Ctx, Respond};
 pub use expand::SavedData;
 pub use http::Overrides;
 pub use intake::{Delivery, Incoming};
+pub use paginate::MAX_PAGES;
 pub use polling::{PollCycle, PollStop};
 pub use retry::RetryPolicy;
 pub use transform::{FieldRef, Mapping};
@@ -72,4 +73,27 @@ pub struct Inner {
     pub app_limit: Option<limit::Buckets>,
     /// `${data.application.*}`: saved values every connection shares.
     pub application_data: std::sync::Mutex<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Inner {
+    /// New buckets for `api.rate_limit` at user level (one set per connection).
+    pub fn user_limit(&self) -> Option<limit::Buckets> {
+        self.app
+            .api
+            .rate_limit
+            .as_ref()
+            .filter(|l| l.level == ir::RateLevel::User)
+            .map(limit::Buckets::new)
+    }
+
+    /// Waits until `api.rate_limit` lets one more request with `method` go to the API: the
+    /// app's buckets, then the connection's (`user`).
+    pub async fn throttle(&self, method: ir::Method, user: Option<&limit::Buckets>) {
+        if let Some(b) = &self.app_limit {
+            b.acquire(method).await;
+        }
+        if let Some(b) = user {
+            b.acquire(method).await;
+        }
+    }
 }

@@ -76,6 +76,7 @@ impl ConnState {
                         request_body.as_ref(),
                         &self.credentials,
                         Some(&current),
+                        self.user_limit.as_ref(),
                     )
                     .await
                     {
@@ -183,12 +184,8 @@ impl Session<'_> {
                 ac.throttle().await;
             }
             if target == Target::Connection {
-                if let Some(b) = &self.inner.app_limit {
-                    b.acquire(request.method).await;
-                }
-                if let Some(b) = self.conn.and_then(|c| c.user_limit.as_ref()) {
-                    b.acquire(request.method).await;
-                }
+                let user = self.conn.and_then(|c| c.user_limit.as_ref());
+                self.inner.throttle(request.method, user).await;
             }
             let (outcome, result) = match self.send_once(target, request, tokens).await {
                 Ok(r) => (Outcome::Status(r.status, r.retry_after), Ok(r)),
