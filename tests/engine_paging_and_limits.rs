@@ -1,6 +1,6 @@
 //! `"pagination": true` for the `limitoffset` and `cursor` styles (the `page` style runs in
-//! the crm_objects example) and `api.rate_limit` in its user (read/write) and flat app forms,
-//! against mock APIs on loopback.
+//! the crm_objects example), `api.rate_limit` in its user (read/write) and flat app forms, and
+//! request timeouts, against mock APIs on loopback.
 
 mod shelf {
     appstudio::include_app!("tests/apps/paged_offset.json");
@@ -12,7 +12,9 @@ mod stream {
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use appstudio::engine::{Connection, Credentials, Engine, EngineConfig, MAX_PAGES};
+use appstudio::engine::{
+    Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_PAGES, RetryPolicy,
+};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -153,6 +155,53 @@ async fn user_limits_split_reads_and_writes_and_belong_to_each_connection() {
     );
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 10);
+}
+
+#[tokio::test]
+async fn a_slow_api_times_out_reads_retried_and_writes_not() {
+    let server = shelf_api().await;
+    let slow = |body: Value| {
+        ResponseTemplate::new(200)
+            .set_body_json(body)
+            .set_delay(Duration::from_secs(5))
+    };
+    Mock::given(method("GET"))
+        .and(path("/v1/shelves"))
+        .respond_with(slow(json!({"shelves": [], "total": 0})))
+        .expect(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/labels/search"))
+        .respond_with(slow(json!({"labels": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://api.shelf.example", server.uri());
+    config.timeout = Duration::from_millis(300);
+    config.retry = RetryPolicy {
+        max_attempts: 3,
+        base: Duration::from_millis(10),
+        ..RetryPolicy::default()
+    };
+    let engine = Engine::new(<shelf::App as appstudio::api::AppSpec>::ir(), config).unwrap();
+    let conn = shelf_connection(&engine, "k1").await;
+    let wf = conn.workflow("shelve-contacts").unwrap();
+    let start = Instant::now();
+    let err = wf.options("shelf", None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Remote5xx, "{err}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    // a POST that timed out may have been processed: it is not sent again
+    let err = wf.options("label", None).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Remote5xx, "{err}");
 }
 
 // ------------------------------------------------------------------- cursor, basic auth

@@ -172,11 +172,17 @@ impl Vars<'_> {
     }
 
     /// A URL path: each expansion is one percent-encoded path segment, so a value cannot add
-    /// `/`, `?` or `#` (D2).
+    /// `/`, `?` or `#` (D2). `.` and `..` are errors: URL parsers resolve them (encoded too),
+    /// which would climb out of the path the app wrote.
     pub fn url_path(&self, t: &StrTemplate) -> Result<String> {
         self.render(t, |v, out| {
             let mut text = String::new();
             push_text(&v, &mut text);
+            if text == "." || text == ".." {
+                return Err(Error::invalid(format!(
+                    "the value `{text}` cannot stand in a URL path: it would change the path"
+                )));
+            }
             out.extend(percent_encoding::utf8_percent_encode(&text, SEGMENT));
             Ok(())
         })

@@ -244,7 +244,19 @@ pub async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>> {
 pub fn transport(e: reqwest::Error) -> Error {
     // Never echo the URL's query (it may hold a token).
     let e = e.without_url();
-    Error::new(ErrorKind::Remote5xx, format!("request failed: {e}"))
+    let mut message = if e.is_timeout() {
+        "request timed out".to_owned()
+    } else {
+        format!("request failed: {e}")
+    };
+    // the causes say what happened (refused, reset, DNS, …)
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    Error::new(ErrorKind::Remote5xx, message)
 }
 
 /// The method for reqwest.
