@@ -1,0 +1,123 @@
+//! The account and deal resources against the fake ActiveCampaign: `ActiveCampaignAccount.fields`
+//! and `ActiveCampaignDeal.fields` as options, `ActiveCampaignAccount.sync` (create, then match
+//! by name) and `ActiveCampaignDeal.sync` in a pipeline with a token-auth API on loopback.
+
+mod ledger {
+    appstudio::include_app!("tests/apps/crm_resources.json");
+}
+
+use appstudio::activecampaign::Client;
+use appstudio::engine::{AcAccount, Credentials, Engine, EngineConfig};
+use appstudio::value::Secret;
+use appstudio_runtime::testing::FakeActiveCampaign;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn ledger_api() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        // `token_prefix` and the token, one space between (D8)
+        .and(header("authorization", "Token k1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4, "name": "Ledger"})))
+        .mount(&server)
+        .await;
+    for (email, company, cents) in [
+        ("ann@example.com", "Initech", 125_000),
+        ("bob@example.com", "Initech", 990),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/customers"))
+            .and(query_param("email", email))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"company": company, "balance_cents": cents})),
+            )
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn titles(options: &[Value]) -> Vec<&str> {
+    options
+        .iter()
+        .filter_map(|o| o["display"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn accounts_are_matched_by_name_and_deals_attached() {
+    let ac = FakeActiveCampaign::start().await;
+    let server = ledger_api().await;
+    let mut config = EngineConfig::default();
+    config
+        .overrides
+        .add("https://api.ledger.example", server.uri());
+    let engine = Engine::of::<ledger::App>(config).unwrap();
+    let account = AcAccount {
+        url: ac.url(),
+        token: ac.token().into(),
+    };
+    let conn = engine
+        .connect(
+            "api-key",
+            Credentials::default().with("token", "k1"),
+            Some(account),
+        )
+        .await
+        .unwrap();
+    let mut wf = conn.workflow("open-deals").unwrap();
+
+    let account_fields = wf.options("account_field", None).await.unwrap();
+    let deal_fields = wf.options("deal_field", None).await.unwrap();
+    assert!(
+        titles(&account_fields).contains(&"Industry"),
+        "{account_fields:?}"
+    );
+    assert!(titles(&deal_fields).contains(&"Source"), "{deal_fields:?}");
+    wf.select(json!({"account_field": account_fields[0], "deal_field": deal_fields[0]}))
+        .unwrap();
+
+    let first = wf
+        .process(json!({"email": "ann@example.com", "firstName": "Ann"}))
+        .await
+        .unwrap();
+    let second = wf
+        .process(json!({"email": "bob@example.com", "firstName": "Bob"}))
+        .await
+        .unwrap();
+    // the second customer's company is the same account; each gets its own deal
+    assert_eq!(first.output["account"], second.output["account"]);
+    assert_ne!(first.output["deal"], second.output["deal"]);
+
+    let client = Client::new(&ac.url(), Secret::new(ac.token())).unwrap();
+    let accounts = client.get("accounts", &[]).await.unwrap();
+    let names: Vec<&str> = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| **n == "Initech").count(),
+        1,
+        "{names:?}"
+    );
+    let deals = client.get("deals", &[]).await.unwrap();
+    let deals = deals["deals"].as_array().unwrap();
+    assert_eq!(deals.len(), 2, "{deals:?}");
+    for deal in deals {
+        assert_eq!(deal["title"], json!("Ledger - Initech"));
+        assert_eq!(
+            deal["account"].to_string().trim_matches('"'),
+            first.output["account"].to_string().trim_matches('"')
+        );
+    }
+    let values: Vec<String> = deals
+        .iter()
+        .map(|d| d["value"].to_string().trim_matches('"').to_owned())
+        .collect();
+    assert!(values.contains(&"125000".to_owned()), "{values:?}");
+}
