@@ -1,14 +1,20 @@
 //! The polling example through setup and two polling cycles: a session login, a store
 //! selection, `initial_setup`, a cycle of two cursor pages of orders into ActiveCampaign
-//! contacts, and a next cycle that starts where the first ended.
+//! contacts, and a next cycle that starts where the first ended; against an API that never
+//! stops paging, the request and result caps of a cycle.
 
 appstudio::include_app!("examples/polling_orders/app.json", allow(AS1003));
 
-use appstudio::engine::{AcAccount, Credentials, Engine, EngineConfig, PollStop};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use appstudio::engine::{
+    AcAccount, Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_REQUESTS, MAX_RESULTS,
+    PollStop,
+};
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const ORDERS: &str = "/admin/api/2024-04/stores/11/orders";
 
@@ -47,13 +53,6 @@ async fn shoplane() -> MockServer {
     )
     .mount(&server)
     .await;
-    let orders = |params: &[(&str, &str)], body: Value| {
-        let mut m = Mock::given(method("GET")).and(path(ORDERS));
-        for (k, v) in params {
-            m = m.and(query_param(*k, *v));
-        }
-        m.respond_with(ResponseTemplate::new(200).set_body_json(body))
-    };
     // initial_setup: the newest order
     orders(
         &[("limit", "1")],
@@ -61,6 +60,11 @@ async fn shoplane() -> MockServer {
     )
     .mount(&server)
     .await;
+    server
+}
+
+/// The orders of two cycles, each page requested once.
+async fn mount_cycles(server: &MockServer) {
     // cycle 1: two pages after 2026-11-01
     orders(
         &[
@@ -74,14 +78,14 @@ async fn shoplane() -> MockServer {
          "next_cursor": "page-2"}),
     )
     .expect(1)
-    .mount(&server)
+    .mount(server)
     .await;
     orders(
         &[("cursor", "page-2")],
         json!({"orders": [order(4, "ann@example.com", "Annie", "2026-11-04T00:00:00Z")], "next_cursor": null}),
     )
     .expect(1)
-    .mount(&server)
+    .mount(server)
     .await;
     // cycle 2: nothing newer than the last order seen
     orders(
@@ -89,19 +93,21 @@ async fn shoplane() -> MockServer {
         json!({"orders": []}),
     )
     .expect(1)
-    .mount(&server)
+    .mount(server)
     .await;
-    server
 }
 
-#[tokio::test]
-async fn orders_are_polled_into_contacts_cycle_after_cycle() {
-    let server = shoplane().await;
-    let ac = FakeActiveCampaign::start_with(FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    })
-    .await;
+/// The orders endpoint with these query parameters.
+fn orders(params: &[(&str, &str)], body: Value) -> Mock {
+    let mut m = Mock::given(method("GET")).and(path(ORDERS));
+    for (k, v) in params {
+        m = m.and(query_param(*k, *v));
+    }
+    m.respond_with(ResponseTemplate::new(200).set_body_json(body))
+}
+
+/// An engine for the app against the mock and the fake, connected (the session login).
+async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
     let mut config = EngineConfig::default();
     config
         .overrides
@@ -115,10 +121,26 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
         url: ac.url(),
         token: ac.token().into(),
     };
-    let conn = engine
+    engine
         .connect("shoplane-session", credentials, Some(account))
         .await
-        .expect("session login");
+        .expect("session login")
+}
+
+async fn fake_activecampaign() -> FakeActiveCampaign {
+    FakeActiveCampaign::start_with(FakeConfig {
+        rate_limit: None,
+        ..FakeConfig::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn orders_are_polled_into_contacts_cycle_after_cycle() {
+    let server = shoplane().await;
+    mount_cycles(&server).await;
+    let ac = fake_activecampaign().await;
+    let conn = connect(&server, &ac).await;
     let d = conn.describe("import-orders").await.expect("describe");
     assert_eq!(d.account_id, json!("5"));
     assert_eq!(d.description, json!("Acme Shop (acme.example)"));
@@ -192,4 +214,84 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     let cycle = wf.poll().await.expect("cycle 2");
     assert_eq!((cycle.requests, cycle.stop), (1, PollStop::NoResults));
     assert_eq!(ac.contacts(ac.token()).len(), 2);
+}
+
+/// An orders API that always has another page: `per_page` new orders without a customer
+/// email, and a next cursor.
+struct Endless {
+    per_page: usize,
+    served: AtomicUsize,
+}
+
+impl Respond for Endless {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.served.fetch_add(1, Ordering::SeqCst);
+        let orders: Vec<Value> = (0..self.per_page)
+            .map(|i| {
+                let mut o = order(
+                    (n * self.per_page + i) as u64,
+                    "",
+                    "X",
+                    "2026-11-05T00:00:00Z",
+                );
+                o["customer"]["email"] = Value::Null;
+                o
+            })
+            .collect();
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"orders": orders, "next_cursor": format!("page-{}", n + 1)}))
+    }
+}
+
+/// A cycle against an API that never stops paging; the results fail in the pipeline (no
+/// email), before any request to ActiveCampaign.
+async fn runaway_cycle(per_page: usize) -> (appstudio::engine::PollCycle, usize) {
+    let server = shoplane().await;
+    Mock::given(method("GET"))
+        .and(path(ORDERS))
+        .and(query_param("limit", "100"))
+        .respond_with(Endless {
+            per_page,
+            served: AtomicUsize::new(0),
+        })
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let ac = fake_activecampaign().await;
+    let conn = connect(&server, &ac).await;
+    let mut wf = conn.workflow("import-orders").expect("workflow");
+    wf.select(json!({"store": {"value": "11", "display": "Main street"}}))
+        .expect("select");
+    wf.describe_selection().await.expect("resource id");
+    let (_, target) = wf.map_options().await.expect("map options");
+    wf.set_mapping(&json!({"email": "email"}), &target)
+        .expect("mapping");
+    wf.initial_setup().await.expect("initial setup");
+    ac.clear_requests();
+    let cycle = wf.poll().await.expect("cycle");
+    let ac_requests = ac.requests().len();
+    (cycle, ac_requests)
+}
+
+#[tokio::test]
+async fn a_cycle_stops_after_its_request_cap() {
+    let (cycle, ac_requests) = runaway_cycle(1).await;
+    assert_eq!(cycle.stop, PollStop::RequestCap);
+    assert_eq!(cycle.requests, MAX_REQUESTS);
+    // every result went through the pipeline, and failed there on its own
+    assert_eq!(cycle.processed.len(), MAX_REQUESTS);
+    assert_eq!(cycle.errors().count(), MAX_REQUESTS);
+    let first = cycle.errors().next().unwrap();
+    assert_eq!(first.kind(), ErrorKind::InvalidInput, "{first}");
+    assert!(first.to_string().contains("email"), "{first}");
+    assert_eq!(ac_requests, 0);
+}
+
+#[tokio::test]
+async fn a_cycle_stops_requesting_after_its_result_cap() {
+    let (cycle, _) = runaway_cycle(300).await;
+    assert_eq!(cycle.stop, PollStop::ResultCap);
+    // 4 pages of 300 pass 1,000; the last page is still processed whole
+    assert_eq!(cycle.requests, MAX_RESULTS.div_ceil(300));
+    assert_eq!(cycle.processed.len(), 1200);
 }

@@ -30,7 +30,7 @@ pub use expand::SavedData;
 pub use http::Overrides;
 pub use intake::{Delivery, Incoming};
 pub use paginate::MAX_PAGES;
-pub use polling::{PollCycle, PollStop};
+pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use retry::RetryPolicy;
 pub use transform::{FieldRef, Mapping};
 pub use workflow::{Processed, WorkflowRun};
