@@ -1,6 +1,7 @@
 //! The polling example through setup and two polling cycles: a session login, a store
 //! selection, `initial_setup`, a cycle of two cursor pages of orders into ActiveCampaign
-//! contacts, and a next cycle that starts where the first ended; against an API that never
+//! contacts, a restart (tokens and workflow state stored and restored), and a next cycle that
+//! starts where the first ended; against an API that never
 //! stops paging, the request and result caps of a cycle.
 
 appstudio::include_app!("examples/polling_orders/app.json", allow(AS1003));
@@ -106,23 +107,33 @@ fn orders(params: &[(&str, &str)], body: Value) -> Mock {
     m.respond_with(ResponseTemplate::new(200).set_body_json(body))
 }
 
-/// An engine for the app against the mock and the fake, connected (the session login).
-async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
+/// An engine for the app against the mock.
+fn engine(server: &MockServer) -> Engine {
     let mut config = EngineConfig::default();
     config
         .overrides
         .add("https://*.shoplane.example", server.uri());
-    let engine = Engine::of::<App>(config).expect("engine");
-    let credentials = Credentials::default()
+    Engine::of::<App>(config).expect("engine")
+}
+
+fn credentials() -> Credentials {
+    Credentials::default()
         .with("subdomain", "acme")
         .with("username", "owner@acme.example")
-        .with("password", "pw");
-    let account = AcAccount {
+        .with("password", "pw")
+}
+
+fn ac_account(ac: &FakeActiveCampaign) -> AcAccount {
+    AcAccount {
         url: ac.url(),
         token: ac.token().into(),
-    };
-    engine
-        .connect("shoplane-session", credentials, Some(account))
+    }
+}
+
+/// An engine for the app against the mock and the fake, connected (the session login).
+async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
+    engine(server)
+        .connect("shoplane-session", credentials(), Some(ac_account(ac)))
         .await
         .expect("session login")
 }
@@ -211,6 +222,27 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
         ]
     );
 
+    // the process restarts between cycles: tokens and workflow state go through storage,
+    // a new engine restores the connection (no new login) and resumes the workflow
+    let tokens = serde_json::to_string(&conn.tokens()).expect("tokens");
+    let state = serde_json::to_string(&wf.state()).expect("state");
+    drop((wf, conn));
+    let engine = engine(&server);
+    let conn = engine
+        .restore(
+            "shoplane-session",
+            credentials(),
+            serde_json::from_str(&tokens).expect("stored tokens"),
+            Some(ac_account(&ac)),
+        )
+        .expect("restore");
+    let mut wf = conn
+        .resume(serde_json::from_str(&state).expect("stored state"))
+        .expect("resume");
+    assert_eq!(
+        wf.polling_state.as_ref().map(|s| s["max_seen"].clone()),
+        Some(json!("2026-11-04T00:00:00Z"))
+    );
     let cycle = wf.poll().await.expect("cycle 2");
     assert_eq!((cycle.requests, cycle.stop), (1, PollStop::NoResults));
     assert_eq!(ac.contacts(ac.token()).len(), 2);

@@ -103,7 +103,11 @@ impl Credentials {
 }
 
 /// An access token with its expiry.
-#[derive(Clone, Debug, Default)]
+///
+/// Serializes (to store a connection between runs, see [`super::Engine::restore`]) as
+/// `{"access", "refresh", "expires_at"}`, the expiry in Unix seconds.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StoredTokens", from = "StoredTokens")]
 pub struct Tokens {
     /// Sent as `Authorization: Bearer …`.
     pub access: Option<Secret>,
@@ -113,6 +117,53 @@ pub struct Tokens {
     pub expires_at: Option<Instant>,
     /// Incremented on every refresh, so waiters know one happened.
     pub generation: u64,
+}
+
+/// [`Tokens`] as stored: the expiry as wall-clock time, which outlives the process.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredTokens {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    access: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh: Option<Secret>,
+    /// Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<u64>,
+}
+
+impl From<Tokens> for StoredTokens {
+    fn from(t: Tokens) -> StoredTokens {
+        let expires_at = t.expires_at.map(|at| {
+            let left = at.saturating_duration_since(Instant::now());
+            let wall = std::time::SystemTime::now() + left;
+            wall.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+        StoredTokens {
+            access: t.access,
+            refresh: t.refresh,
+            expires_at,
+        }
+    }
+}
+
+impl From<StoredTokens> for Tokens {
+    fn from(s: StoredTokens) -> Tokens {
+        // an expiry in the past is now: the token is refreshed before its next use
+        let expires_at = s.expires_at.map(|secs| {
+            let wall = std::time::UNIX_EPOCH + Duration::from_secs(secs);
+            let left = wall
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or_default();
+            Instant::now() + left
+        });
+        Tokens {
+            access: s.access,
+            refresh: s.refresh,
+            expires_at,
+            generation: 0,
+        }
+    }
 }
 
 impl Tokens {
@@ -432,4 +483,38 @@ pub async fn verify(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_store_their_expiry_as_wall_clock_time() {
+        let tokens = Tokens {
+            access: Some(Secret::new("a")),
+            refresh: Some(Secret::new("r")),
+            expires_at: Some(Instant::now() + Duration::from_secs(3600)),
+            generation: 4,
+        };
+        let stored = serde_json::to_value(&tokens).unwrap();
+        assert_eq!(stored["access"], "a");
+        assert_eq!(stored["refresh"], "r");
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let at = stored["expires_at"].as_u64().unwrap();
+        assert!((unix + 3598..=unix + 3601).contains(&at), "{at} vs {unix}");
+        let back: Tokens = serde_json::from_value(stored).unwrap();
+        let left = back.expires_at.unwrap() - Instant::now();
+        assert!(left > Duration::from_secs(3590) && left <= Duration::from_secs(3601));
+        assert_eq!(back.access, tokens.access);
+        // an expiry already past reads as now; no expiry stays none
+        let past: Tokens =
+            serde_json::from_value(serde_json::json!({"access": "a", "expires_at": 5})).unwrap();
+        assert!(past.expires_at.unwrap() <= Instant::now());
+        let none: Tokens = serde_json::from_value(serde_json::json!({"access": "a"})).unwrap();
+        assert!(none.expires_at.is_none() && none.refresh.is_none());
+    }
 }

@@ -12,7 +12,8 @@ use crate::ir::{Expansion, FieldType, FormField, Namespace, PathSeg, Scope, Segm
 use crate::ir::{StrTemplate, Template};
 
 /// Stored `!save` values, one object per scope.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SavedData {
     /// `${data.workflow.*}`.
     pub workflow: Map<String, Value>,

@@ -17,6 +17,7 @@ mod polling;
 pub(crate) mod retry;
 mod session;
 mod sha;
+mod state;
 mod transform;
 mod workflow;
 
@@ -32,6 +33,7 @@ pub use intake::{Delivery, Incoming};
 pub use paginate::MAX_PAGES;
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use retry::RetryPolicy;
+pub use state::WorkflowState;
 pub use transform::{FieldRef, Mapping};
 pub use workflow::{Processed, WorkflowRun};
 

@@ -69,6 +69,33 @@ impl Mapping {
         Ok(Mapping { entries })
     }
 
+    /// The mapping as App Studio saves it (what [`Mapping::from_json`] reads): flat entries
+    /// as `{"<source>": "<target id>"}`, grouped ones under their target group.
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        for (source, target) in &self.entries {
+            let key = match &source.group {
+                Some(g) => format!("{g}.{}", source.id),
+                None => source.id.clone(),
+            };
+            let target_id = Value::String(target.id.clone());
+            match &target.group {
+                None => {
+                    out.insert(key, target_id);
+                }
+                Some(g) => {
+                    let group = out
+                        .entry(g.clone())
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(group) = group {
+                        group.insert(key, target_id);
+                    }
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
     /// Whether `target` is mapped from something.
     pub fn maps_to(&self, target: &FieldRef) -> bool {
         self.entries
@@ -181,6 +208,28 @@ mod tests {
             m.apply(&json!({"person": {"mail": "x@y.z"}})).unwrap(),
             json!({"email": "x@y.z"})
         );
+    }
+
+    #[test]
+    fn saved_form_round_trips() {
+        for (saved, default_group) in [
+            (json!({"mail": "email", "person.first": "firstName"}), None),
+            (
+                json!({"contact": {"mail": "email"}, "deal": {"order.total": "value"}}),
+                None,
+            ),
+            (
+                json!({"mail": "email", "deal": {"n": "title"}}),
+                Some("contact"),
+            ),
+        ] {
+            let m = Mapping::from_json(&saved, default_group).unwrap();
+            let again = Mapping::from_json(&m.to_json(), default_group).unwrap();
+            assert_eq!(again, m, "{saved}");
+        }
+        // a flat entry read under a default group is saved under it
+        let m = Mapping::from_json(&json!({"mail": "email"}), Some("contact")).unwrap();
+        assert_eq!(m.to_json(), json!({"contact": {"mail": "email"}}));
     }
 
     #[test]

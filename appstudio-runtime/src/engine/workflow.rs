@@ -266,14 +266,7 @@ impl WorkflowRun {
     /// Saves the user's mapping after checking it against the target options: every
     /// required target is mapped, and inbound, `email` always is (D10).
     pub fn set_mapping(&mut self, saved: &Value, target_options: &[Value]) -> Result<()> {
-        let default_group = self
-            .wf
-            .setup
-            .map
-            .as_ref()
-            .and_then(|m| m.target.as_ref())
-            .and_then(|t| t.default_group.as_deref());
-        let mapping = Mapping::from_json(saved, default_group)?;
+        let mapping = Mapping::from_json(saved, self.default_group())?;
         if mapping.entries.is_empty() {
             return Err(Error::invalid("map at least one field"));
         }
@@ -380,9 +373,19 @@ impl WorkflowRun {
 }
 
 impl WorkflowRun {
+    /// `map.describe_target.default_group`: the target group of a flat mapping.
+    pub(crate) fn default_group(&self) -> Option<&'static str> {
+        self.wf
+            .setup
+            .map
+            .as_ref()
+            .and_then(|m| m.target.as_ref())
+            .and_then(|t| t.default_group.as_deref())
+    }
+
     /// The saved values: this workflow's own, and the connection's and the app's as they are
     /// now.
-    fn shared_data(&self) -> SavedData {
+    pub(crate) fn shared_data(&self) -> SavedData {
         let lock = |m: &std::sync::Mutex<Map<String, Value>>| {
             m.lock().unwrap_or_else(|e| e.into_inner()).clone()
         };

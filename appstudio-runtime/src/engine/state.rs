@@ -1,0 +1,77 @@
+//! What a workflow instance needs to go on after a restart ([`WorkflowState`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::connection::Connection;
+use super::error::Result;
+use super::expand::SavedData;
+use super::transform::Mapping;
+use super::workflow::WorkflowRun;
+
+/// A workflow instance as stored between runs: the selection, the saved mapping, the
+/// selected resource, the `!save`d values, the polling state and the webhook URL.
+///
+/// Take it with [`WorkflowRun::state`] after each change (a selection, a mapping, a webhook
+/// created, a polling cycle) and store it as JSON; [`Connection::resume`] makes the
+/// instance again, checked against the app as it is now. The connection's tokens are stored
+/// apart ([`Connection::tokens`], [`super::Engine::restore`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowState {
+    /// The workflow's `name`.
+    pub workflow: String,
+    /// The selections (`custom_data`).
+    #[serde(default)]
+    pub custom_data: Map<String, Value>,
+    /// The saved mapping, as App Studio saves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Value>,
+    /// `describe_selection`'s resource id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<Value>,
+    /// `!save`d values: the workflow's own, and the connection's and the app's as they were.
+    #[serde(default)]
+    pub data: SavedData,
+    /// The polling state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polling_state: Option<Value>,
+    /// Where the workflow's webhook receives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+}
+
+impl WorkflowRun {
+    /// This instance's state, to store it.
+    pub fn state(&self) -> WorkflowState {
+        WorkflowState {
+            workflow: self.wf.name.to_string(),
+            custom_data: self.custom_data.clone(),
+            mapping: self.mapping.as_ref().map(Mapping::to_json),
+            resource_id: self.resource_id.clone(),
+            data: self.shared_data(),
+            polling_state: self.polling_state.clone(),
+            webhook_url: self.webhook_url.clone(),
+        }
+    }
+}
+
+impl Connection {
+    /// A workflow instance from a stored [`WorkflowState`]. The selection is checked against
+    /// the app's form fields as they are now (an app whose fields changed since gives an
+    /// error naming the field); the stored `!save`d values of the connection and the app are
+    /// merged into theirs.
+    pub fn resume(&self, state: WorkflowState) -> Result<WorkflowRun> {
+        let mut run = self.workflow(&state.workflow)?;
+        if !state.custom_data.is_empty() {
+            run.select(Value::Object(state.custom_data))?;
+        }
+        if let Some(saved) = &state.mapping {
+            run.mapping = Some(Mapping::from_json(saved, run.default_group())?);
+        }
+        run.resource_id = state.resource_id;
+        run.polling_state = state.polling_state;
+        run.webhook_url = state.webhook_url;
+        run.keep(state.data);
+        Ok(run)
+    }
+}
