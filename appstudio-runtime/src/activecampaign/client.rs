@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use crate::engine::RetryPolicy;
 use crate::engine::limit::Bucket;
-use crate::engine::retry::Outcome;
+use crate::engine::retry::{self, Outcome};
 use crate::ir::Method;
 use crate::value::Secret;
 
@@ -233,19 +233,10 @@ impl Client {
         }
         let mut response = req.send().await.map_err(|e| {
             let e = e.without_url();
-            let outcome = if e.is_connect() {
-                Outcome::NotConnected
-            } else {
-                Outcome::Broken
-            };
-            (ApiError::transport(&e), outcome)
+            (ApiError::transport(&e), Outcome::of_transport(&e))
         })?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
+        let retry_after = retry::retry_after(response.headers());
         let mut bytes = Vec::new();
         loop {
             match response.chunk().await {

@@ -41,6 +41,25 @@ impl Default for RetryPolicy {
     }
 }
 
+impl Outcome {
+    /// How a request that got no response ended: refused before sending, or broken after.
+    pub fn of_transport(e: &reqwest::Error) -> Outcome {
+        if e.is_connect() {
+            Outcome::NotConnected
+        } else {
+            Outcome::Broken
+        }
+    }
+}
+
+/// `Retry-After` in seconds, when a response gives it so.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<u64> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// Whether repeating the request cannot do more than doing it once.
 pub fn idempotent(method: Method) -> bool {
     !matches!(method, Method::Post | Method::Patch)

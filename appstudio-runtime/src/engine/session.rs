@@ -266,19 +266,11 @@ impl Session<'_> {
             _ => {}
         }
         let response = req.send().await.map_err(|e| {
-            let outcome = if e.is_connect() {
-                Outcome::NotConnected
-            } else {
-                Outcome::Broken
-            };
+            let outcome = Outcome::of_transport(&e);
             (http::transport(e), Some(outcome))
         })?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
+        let retry_after = super::retry::retry_after(response.headers());
         let body = http::parse_body(
             &http::read_body(response)
                 .await
