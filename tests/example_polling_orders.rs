@@ -1,7 +1,7 @@
 //! The polling example through setup and two polling cycles: a session login, a store
 //! selection, `initial_setup`, a cycle of two cursor pages of orders into ActiveCampaign
 //! contacts, a restart (tokens and workflow state stored and restored), and a next cycle that
-//! starts where the first ended; against an API that never
+//! starts where the first ended; an expired session logged in again; against an API that never
 //! stops paging, the request and result caps of a cycle.
 
 appstudio::include_app!("examples/polling_orders/app.json", allow(AS1003));
@@ -326,4 +326,58 @@ async fn a_cycle_stops_requesting_after_its_result_cap() {
     // 4 pages of 300 pass 1,000; the last page is still processed whole
     assert_eq!(cycle.requests, MAX_RESULTS.div_ceil(300));
     assert_eq!(cycle.processed.len(), 1200);
+}
+
+/// Session tokens: `sess-1` for six seconds (one, with the engine's five seconds of margin),
+/// then `sess-2`.
+struct Sessions(AtomicUsize);
+
+impl Respond for Sessions {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        let expires_in = if n == 1 { 6 } else { 3600 };
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"access_token": format!("sess-{n}"), "expires_in": expires_in}))
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_logs_in_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/admin/api/sessions"))
+        .respond_with(Sessions(AtomicUsize::new(0)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/admin/api/2024-04/stores"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"stores": [{"id": 11, "name": "Main street"}]})),
+        )
+        .mount(&server)
+        .await;
+    let ac = fake_activecampaign().await;
+    let conn = connect(&server, &ac).await;
+    let wf = conn.workflow("import-orders").expect("workflow");
+    wf.options("store", None)
+        .await
+        .expect("with the first session");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    wf.options("store", None)
+        .await
+        .expect("with the second session");
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "GET")
+        .filter_map(|r| r.headers.get("authorization"))
+        .map(|h| h.to_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(sent, ["Bearer sess-1", "Bearer sess-2"]);
+    let stored = serde_json::to_value(conn.tokens()).unwrap();
+    assert_eq!(stored["access"], "sess-2");
 }
