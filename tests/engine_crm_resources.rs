@@ -7,7 +7,7 @@ mod ledger {
 }
 
 use appstudio::activecampaign::Client;
-use appstudio::engine::{AcAccount, Credentials, Engine, EngineConfig};
+use appstudio::engine::{Credentials, Engine, EngineConfig};
 use appstudio::value::Secret;
 use appstudio_runtime::testing::FakeActiveCampaign;
 use serde_json::{Value, json};
@@ -51,15 +51,9 @@ fn titles(options: &[Value]) -> Vec<&str> {
 async fn accounts_are_matched_by_name_and_deals_attached() {
     let ac = FakeActiveCampaign::start().await;
     let server = ledger_api().await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://api.ledger.example", server.uri());
+    let config = EngineConfig::default().with_override("https://api.ledger.example", server.uri());
     let engine = Engine::of::<ledger::App>(config).unwrap();
-    let account = AcAccount {
-        url: ac.url(),
-        token: ac.token().into(),
-    };
+    let account = ac.account();
     let conn = engine
         .connect(
             "api-key",

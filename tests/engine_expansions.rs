@@ -29,10 +29,7 @@ async fn notes_api() -> MockServer {
 }
 
 async fn workflow(server: &MockServer) -> WorkflowRun {
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://api.notes.example", server.uri());
+    let config = EngineConfig::default().with_override("https://api.notes.example", server.uri());
     let engine = Engine::of::<notes::App>(config).unwrap();
     let conn = engine
         .connect("api-key", Credentials::default().with("token", "k1"), None)

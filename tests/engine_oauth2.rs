@@ -16,10 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CLIENT_BASIC: &str = "Basic YWMtbm90ZXM6c2ho";
 
 fn engine(server: &MockServer) -> Engine {
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://*.notes.example", server.uri());
+    let config = EngineConfig::default().with_override("https://*.notes.example", server.uri());
     Engine::of::<app::App>(config).unwrap()
 }
 

@@ -41,10 +41,8 @@ async fn textbolt() -> MockServer {
 }
 
 fn engine(server: &MockServer) -> Engine {
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://api.textbolt.example", server.uri());
+    let config =
+        EngineConfig::default().with_override("https://api.textbolt.example", server.uri());
     Engine::of::<app::App>(config).unwrap()
 }
 
@@ -241,10 +239,8 @@ async fn retries_follow_the_policy() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://api.textbolt.example", server.uri());
+    let mut config =
+        EngineConfig::default().with_override("https://api.textbolt.example", server.uri());
     config.retry.base = std::time::Duration::from_millis(5);
     let engine = Engine::of::<app::App>(config).unwrap();
     let conn = engine

@@ -20,8 +20,7 @@ use wiremock::matchers::{header, method, path, query_param, query_param_is_missi
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn engine<A: appstudio::api::AppSpec>(origin: &str, server: &MockServer) -> Engine {
-    let mut config = EngineConfig::default();
-    config.overrides.add(origin, server.uri());
+    let config = EngineConfig::default().with_override(origin, server.uri());
     Engine::of::<A>(config).unwrap()
 }
 
@@ -177,10 +176,8 @@ async fn a_slow_api_times_out_reads_retried_and_writes_not() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://api.shelf.example", server.uri());
+    let mut config =
+        EngineConfig::default().with_override("https://api.shelf.example", server.uri());
     config.timeout = Duration::from_millis(300);
     config.retry = RetryPolicy {
         max_attempts: 3,

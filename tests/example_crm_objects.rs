@@ -5,7 +5,7 @@
 
 appstudio::include_app!("examples/crm_objects/app.json", allow(AS1003));
 
-use appstudio::engine::{AcAccount, Credentials, Delivery, Engine, EngineConfig, Incoming};
+use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming};
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
@@ -88,15 +88,9 @@ async fn deals_sync_in_and_out() {
         ..FakeConfig::default()
     })
     .await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://*.pipewise.example", server.uri());
+    let config = EngineConfig::default().with_override("https://*.pipewise.example", server.uri());
     let engine = Engine::of::<App>(config).expect("engine");
-    let account = AcAccount {
-        url: ac.url(),
-        token: ac.token().into(),
-    };
+    let account = ac.account();
     let conn = engine
         .connect_oauth2(
             "pipewise-oauth",

@@ -4,9 +4,7 @@
 
 appstudio::include_app!("examples/order_history/app.json");
 
-use appstudio::engine::{
-    AcAccount, Credentials, Delivery, Engine, EngineConfig, Incoming, PollStop,
-};
+use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming, PollStop};
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
@@ -70,10 +68,8 @@ async fn webhook_and_backfill_share_the_pipeline() {
         ..FakeConfig::default()
     })
     .await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://*.shoplane.example", server.uri());
+    let mut config =
+        EngineConfig::default().with_override("https://*.shoplane.example", server.uri());
     // ~400 ActiveCampaign calls: not at the production 5 per second in a test
     config.activecampaign_rate = 1000;
     let engine = Engine::of::<App>(config).expect("engine");
@@ -81,10 +77,7 @@ async fn webhook_and_backfill_share_the_pipeline() {
         .with("subdomain", "acme")
         .with("username", "u")
         .with("password", "p");
-    let account = AcAccount {
-        url: ac.url(),
-        token: ac.token().into(),
-    };
+    let account = ac.account();
     let conn = engine
         .connect("shoplane-session", credentials, Some(account))
         .await

@@ -9,8 +9,7 @@ appstudio::include_app!("examples/polling_orders/app.json", allow(AS1003));
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use appstudio::engine::{
-    AcAccount, Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_REQUESTS, MAX_RESULTS,
-    PollStop,
+    Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_REQUESTS, MAX_RESULTS, PollStop,
 };
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::{Value, json};
@@ -109,10 +108,7 @@ fn orders(params: &[(&str, &str)], body: Value) -> Mock {
 
 /// An engine for the app against the mock.
 fn engine(server: &MockServer) -> Engine {
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://*.shoplane.example", server.uri());
+    let config = EngineConfig::default().with_override("https://*.shoplane.example", server.uri());
     Engine::of::<App>(config).expect("engine")
 }
 
@@ -123,17 +119,10 @@ fn credentials() -> Credentials {
         .with("password", "pw")
 }
 
-fn ac_account(ac: &FakeActiveCampaign) -> AcAccount {
-    AcAccount {
-        url: ac.url(),
-        token: ac.token().into(),
-    }
-}
-
 /// An engine for the app against the mock and the fake, connected (the session login).
 async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
     engine(server)
-        .connect("shoplane-session", credentials(), Some(ac_account(ac)))
+        .connect("shoplane-session", credentials(), Some(ac.account()))
         .await
         .expect("session login")
 }
@@ -233,7 +222,7 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
             "shoplane-session",
             credentials(),
             serde_json::from_str(&tokens).expect("stored tokens"),
-            Some(ac_account(&ac)),
+            Some(ac.account()),
         )
         .expect("restore");
     let mut wf = conn

@@ -74,6 +74,17 @@ async fn delete(ac: &FakeActiveCampaign, path: &str) -> Reply {
     call(ac, Some(ac.token()), Method::DELETE, path, None).await
 }
 
+/// The answer is ActiveCampaign's 404 for a missing `what` with `id`.
+fn assert_not_found(r: Reply, what: &str, id: impl std::fmt::Display) {
+    assert_eq!(
+        (r.status.as_u16(), r.body),
+        (
+            404,
+            json!({"message": format!("No Result found for {what} with id {id}")})
+        )
+    );
+}
+
 #[tokio::test]
 async fn a_missing_or_bad_token_is_a_403() {
     let ac = unlimited().await;
@@ -264,12 +275,7 @@ async fn contact_sync_is_an_idempotent_upsert_by_email() {
 #[tokio::test]
 async fn contacts_are_read_updated_listed_and_deleted() {
     let ac = unlimited().await;
-    let r = get(&ac, "/api/3/contacts/999").await;
-    assert_eq!(r.status, 404);
-    assert_eq!(
-        r.body,
-        json!({"message": "No Result found for Subscriber with id 999"})
-    );
+    assert_not_found(get(&ac, "/api/3/contacts/999").await, "Subscriber", 999);
     for (i, email) in ["b@example.com", "a@example.com", "c@other.org"]
         .iter()
         .enumerate()
@@ -445,14 +451,7 @@ async fn fields_page_across_more_than_a_hundred() {
     let r = get(&ac, "/api/3/fields/3").await;
     assert_eq!(r.body["field"]["type"], "listbox");
     assert_eq!(r.body["fieldOptions"].as_array().unwrap().len(), 3);
-    let r = get(&ac, "/api/3/fields/999").await;
-    assert_eq!(
-        (r.status.as_u16(), r.body),
-        (
-            404,
-            json!({"message": "No Result found for Field with id 999"})
-        )
-    );
+    assert_not_found(get(&ac, "/api/3/fields/999").await, "Field", 999);
     // create: 201, duplicate title, missing members
     let r = post(
         &ac,
@@ -533,14 +532,7 @@ async fn field_values_are_upserted_per_contact_and_field() {
     )
     .await;
     assert_eq!(r.body["errors"][0]["code"], "field_invalid");
-    let r = get(&ac, "/api/3/fieldValues/77").await;
-    assert_eq!(
-        (r.status.as_u16(), r.body),
-        (
-            404,
-            json!({"message": "No Result found for FieldValue with id 77"})
-        )
-    );
+    assert_not_found(get(&ac, "/api/3/fieldValues/77").await, "FieldValue", 77);
     let r = get(
         &ac,
         "/api/3/fieldValues?filters[fieldid]=4&filters[val]=Huge",
@@ -581,14 +573,7 @@ async fn tags_are_searched_created_once_and_attached_once() {
     let r = get(&ac, "/api/3/tags?filters[search][eq]=vip").await;
     assert_eq!(r.body["meta"]["total"], "1");
     assert_eq!(r.body["tags"][0]["tag"], "VIP");
-    let r = get(&ac, "/api/3/tags/99").await;
-    assert_eq!(
-        (r.status.as_u16(), r.body),
-        (
-            404,
-            json!({"message": "No Result found for Tag with id 99"})
-        )
-    );
+    assert_not_found(get(&ac, "/api/3/tags/99").await, "Tag", 99);
 
     post(
         &ac,
@@ -661,10 +646,7 @@ async fn tags_are_searched_created_once_and_attached_once() {
     let r = delete(&ac, &format!("/api/3/contactTags/{id}")).await;
     assert_eq!((r.status.as_u16(), r.body), (200, json!({})));
     let r = delete(&ac, &format!("/api/3/contactTags/{id}")).await;
-    assert_eq!(
-        r.body,
-        json!({"message": format!("No Result found for SubscriberTag with id {id}")})
-    );
+    assert_not_found(r, "SubscriberTag", id);
 }
 
 #[tokio::test]
@@ -1015,11 +997,7 @@ async fn accounts_deals_and_account_contacts() {
     );
     let r = get(&ac, "/api/3/deals?filters[status]=1").await;
     assert_eq!(r.body["meta"]["total"], "1");
-    let r = get(&ac, "/api/3/deals/9").await;
-    assert_eq!(
-        r.body,
-        json!({"message": "No Result found for Deal with id 9"})
-    );
+    assert_not_found(get(&ac, "/api/3/deals/9").await, "Deal", 9);
 }
 
 #[tokio::test]

@@ -3,9 +3,7 @@
 //! and form responses through `data_pipeline` into ActiveCampaign contacts. Shared by
 //! `cargo run --example inbound_forms` and the example's test.
 
-use appstudio::engine::{
-    AcAccount, Credentials, Delivery, Engine, EngineConfig, Incoming, WorkflowRun,
-};
+use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming, WorkflowRun};
 use appstudio_runtime::testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -92,10 +90,7 @@ async fn stand_in_formly() -> MockServer {
 pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
     let formly = stand_in_formly().await;
     let ac = FakeActiveCampaign::start().await;
-    let mut config = EngineConfig::default();
-    config
-        .overrides
-        .add("https://*.formly.example", formly.uri());
+    let config = EngineConfig::default().with_override("https://*.formly.example", formly.uri());
     let engine = Engine::of::<super::App>(config)?;
 
     // connect: oauth2 on the customer's subdomain, plus the ActiveCampaign account
@@ -103,10 +98,7 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
     let url =
         engine.authorization_url("formly-oauth", &credentials, "https://ac.example/cb", "s1")?;
     say(format!("authorize at {url}"));
-    let account = AcAccount {
-        url: ac.url(),
-        token: ac.token().into(),
-    };
+    let account = ac.account();
     let conn = engine
         .connect_oauth2(
             "formly-oauth",

@@ -97,8 +97,7 @@ pub fn run<'a>(
             match waits {
                 Waits::Pages(h) => paginate::run(session, h, ctx, piped).await,
                 Waits::Http(h) => {
-                    let request =
-                        http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
+                    let request = prepare(session, h, ctx, piped)?;
                     let response = session.send(h.target, request).await?;
                     Ok(http::shape(h.wrap_body, response.body))
                 }
@@ -242,8 +241,15 @@ fn switch_case<'a>(
     })
 }
 
-fn search(ctx: &Ctx) -> Option<(&str, &str)> {
-    ctx.search.as_ref().map(|(p, t)| (p.as_str(), t.as_str()))
+/// The request of an `!http` command in `ctx` (with the search term of an options query).
+pub(super) fn prepare(
+    session: &Session<'_>,
+    h: &ir::Http,
+    ctx: &Ctx,
+    piped: &[Value],
+) -> Result<http::Request> {
+    let search = ctx.search.as_ref().map(|(p, t)| (p.as_str(), t.as_str()));
+    http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search)
 }
 
 /// Runs a jq program: one output is the value, none is `null`, several are an error.

@@ -52,6 +52,15 @@ pub struct EngineConfig {
     pub activecampaign_rate: u32,
 }
 
+impl EngineConfig {
+    /// This configuration with one more origin rewrite (see [`Overrides::add`]): requests for
+    /// `from` go to `to`, such as a mock server on loopback.
+    pub fn with_override(mut self, from: impl Into<String>, to: impl Into<String>) -> Self {
+        self.overrides.add(from, to);
+        self
+    }
+}
+
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {

@@ -28,7 +28,7 @@ pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]
     let mut next_url: Option<String> = None;
     let mut state = Cursor::start(&p.style);
     for _ in 0..MAX_PAGES {
-        let mut request = http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search(ctx))?;
+        let mut request = exec::prepare(session, h, ctx, piped)?;
         match &next_url {
             Some(u) => {
                 request.url = url::Url::parse(u).map_err(|e| {
@@ -105,10 +105,6 @@ pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]
         }
     }
     Ok(http::shape(h.wrap_body, merge(pages)))
-}
-
-fn search(ctx: &Ctx) -> Option<(&str, &str)> {
-    ctx.search.as_ref().map(|(p, t)| (p.as_str(), t.as_str()))
 }
 
 /// Runs a parser command on one page.

@@ -284,6 +284,14 @@ impl FakeActiveCampaign {
         &self.token
     }
 
+    /// The account of the first token, to connect an engine to this server.
+    pub fn account(&self) -> crate::engine::AcAccount {
+        crate::engine::AcAccount {
+            url: self.url(),
+            token: self.token.as_str().into(),
+        }
+    }
+
     /// Injects a failure (as `POST /__fake/fail`).
     pub fn fail(&self, fault: Fault) {
         self.shared.add_fault(fault);

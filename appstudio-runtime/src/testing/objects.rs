@@ -183,21 +183,36 @@ fn read_relationships(rels: &Value, pointer: &str) -> Result<Vec<Value>, Answer>
     Ok(items.clone())
 }
 
-fn create_schema(a: &mut Account, body: &Value) -> Result<Answer, Answer> {
-    const P: &str = "/data/attributes/schema";
-    let Some(s) = body["schema"].as_object() else {
-        return Err(schema_error(
+/// Where a schema's members are, in error pointers.
+const SCHEMA: &str = "/data/attributes/schema";
+
+/// The `schema` object of a request body.
+fn schema_object(body: &Value) -> Result<Value, Answer> {
+    match body["schema"].as_object() {
+        Some(s) => Ok(Value::Object(s.clone())),
+        None => Err(schema_error(
             "Invalid schema",
             "the body needs a schema object",
-            P,
-        ));
-    };
-    let s = Value::Object(s.clone());
+            SCHEMA,
+        )),
+    }
+}
+
+fn labels_missing() -> Answer {
+    schema_error(
+        "Missing labels",
+        "labels.singular and labels.plural are required",
+        &format!("{SCHEMA}/labels"),
+    )
+}
+
+fn create_schema(a: &mut Account, body: &Value) -> Result<Answer, Answer> {
+    let s = schema_object(body)?;
     let Some(slug) = s["slug"].as_str().filter(|x| !x.trim().is_empty()) else {
         return Err(schema_error(
             "Missing slug",
             "slug is required",
-            &format!("{P}/slug"),
+            &format!("{SCHEMA}/slug"),
         ));
     };
     if a.schemas.values().any(|x| {
@@ -208,18 +223,14 @@ fn create_schema(a: &mut Account, body: &Value) -> Result<Answer, Answer> {
         return Err(schema_error(
             "Duplicate slug",
             &format!("A schema with the slug '{slug}' already exists"),
-            &format!("{P}/slug"),
+            &format!("{SCHEMA}/slug"),
         ));
     }
     if !labels_ok(&s["labels"]) {
-        return Err(schema_error(
-            "Missing labels",
-            "labels.singular and labels.plural are required",
-            &format!("{P}/labels"),
-        ));
+        return Err(labels_missing());
     }
-    let fields = read_schema_fields(&s["fields"], P)?;
-    let relationships = read_relationships(&s["relationships"], P)?;
+    let fields = read_schema_fields(&s["fields"], SCHEMA)?;
+    let relationships = read_relationships(&s["relationships"], SCHEMA)?;
     let id = a.schema_id();
     let t = now();
     let schema = json!({
@@ -233,24 +244,12 @@ fn create_schema(a: &mut Account, body: &Value) -> Result<Answer, Answer> {
 }
 
 fn update_schema(a: &mut Account, id: &str, body: &Value) -> Result<Answer, Answer> {
-    const P: &str = "/data/attributes/schema";
-    let Some(s) = body["schema"].as_object() else {
-        return Err(schema_error(
-            "Invalid schema",
-            "the body needs a schema object",
-            P,
-        ));
-    };
-    let s = Value::Object(s.clone());
+    let s = schema_object(body)?;
     if !s["labels"].is_null() && !labels_ok(&s["labels"]) {
-        return Err(schema_error(
-            "Missing labels",
-            "labels.singular and labels.plural are required",
-            &format!("{P}/labels"),
-        ));
+        return Err(labels_missing());
     }
-    let fields = read_schema_fields(&s["fields"], P)?;
-    let relationships = read_relationships(&s["relationships"], P)?;
+    let fields = read_schema_fields(&s["fields"], SCHEMA)?;
+    let relationships = read_relationships(&s["relationships"], SCHEMA)?;
     let Some(stored) = a.schemas.get_mut(id) else {
         return Err(route_not_found());
     };
