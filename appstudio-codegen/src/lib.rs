@@ -99,15 +99,18 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
     let mut cx = spec::Cx::new(source);
     let app = <spec::App as spec::FromNode>::from_node(&root, &mut cx);
     diagnostics.append(&mut cx.diags);
-    if let Some(app) = &app {
-        check::check(app, source, &mut diagnostics);
+    let index = app
+        .as_ref()
+        .map(|app| check::Index::new(app, &root, &cx.broken));
+    if let (Some(app), Some(index)) = (&app, &index) {
+        check::check(app, index, source, &mut diagnostics);
     }
     diag::sort(&mut diagnostics);
     let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let ir = app
-        .as_ref()
-        .filter(|_| valid)
-        .map(|a| lower::lower(a, source));
+    let ir = match (&app, &index) {
+        (Some(app), Some(index)) if valid => Some(lower::lower(app, index, source)),
+        _ => None,
+    };
     let shape = emit::shape(&root, source);
     Generated {
         tokens: emit::emit(&shape, ir.is_some(), krate),

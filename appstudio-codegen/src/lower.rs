@@ -12,8 +12,7 @@ use crate::source::{Source, Span};
 use crate::spec::{self, Op, OptionsOf, Piece, ResourceSpec, StrTmpl, Template};
 
 /// Lowers a valid app.
-pub fn lower(app: &spec::App, source: &Source) -> ir::App {
-    let index = Index::new(app);
+pub fn lower(app: &spec::App, index: &Index, source: &Source) -> ir::App {
     let l = Lower { source };
     ir::App {
         file: source.name.clone().into(),
@@ -543,6 +542,8 @@ impl Lower<'_> {
                     .map_or(ir::ShaAlgorithm::Sha256, |(_, a)| *a),
                 secret: sh.secret.as_ref().map(|t| self.str_tmpl(t)),
             },
+            // Lowering runs only on an app without errors, so no command is broken here.
+            Op::Broken => ir::Op::Error(s("broken command")),
             Op::Respond(r) => ir::Op::Respond {
                 process_payload: r.process_payload.as_ref().is_some_and(|b| b.value),
                 code: r

@@ -7,8 +7,11 @@ mod rules;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
-use crate::source::Source;
-use crate::spec::{self, App, Auth, Command, FormField, Intake, Op, Scope, Workflow, WorkflowType};
+use crate::json::Node;
+use crate::source::{Source, Span};
+use crate::spec::{
+    self, App, Auth, Broken, Command, FormField, Intake, Op, Scope, Workflow, WorkflowType,
+};
 
 /// Names resolved across the app.
 pub struct Index<'a> {
@@ -21,6 +24,11 @@ pub struct Index<'a> {
     /// Keys stored with `!save`, per scope; `None` when some `!save` stores keys that cannot be
     /// known at build time.
     pub saved: BTreeMap<ScopeKey, Option<BTreeSet<String>>>,
+    /// JSON pointers of the parts left out of the model because they are broken (reported
+    /// when loaded); a rule whose subject may be one of them says nothing.
+    pub lost: Vec<String>,
+    /// The parsed file, to locate parts by pointer.
+    root: &'a Node,
 }
 
 /// A scope as a map key.
@@ -38,6 +46,9 @@ pub struct WorkflowIx<'a> {
     pub historical: Option<usize>,
     /// Its form fields, in declaration order.
     pub fields: Vec<&'a FormField>,
+    /// Whether some form field (or the `select` holding them) is broken and left out, so an
+    /// unknown field id may be one of them.
+    pub fields_lost: bool,
 }
 
 impl WorkflowIx<'_> {
@@ -48,8 +59,14 @@ impl WorkflowIx<'_> {
 }
 
 impl<'a> Index<'a> {
-    /// Resolves the names of `app` (reporting nothing; rules report).
-    pub fn new(app: &'a App) -> Self {
+    /// Resolves the names of `app` (reporting nothing; rules report). `root` is the file `app`
+    /// was loaded from and `broken` the parts the loader left out.
+    pub fn new(app: &'a App, root: &'a Node, broken: &[Broken]) -> Self {
+        let lost: Vec<String> = broken
+            .iter()
+            .filter(|b| !b.command)
+            .filter_map(|b| root.locate(b.span))
+            .collect();
         let auth: Vec<(&str, &Auth)> = app
             .auth
             .0
@@ -75,18 +92,45 @@ impl<'a> Index<'a> {
                     .iter()
                     .flat_map(|s| s.form_fields.iter())
                     .collect(),
+                fields_lost: fields_lost(&lost, root.locate(wf.span).unwrap_or_default()),
             })
             .collect();
         let mut saved = BTreeMap::new();
         for c in all_commands(app) {
             collect_saves(c, &mut saved);
         }
+        if broken.iter().any(|b| b.saves) {
+            // A broken part holds a `!save`: what is saved is unknown.
+            for scope in [Scope::Workflow, Scope::Connection, Scope::Application] {
+                saved.insert(scope.as_str(), None);
+            }
+        }
         Index {
             auth,
             intakes,
             workflows,
             saved,
+            lost,
+            root,
         }
+    }
+
+    /// Whether the part at `pointer`, or one inside it, is broken and left out.
+    pub fn lost_under(&self, pointer: &str) -> bool {
+        self.lost.iter().any(|l| {
+            l.strip_prefix(pointer)
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+        })
+    }
+
+    /// Whether member `key` of the object at `parent` is present but broken, hence absent from
+    /// the model.
+    pub fn lost_member(&self, parent: Span, key: &str) -> bool {
+        let Some(at) = self.root.locate(parent) else {
+            return false;
+        };
+        let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+        self.lost.contains(&pointer)
     }
 
     /// Indices of the workflows that use intake `i` (as `data_intake` or historical).
@@ -98,6 +142,18 @@ impl<'a> Index<'a> {
             .map(|(n, _)| n)
             .collect()
     }
+}
+
+/// Whether a form field of the workflow at `workflow` (a pointer), or what holds them, is in
+/// `lost`.
+fn fields_lost(lost: &[String], workflow: String) -> bool {
+    lost.iter().any(|l| {
+        l.strip_prefix(&workflow).is_some_and(|r| {
+            matches!(r, "/setup" | "/setup/select" | "/setup/select/form_fields")
+                || r.strip_prefix("/setup/select/form_fields/")
+                    .is_some_and(|n| !n.contains('/'))
+        })
+    })
 }
 
 /// Every top-level command of the app (each is walked recursively by callers).
@@ -228,15 +284,54 @@ fn object_keys(program: &str) -> Option<BTreeSet<String>> {
 }
 
 /// Runs every rule on a loaded app, appending to `diags`.
-pub fn check(app: &App, source: &Source, diags: &mut Vec<Diagnostic>) {
-    let index = Index::new(app);
-    rules::check(app, &index, diags);
-    refs::check(app, &index, source, diags);
+pub fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<Diagnostic>) {
+    rules::check(app, index, diags);
+    refs::check(app, index, source, diags);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Severity;
+
+    fn errors(text: &str) -> usize {
+        let source = Source::new("app.json", text.to_owned());
+        let generated = crate::generate(&source, &quote::quote!(::appstudio));
+        generated
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Structural mistakes (an unknown method, an unknown namespace, a wrong type) no longer
+    /// hide the reference mistakes elsewhere: all nine are reported in one run.
+    #[test]
+    fn independent_mistakes_are_all_reported() {
+        let text = include_str!("../../tests/diagnostics/nine_independent_mistakes.json");
+        assert_eq!(errors(text), 9);
+    }
+
+    /// A broken part is reported once, without follow-on errors where it is used.
+    #[test]
+    fn broken_parts_do_not_cascade() {
+        for (text, n) in [
+            (
+                include_str!("../../tests/diagnostics/broken_auth_no_cascade.json"),
+                1,
+            ),
+            (
+                include_str!("../../tests/diagnostics/broken_field_no_cascade.json"),
+                1,
+            ),
+            (
+                include_str!("../../tests/diagnostics/broken_step_no_cascade.json"),
+                3,
+            ),
+        ] {
+            assert_eq!(errors(text), n);
+        }
+    }
 
     #[test]
     fn object_keys_of_literal_programs() {

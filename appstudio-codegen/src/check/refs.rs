@@ -289,7 +289,7 @@ impl Walker<'_, '_> {
                 }
             }
             Op::PrintC(t) => self.str(t, p),
-            Op::Extract(_) => {}
+            Op::Extract(_) | Op::Broken => {}
             Op::Sha(s) => {
                 if let Some(t) = &s.secret {
                     self.str(t, p);
@@ -394,12 +394,14 @@ impl Walker<'_, '_> {
                         | Section::Webhook { .. }
                         | Section::Polling
                 ) && p.workflows.iter().all(|&w| {
-                    self.index.workflows[w]
-                        .wf
-                        .setup
-                        .select
-                        .as_ref()
-                        .is_some_and(|s| s.describe_selection.is_some())
+                    let setup = &self.index.workflows[w].wf.setup;
+                    match &setup.select {
+                        Some(s) => {
+                            s.describe_selection.is_some()
+                                || self.index.lost_member(s.span, "describe_selection")
+                        }
+                        None => self.index.lost_member(setup.span, "select"),
+                    }
                 });
                 if !ok {
                     self.out_of_scope(
@@ -480,7 +482,8 @@ impl Walker<'_, '_> {
                 )
             }
         };
-        if !ok {
+        // A broken auth entry may be the one declaring it.
+        if !ok && !self.index.lost_under("/auth") {
             self.push(
                 Diagnostic::error(
                     Code::SUBDOMAIN_NOT_DECLARED,
@@ -509,8 +512,9 @@ impl Walker<'_, '_> {
         if p.workflows.is_empty() || matches!(p.section, Section::Connect) {
             let intake_section = matches!(p.section, Section::Webhook { .. } | Section::Polling);
             if intake_section && self.unresolved_intake_reference() {
-                // A workflow names an intake that does not exist (reported there): which
-                // workflow this intake belongs to is unknown, so say nothing more.
+                // A workflow names an intake that does not exist (reported there), or is
+                // broken: which workflow this intake belongs to is unknown, so say nothing
+                // more.
                 return;
             }
             let help = match p.section {
@@ -541,10 +545,24 @@ impl Walker<'_, '_> {
     /// Whether a workflow names a `data_intake` or `historical_data_intake` that does not
     /// resolve.
     fn unresolved_intake_reference(&self) -> bool {
-        self.index.workflows.iter().any(|w| {
-            (w.wf.data_intake.is_some() && w.intake.is_none())
-                || (w.wf.historical_data_intake.is_some() && w.historical.is_none())
-        })
+        let broken_workflow = self.index.lost.iter().any(|l| {
+            let mut parts = l.split('/').skip(1);
+            parts.next() == Some("workflows")
+                && matches!(
+                    (parts.next(), parts.next(), parts.next()),
+                    (None | Some(_), None, None)
+                        | (
+                            Some(_),
+                            Some("data_intake" | "historical_data_intake"),
+                            None
+                        )
+                )
+        });
+        broken_workflow
+            || self.index.workflows.iter().any(|w| {
+                (w.wf.data_intake.is_some() && w.intake.is_none())
+                    || (w.wf.historical_data_intake.is_some() && w.historical.is_none())
+            })
     }
 
     /// Checks a custom_data reference against one workflow; `false` once reported.
@@ -557,6 +575,10 @@ impl Walker<'_, '_> {
     ) -> bool {
         let name = &wix.wf.name.value;
         let Some(pos) = wix.fields.iter().position(|f| f.id.value == id.name) else {
+            if wix.fields_lost {
+                // It may be a field that is broken (and reported).
+                return false;
+            }
             let ids: Vec<&str> = wix.fields.iter().map(|f| f.id.value.as_str()).collect();
             let mut d = Diagnostic::error(
                 Code::UNKNOWN_FORM_FIELD,

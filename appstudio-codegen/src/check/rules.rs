@@ -31,20 +31,22 @@ pub fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
         diags,
     );
     for (key, auth) in &index.auth {
-        defined_fields(key, auth, diags);
+        defined_fields(key, auth, index, diags);
     }
-    api(app, diags);
+    api(app, index, diags);
     for intake in &index.intakes {
         intake_rules(intake, index, diags);
     }
     workflows(app, index, diags);
-    objects(app, diags);
+    if !index.lost_under("/objects") {
+        objects(app, diags);
+    }
     let mut all = Vec::new();
     for c in super::all_commands(app) {
         c.walk(&mut |c| all.push(c));
     }
     for c in all {
-        command(c, app, diags);
+        command(c, app, index, diags);
     }
 }
 
@@ -68,7 +70,7 @@ fn unique<'a>(names: impl Iterator<Item = &'a Text>, what: &str, diags: &mut Vec
     }
 }
 
-fn defined_fields(key: &str, auth: &Auth, diags: &mut Vec<Diagnostic>) {
+fn defined_fields(key: &str, auth: &Auth, index: &Index, diags: &mut Vec<Diagnostic>) {
     let (required, allowed): (&[&str], &[&str]) = match auth {
         Auth::OAuth2(_) => (&[], &["subdomain"]),
         Auth::Basic(_) | Auth::Session(_) => (
@@ -104,7 +106,7 @@ fn defined_fields(key: &str, auth: &Auth, diags: &mut Vec<Diagnostic>) {
                 )),
             );
         }
-        if field.is_none() && required.contains(&name) {
+        if field.is_none() && required.contains(&name) && !index.lost_member(df.span, name) {
             diags.push(
                 Diagnostic::error(
                     Code::DEFINED_FIELDS,
@@ -138,7 +140,7 @@ fn positive(v: &Spanned<i64>, min: i64, what: &str, diags: &mut Vec<Diagnostic>)
     }
 }
 
-fn api(app: &App, diags: &mut Vec<Diagnostic>) {
+fn api(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     absolute_url(
         &app.api.base_url.text,
         app.api.base_url.span,
@@ -184,7 +186,7 @@ fn api(app: &App, diags: &mut Vec<Diagnostic>) {
                 _ => pp.next_page_url.is_some(),
             })
         };
-        if !needs.iter().any(|k| has(k)) {
+        if !needs.iter().any(|k| has(k)) && !index.lost_member(p.span, "parser") {
             let at = parser.map_or(p.span, |pp| pp.span);
             diags.push(
                 Diagnostic::error(
@@ -304,12 +306,13 @@ fn intake_rules(intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>) {
             }
             if let Some(v) = &w.verification {
                 let mut lets_through = false;
-                v.walk(&mut |c| {
-                    if let Op::Respond(r) = &c.op
-                        && r.process_payload.as_ref().is_some_and(|p| p.value)
-                    {
+                v.walk(&mut |c| match &c.op {
+                    Op::Respond(r) if r.process_payload.as_ref().is_some_and(|p| p.value) => {
                         lets_through = true;
                     }
+                    // A broken case may be the one that lets payloads through.
+                    Op::Broken => lets_through = true,
+                    _ => {}
                 });
                 if !lets_through {
                     diags.push(
@@ -374,7 +377,9 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
                 .help(format!("for example `{}`", slugify(name))),
             );
         }
-        if wix.auth.is_none() {
+        if wix.auth.is_none()
+            && !index.lost_under(&format!("/auth/{}", pointer_key(&wf.auth.value)))
+        {
             diags.push(
                 Diagnostic::error(
                     Code::UNKNOWN_AUTH,
@@ -387,6 +392,7 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
         }
         // data_intake (R2)
         match (&wf.data_intake, inbound) {
+            (Some(_), _) if wix.intake.is_none() && index.lost_under("/data_intake") => {}
             (Some(n), _) if wix.intake.is_none() => diags.push(
                 Diagnostic::error(
                     Code::UNKNOWN_INTAKE,
@@ -405,7 +411,7 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
                 .label("only inbound (`generic`) workflows receive data")
                 .help("remove `data_intake`, or make the workflow `\"type\": \"generic\"`"),
             ),
-            (None, true) => diags.push(
+            (None, true) if !index.lost_member(wf.span, "data_intake") => diags.push(
                 Diagnostic::error(
                     Code::MISSING_INTAKE,
                     wf.kind.span,
@@ -425,6 +431,7 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
         // historical_data_intake (R3)
         if let Some(h) = &wf.historical_data_intake {
             match wix.historical.map(|i| index.intakes[i]) {
+                None if index.lost_under("/data_intake") => {}
                 None => diags.push(
                     Diagnostic::error(
                         Code::UNKNOWN_INTAKE,
@@ -482,13 +489,14 @@ fn workflows(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        setup(wix, intake, custom_objects, diags);
+        setup(wix, index, intake, custom_objects, diags);
         pipeline(wf, inbound, diags);
     }
 }
 
 fn setup(
     wix: &super::WorkflowIx,
+    index: &Index,
     intake: Option<&Intake>,
     custom_objects: bool,
     diags: &mut Vec<Diagnostic>,
@@ -513,6 +521,8 @@ fn setup(
     let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     if inbound {
         match &s.select {
+            None if index.lost_member(s.span, "select") => {}
+            Some(sel) if index.lost_member(sel.span, "describe_selection") => {}
             None => diags.push(
                 Diagnostic::error(
                     Code::MISSING_SETUP_STEP,
@@ -531,7 +541,7 @@ fn setup(
             ),
             _ => {}
         }
-        if s.map.is_none() {
+        if s.map.is_none() && !index.lost_member(s.span, "map") {
             diags.push(
                 Diagnostic::error(
                     Code::MISSING_SETUP_STEP,
@@ -564,6 +574,7 @@ fn setup(
         let polling = matches!(intake, Some(Intake::Polling(p)) if p.frequency.is_none() && p.import_option.is_none());
         let historical = wf.historical_data_intake.is_some();
         match (&s.schedule, polling && !historical && !custom_objects) {
+            (None, true) if index.lost_member(s.span, "schedule") => {}
             (None, true) => diags.push(
                 Diagnostic::error(Code::SCHEDULE, at(s.span), format!("polling workflow `{name}` has no `schedule` step"))
                     .label("`setup` needs `schedule`")
@@ -622,6 +633,7 @@ fn setup(
         for f in &sel.form_fields {
             let kind = f.kind.value;
             match (&f.options, kind) {
+                (None, _) if index.lost_member(f.span, "options") => {}
                 (None, FieldType::Dropdown | FieldType::Multiselect) => diags.push(
                     Diagnostic::error(Code::FIELD_OPTIONS, f.kind.span, format!("{} field `{}` has no `options`", kind.as_str(), f.id.value))
                         .label("nothing to choose from")
@@ -669,7 +681,7 @@ fn setup(
         }
     }
     if let Some(map) = &s.map {
-        if map.describe_target.is_none() {
+        if map.describe_target.is_none() && !index.lost_member(map.span, "describe_target") {
             diags.push(
                 Diagnostic::warning(
                     Code::NO_DESCRIBE_TARGET,
@@ -695,7 +707,8 @@ fn setup(
             }
         }
         if inbound && let Some(t) = &map.describe_target {
-            let ok = matches!(&t.options, OptionsOf::Command(c) if matches!(&c.op, Op::Resource(ResourceSpec::Name(n)) if matches!(n.value, ResourceName::ContactFields | ResourceName::Fields | ResourceName::AccountFields | ResourceName::DealFields)));
+            let ok = matches!(&t.options, OptionsOf::Command(c) if matches!(&c.op, Op::Broken))
+                || matches!(&t.options, OptionsOf::Command(c) if matches!(&c.op, Op::Resource(ResourceSpec::Name(n)) if matches!(n.value, ResourceName::ContactFields | ResourceName::Fields | ResourceName::AccountFields | ResourceName::DealFields)));
             if !ok {
                 diags.push(
                     Diagnostic::error(Code::MAPPING, options_span(&t.options), format!("the mapping target of inbound workflow `{name}` is not ActiveCampaign"))
@@ -762,7 +775,8 @@ fn pipeline(wf: &crate::spec::Workflow, inbound: bool, diags: &mut Vec<Diagnosti
     let name = &wf.name.value;
     if inbound {
         let t = last_step(&wf.data_pipeline.target);
-        let ok = matches!(&t.op, Op::Resource(ResourceSpec::Call(_)))
+        let ok = matches!(&t.op, Op::Broken)
+            || matches!(&t.op, Op::Resource(ResourceSpec::Call(_)))
             || matches!(&t.op, Op::Resource(ResourceSpec::Name(n)) if matches!(n.value, ResourceName::Contact | ResourceName::Sync));
         if !ok {
             diags.push(
@@ -773,7 +787,8 @@ fn pipeline(wf: &crate::spec::Workflow, inbound: bool, diags: &mut Vec<Diagnosti
         }
     } else {
         let s = first_step(&wf.data_pipeline.source);
-        let ok = matches!(&s.op, Op::Resource(ResourceSpec::Name(n)) if n.value == ResourceName::Contact);
+        let ok = matches!(&s.op, Op::Broken)
+            || matches!(&s.op, Op::Resource(ResourceSpec::Name(n)) if n.value == ResourceName::Contact);
         if !ok {
             diags.push(
                 Diagnostic::error(Code::PIPELINE, s.key_span, format!("outbound workflow `{name}` does not start from the ActiveCampaign contact"))
@@ -843,11 +858,13 @@ fn objects(app: &App, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn command(c: &Command, app: &App, diags: &mut Vec<Diagnostic>) {
+fn command(c: &Command, app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     match &c.op {
         Op::Http(h) => {
             let target = h.target.as_ref().map_or(Target::Connection, |t| t.value);
+            let url_lost = index.lost_member(h.span, "url") || index.lost_member(h.span, "path");
             match (&h.url, &h.path) {
+                (None, None) if url_lost => {}
                 (None, None) => diags.push(
                     Diagnostic::error(Code::HTTP_URL, c.key_span, "`!http` has neither `path` nor `url`")
                         .label("where should the request go?")
@@ -890,6 +907,7 @@ fn command(c: &Command, app: &App, diags: &mut Vec<Diagnostic>) {
             if let Some(p) = &h.pagination
                 && p.value
                 && app.api.pagination.is_none()
+                && !index.lost_member(app.api.span, "pagination")
             {
                 diags.push(
                     Diagnostic::error(
@@ -993,6 +1011,11 @@ fn http_headers(headers: &crate::spec::TemplateMap, diags: &mut Vec<Diagnostic>)
 }
 
 /// `create-a-contact`: lowercase ASCII letters and digits, words joined by `-` or `_`.
+/// `key` as one segment of a JSON pointer.
+pub(super) fn pointer_key(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()

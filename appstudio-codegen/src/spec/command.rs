@@ -49,6 +49,9 @@ pub enum Op {
     Sha(Sha),
     /// `!respond`.
     Respond(Box<Respond>),
+    /// A command that was reported as broken when loaded; checks skip it, and it never
+    /// reaches lowering (which runs only without errors).
+    Broken,
 }
 
 /// Every command name.
@@ -124,12 +127,29 @@ impl Command {
             Op::Extract(_) => "!extract",
             Op::Sha(_) => "!sha",
             Op::Respond(_) => "!respond",
+            Op::Broken => "(broken command)",
         }
     }
 }
 
+/// A present command is always kept: when broken (and reported) it stands as [`Op::Broken`],
+/// so that the steps around it keep their numbers and the rest of the app is checked.
 impl FromNode for Command {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        Some(Command::load(node, cx).unwrap_or_else(|| {
+            cx.broken(node, true);
+            Command {
+                op: Op::Broken,
+                span: node.span,
+                key_span: node.span,
+            }
+        }))
+    }
+}
+
+impl Command {
+    /// Loads a command; `None` when it is broken (and reported).
+    fn load(node: &Node, cx: &mut Cx) -> Option<Self> {
         let Value::Object(members) = &node.value else {
             cx.push(
                 Diagnostic::error(

@@ -27,12 +27,27 @@ use crate::json::{self, Member, Node, Value};
 use crate::source::{Source, Span};
 use crate::suggest;
 
-/// Loading context: the source (to map offsets inside strings) and the diagnostics found.
+/// Loading context: the source (to map offsets inside strings), the diagnostics found and the
+/// parts left out of the model because they are broken.
 pub struct Cx<'a> {
     /// The file being loaded.
     pub source: &'a Source,
     /// What was found so far.
     pub diags: Vec<Diagnostic>,
+    /// Parts that were reported and are absent from the model (or stand there as
+    /// [`Op::Broken`]), so that checks do not report their consequences.
+    pub broken: Vec<Broken>,
+}
+
+/// A part of the file that is broken: reported when loaded, absent from the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The JSON value of the part.
+    pub span: Span,
+    /// Whether it is a command kept in place as [`Op::Broken`] (not an absence).
+    pub command: bool,
+    /// Whether it contains a `!save`, whose keys are then unknown.
+    pub saves: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -41,7 +56,17 @@ impl<'a> Cx<'a> {
         Self {
             source,
             diags: Vec::new(),
+            broken: Vec::new(),
         }
+    }
+
+    /// Records that the part at `node` is broken and left out of the model.
+    pub fn broken(&mut self, node: &Node, command: bool) {
+        self.broken.push(Broken {
+            span: node.span,
+            command,
+            saves: contains_key(node, "!save"),
+        });
     }
 
     /// Records a diagnostic.
@@ -115,6 +140,23 @@ pub trait FromNode: Sized {
     fn absent() -> Option<Self> {
         None
     }
+
+    /// What stands for a present but broken value, so that the object holding it is kept;
+    /// `None` makes the holder broken too.
+    fn broken() -> Option<Self> {
+        None
+    }
+}
+
+/// Whether `key` is a key of `node` or of any object nested in it.
+fn contains_key(node: &Node, key: &str) -> bool {
+    match &node.value {
+        Value::Object(members) => members
+            .iter()
+            .any(|m| m.key == key || contains_key(&m.value, key)),
+        Value::Array(items) => items.iter().any(|i| contains_key(i, key)),
+        _ => false,
+    }
 }
 
 impl<T: FromNode> FromNode for Option<T> {
@@ -125,14 +167,23 @@ impl<T: FromNode> FromNode for Option<T> {
     fn absent() -> Option<Self> {
         Some(None)
     }
+
+    fn broken() -> Option<Self> {
+        Some(None)
+    }
 }
 
 impl<T: FromNode> FromNode for Box<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         T::from_node(node, cx).map(Box::new)
     }
+
+    fn broken() -> Option<Self> {
+        T::broken().map(Box::new)
+    }
 }
 
+/// A list keeps its sound items: a broken item is recorded and left out.
 impl<T: FromNode> FromNode for Vec<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let Value::Array(items) = &node.value else {
@@ -140,14 +191,17 @@ impl<T: FromNode> FromNode for Vec<T> {
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
-        let mut ok = true;
         for item in items {
             match T::from_node(item, cx) {
                 Some(v) => out.push(v),
-                None => ok = false,
+                None => cx.broken(item, false),
             }
         }
-        ok.then_some(out)
+        Some(out)
+    }
+
+    fn broken() -> Option<Self> {
+        Some(Vec::new())
     }
 }
 
@@ -292,7 +346,8 @@ impl FromNode for Comment {
     }
 }
 
-/// An object keyed by names the author chooses (`auth`), in file order.
+/// An object keyed by names the author chooses (`auth`), in file order. A broken entry is
+/// recorded and left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedMap<T>(pub Vec<(Text, T)>);
 
@@ -300,7 +355,6 @@ impl<T: FromNode> FromNode for NamedMap<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let members = cx.object(node, "an object")?;
         let mut out = Vec::new();
-        let mut ok = true;
         for m in members {
             if m.key == "_comment" {
                 Comment::from_node(&m.value, cx);
@@ -314,10 +368,14 @@ impl<T: FromNode> FromNode for NamedMap<T> {
                     },
                     v,
                 )),
-                None => ok = false,
+                None => cx.broken(&m.value, false),
             }
         }
-        ok.then_some(NamedMap(out))
+        Some(NamedMap(out))
+    }
+
+    fn broken() -> Option<Self> {
+        Some(NamedMap(Vec::new()))
     }
 }
 
@@ -370,7 +428,7 @@ macro_rules! spec_struct {
                 let mut comment = None;
                 for m in members {
                     match m.key.as_str() {
-                        $( $key => $field = Some(<$ty as $crate::spec::FromNode>::from_node(&m.value, cx)), )*
+                        $( $key => $field = Some($crate::spec::load_member::<$ty>(&m.value, cx)), )*
                         "_comment" => comment = <$crate::spec::Comment as $crate::spec::FromNode>::from_node(&m.value, cx),
                         _ => cx.unknown_key(m, Self::KEYS, $what),
                     }
@@ -407,6 +465,16 @@ macro_rules! spec_struct {
     };
 }
 pub(crate) use spec_struct;
+
+/// Loads the value of a member; a broken value whose type has a stand-in ([`FromNode::broken`])
+/// is recorded and replaced by it, so the object holding it is kept.
+pub fn load_member<T: FromNode>(node: &Node, cx: &mut Cx) -> Option<T> {
+    T::from_node(node, cx).or_else(|| {
+        let stand_in = T::broken()?;
+        cx.broken(node, false);
+        Some(stand_in)
+    })
+}
 
 /// Declares a string enumeration: the Rust enum, its JSON Schema (`enum`) and its loader, which
 /// lists the allowed values or suggests the closest.
