@@ -111,7 +111,10 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
         (Some(app), Some(index)) if valid => Some(lower::lower(app, index, source)),
         _ => None,
     };
-    let shape = emit::shape(&root, source);
+    let shape = match &app {
+        Some(app) if valid => emit::shape_of(app, source),
+        _ => emit::shape(&root, source),
+    };
     Generated {
         tokens: emit::emit(&shape, ir.is_some(), krate),
         ir_source: ir.as_ref().map(emit::Emit::to_source),

@@ -147,7 +147,6 @@ fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> T
     let field_idents: Vec<_> = field_names.iter().map(|n| ident(n)).collect();
     let variant_names = dedup(w.fields.iter().map(|f| camel(&f.id)).collect());
     let variants: Vec<_> = variant_names.iter().map(|n| ident(n)).collect();
-    let ids: Vec<&str> = w.fields.iter().map(|f| f.id.as_str()).collect();
     let struct_fields = w.fields.iter().zip(&field_idents).map(|(f, id)| {
         let ty = field_type(f, k);
         let doc = format!(
@@ -162,11 +161,7 @@ fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> T
     });
     let pairs: Vec<_> = w.fields.iter().zip(field_idents.iter().cloned()).collect();
     let serde = custom_data_serde(&quote!(CustomData), &pairs, k);
-    let field_docs = w
-        .fields
-        .iter()
-        .map(|f| format!(" `{}`: {}.", f.id, f.label));
-    let n_fields = w.fields.len();
+    let form_field = form_field_enum(w, &variants);
     let queries = w
         .fields
         .iter()
@@ -197,21 +192,7 @@ fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> T
 
             #serde
 
-            /// The workflow's form fields.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-            pub enum FormField {
-                #( #[doc = #field_docs] #variants, )*
-            }
-
-            impl FormField {
-                /// Every field, in declaration order.
-                pub const ALL: [FormField; #n_fields] = [#(FormField::#variants),*];
-
-                /// The field's `id` in `app.json`.
-                pub const fn id(self) -> &'static str {
-                    match self { #(FormField::#variants => #ids,)* }
-                }
-            }
+            #form_field
 
             /// Option queries: one per field with `options`, holding exactly the fields those
             /// options read, so a dependent field cannot be loaded before its parents are chosen.
@@ -223,6 +204,33 @@ fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> T
             pub mod mapping {
                 #source
                 #target
+            }
+        }
+    }
+}
+
+/// The `FormField` enum of a workflow, one variant per field.
+fn form_field_enum(w: &WorkflowShape, variants: &[proc_macro2::Ident]) -> TokenStream {
+    let ids: Vec<&str> = w.fields.iter().map(|f| f.id.as_str()).collect();
+    let field_docs = w
+        .fields
+        .iter()
+        .map(|f| format!(" `{}`: {}.", f.id, f.label));
+    let n_fields = w.fields.len();
+    quote! {
+        /// The workflow's form fields.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum FormField {
+            #( #[doc = #field_docs] #variants, )*
+        }
+
+        impl FormField {
+            /// Every field, in declaration order.
+            pub const ALL: [FormField; #n_fields] = [#(FormField::#variants),*];
+
+            /// The field's `id` in `app.json`.
+            pub const fn id(self) -> &'static str {
+                match self { #(FormField::#variants => #ids,)* }
             }
         }
     }

@@ -28,7 +28,12 @@ pub fn ir_static(ir_source: &str, k: &TokenStream) -> TokenStream {
     }
 }
 
-/// Reads the API shape from the JSON tree.
+/// Reads the API shape from the JSON tree, leniently: for the skeleton emitted after errors.
 pub fn shape(root: &crate::json::Node, source: &crate::source::Source) -> Shape {
     shape::read(root, source)
+}
+
+/// The API shape of a loaded app.
+pub fn shape_of(app: &crate::spec::App, source: &crate::source::Source) -> Shape {
+    shape::of_app(app, source)
 }

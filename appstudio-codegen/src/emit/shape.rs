@@ -1,5 +1,6 @@
-//! The shape of the public API, read leniently from the JSON tree, so that the same items are
-//! emitted for a valid app and, as a skeleton, for an app with errors (one mistake, one error).
+//! The shape of the public API: taken from the spec model of a valid app, or read leniently from
+//! the JSON tree for the skeleton emitted after errors (one mistake, one error: the skeleton keeps
+//! the items of parts the model left out as broken).
 
 use crate::json::{Node, Value};
 use crate::source::{Source, Span};
@@ -74,7 +75,106 @@ fn items(n: Option<&Node>) -> &[Node] {
     }
 }
 
-/// Reads the shape of the app at `root`.
+/// The shape of a loaded app.
+pub fn of_app(app: &spec::App, source: &Source) -> Shape {
+    let at = |span: Span| source.location(span.start);
+    let auth = app
+        .auth
+        .0
+        .iter()
+        .map(|(key, a)| {
+            let mut fields: Vec<(Span, &str)> = a
+                .defined_fields()
+                .map(|d| {
+                    [
+                        (&d.username, "username"),
+                        (&d.password, "password"),
+                        (&d.token, "token"),
+                        (&d.subdomain, "subdomain"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(f, name)| f.as_ref().map(|f| (f.span, name)))
+                    .collect()
+                })
+                .unwrap_or_default();
+            // In file order, as the raw reading gives them.
+            fields.sort_by_key(|(span, _)| span.start);
+            AuthShape {
+                key: key.value.clone(),
+                kind: a.type_name().to_owned(),
+                fields: fields.into_iter().map(|(_, n)| n.to_owned()).collect(),
+                at: at(key.span),
+            }
+        })
+        .collect();
+    let workflows = app
+        .workflows
+        .iter()
+        .map(|wf| workflow_of(wf, source))
+        .collect();
+    Shape { auth, workflows }
+}
+
+fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
+    let at = |span: Span| source.location(span.start);
+    let mut fields: Vec<FieldShape> = Vec::new();
+    for f in wf.setup.select.iter().flat_map(|s| &s.form_fields) {
+        // Fields its options read, declared before it, by first use in the file.
+        let mut uses: Vec<(u32, String)> = Vec::new();
+        if let Some(o) = &f.options {
+            o.walk_expansions(&mut |e| {
+                if e.ns == Namespace::CustomData
+                    && let Some(id) = e.path.first()
+                    && fields.iter().any(|x| x.id == id.name)
+                {
+                    uses.push((id.span.start, id.name.clone()));
+                }
+            });
+        }
+        uses.sort();
+        let mut depends_on: Vec<String> = Vec::new();
+        for (_, id) in uses {
+            if !depends_on.contains(&id) {
+                depends_on.push(id);
+            }
+        }
+        fields.push(FieldShape {
+            id: f.id.value.clone(),
+            label: f.label.value.clone(),
+            kind: f.kind.value.as_str().to_owned(),
+            required: f.is_required(),
+            has_options: f.options.is_some(),
+            depends_on,
+            at: at(f.span),
+        });
+    }
+    let side = |s: Option<&spec::MapSide>| -> Vec<(String, String)> {
+        match s.map(|s| &s.options) {
+            Some(spec::OptionsOf::Static(list)) => list
+                .iter()
+                .map(|o| {
+                    let id = match &o.id {
+                        spec::Scalar::Str(t) => t.value.clone(),
+                        spec::Scalar::Int(n) => n.value.to_string(),
+                    };
+                    (id, o.title.value.clone())
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let map = wf.setup.map.as_ref();
+    WorkflowShape {
+        name: wf.name.value.clone(),
+        label: wf.label.value.clone(),
+        at: at(wf.span),
+        fields,
+        source_fields: side(map.map(|m| &m.describe_source)),
+        target_fields: side(map.and_then(|m| m.describe_target.as_ref())),
+    }
+}
+
+/// Reads the shape of the app at `root`, leniently.
 pub fn read(root: &Node, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
     let mut shape = Shape::default();
@@ -102,67 +202,72 @@ pub fn read(root: &Node, source: &Source) -> Shape {
             });
         }
     }
-    for wf in items(root.get("workflows")) {
-        let Some(name) = str_of(wf, "name") else {
+    shape.workflows = items(root.get("workflows"))
+        .iter()
+        .filter_map(|wf| read_workflow(wf, source))
+        .collect();
+    shape
+}
+
+/// Reads one workflow, leniently; `None` without a `name`.
+fn read_workflow(wf: &Node, source: &Source) -> Option<WorkflowShape> {
+    let at = |span: Span| source.location(span.start);
+    let name = str_of(wf, "name")?;
+    let setup = wf.get("setup");
+    let select = setup.and_then(|s| s.get("select"));
+    let mut fields: Vec<FieldShape> = Vec::new();
+    for f in items(select.and_then(|s| s.get("form_fields"))) {
+        let Some(id) = str_of(f, "id") else { continue };
+        if fields.iter().any(|x| x.id == id) {
             continue;
-        };
-        let setup = wf.get("setup");
-        let select = setup.and_then(|s| s.get("select"));
-        let mut fields: Vec<FieldShape> = Vec::new();
-        for f in items(select.and_then(|s| s.get("form_fields"))) {
-            let Some(id) = str_of(f, "id") else { continue };
-            if fields.iter().any(|x| x.id == id) {
-                continue;
-            }
-            let options = f.get("options");
-            let mut depends_on = Vec::new();
-            if let Some(o) = options {
-                expansions(o, source, &mut |ns, first| {
-                    if ns == Namespace::CustomData
-                        && fields.iter().any(|x| x.id == first)
-                        && !depends_on.iter().any(|d: &String| d == first)
-                    {
-                        depends_on.push(first.to_owned());
-                    }
-                });
-            }
-            fields.push(FieldShape {
-                id: id.to_owned(),
-                label: str_of(f, "label").unwrap_or(id).to_owned(),
-                kind: str_of(f, "type").unwrap_or("text").to_owned(),
-                required: !matches!(
-                    f.get("required").map(|r| &r.value),
-                    Some(Value::Bool(false))
-                ),
-                has_options: options.is_some(),
-                depends_on,
-                at: at(f.span),
+        }
+        let options = f.get("options");
+        let mut depends_on = Vec::new();
+        if let Some(o) = options {
+            expansions(o, source, &mut |ns, first| {
+                if ns == Namespace::CustomData
+                    && fields.iter().any(|x| x.id == first)
+                    && !depends_on.iter().any(|d: &String| d == first)
+                {
+                    depends_on.push(first.to_owned());
+                }
             });
         }
-        let map = setup.and_then(|s| s.get("map"));
-        let side = |key: &str| -> Vec<(String, String)> {
-            items(map.and_then(|m| m.get(key)).and_then(|s| s.get("options")))
-                .iter()
-                .filter_map(|o| {
-                    let id = match o.get("id").map(|i| &i.value) {
-                        Some(Value::String(s)) => s.clone(),
-                        Some(Value::Number(n)) => n.clone(),
-                        _ => return None,
-                    };
-                    Some((id, str_of(o, "title").unwrap_or("").to_owned()))
-                })
-                .collect()
-        };
-        shape.workflows.push(WorkflowShape {
-            name: name.to_owned(),
-            label: str_of(wf, "label").unwrap_or(name).to_owned(),
-            at: at(wf.span),
-            fields,
-            source_fields: side("describe_source"),
-            target_fields: side("describe_target"),
+        fields.push(FieldShape {
+            id: id.to_owned(),
+            label: str_of(f, "label").unwrap_or(id).to_owned(),
+            kind: str_of(f, "type").unwrap_or("text").to_owned(),
+            required: !matches!(
+                f.get("required").map(|r| &r.value),
+                Some(Value::Bool(false))
+            ),
+            has_options: options.is_some(),
+            depends_on,
+            at: at(f.span),
         });
     }
-    shape
+    let map = setup.and_then(|s| s.get("map"));
+    let side = |key: &str| -> Vec<(String, String)> {
+        items(map.and_then(|m| m.get(key)).and_then(|s| s.get("options")))
+            .iter()
+            .filter_map(|o| {
+                let id = match o.get("id").map(|i| &i.value) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(Value::Number(n)) => n.clone(),
+                    _ => return None,
+                };
+                Some((id, str_of(o, "title").unwrap_or("").to_owned()))
+            })
+            .collect()
+    };
+    Some(WorkflowShape {
+        name: name.to_owned(),
+        label: str_of(wf, "label").unwrap_or(name).to_owned(),
+        at: at(wf.span),
+        fields,
+        source_fields: side("describe_source"),
+        target_fields: side("describe_target"),
+    })
 }
 
 /// Calls `f(namespace, first path segment)` for every well-formed expansion under `node`.

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::json::{Node, Value};
+use crate::json::{Member, Node, Value};
 use crate::source::Span;
 use crate::suggest;
 
@@ -162,49 +162,7 @@ impl Command {
             );
             return None;
         };
-        let mut command: Option<&crate::json::Member> = None;
-        let mut ok = true;
-        for m in members {
-            if m.key == "_comment" {
-                ok &= Comment::from_node(&m.value, cx).is_some();
-            } else if !m.key.starts_with('!') || !COMMANDS.contains(&m.key.as_str()) {
-                let close = suggest::closest(&m.key, COMMANDS);
-                let (code, message) = if m.key.starts_with('!') {
-                    (
-                        Code::UNKNOWN_COMMAND,
-                        format!("unknown command `{}`", m.key),
-                    )
-                } else {
-                    (
-                        Code::NOT_A_COMMAND,
-                        format!("`{}` is not a command key", m.key),
-                    )
-                };
-                cx.push(
-                    Diagnostic::error(code, m.key_span, message)
-                        .label("not a command")
-                        .maybe_help(close.map(|c| format!("did you mean `{c}`?")))
-                        .help(format!("the commands are {}", suggest::one_of(&COMMANDS))),
-                );
-                ok = false;
-            } else if let Some(first) = command {
-                cx.push(
-                    Diagnostic::error(
-                        Code::MULTIPLE_COMMANDS,
-                        m.key_span,
-                        format!("a second command `{}` in one object", m.key),
-                    )
-                    .label("second command")
-                    .help(format!(
-                        "`{}` is already here; chain commands with `!pipe`",
-                        first.key
-                    )),
-                );
-                ok = false;
-            } else {
-                command = Some(m);
-            }
-        }
+        let (command, ok) = command_member(members, cx);
         let Some(m) = command else {
             if ok {
                 cx.push(
@@ -219,36 +177,91 @@ impl Command {
             }
             return None;
         };
-        let v = &m.value;
-        let op = match m.key.as_str() {
-            "!jq" => Op::Jq(StrTmpl::from_node(v, cx)?),
-            "!http" => Op::Http(Box::new(Http::from_node(v, cx)?)),
-            "!pipe" => {
-                let steps = Vec::<Command>::from_node(v, cx)?;
-                if steps.is_empty() {
-                    cx.push(
-                        Diagnostic::error(Code::EMPTY_LIST, v.span, "`!pipe` has no steps")
-                            .label("empty pipe"),
-                    );
-                    return None;
-                }
-                Op::Pipe(steps)
-            }
-            "!switch" => Op::Switch(Box::new(Switch::from_node(v, cx)?)),
-            "!resource" => Op::Resource(ResourceSpec::from_node(v, cx)?),
-            "!save" => Op::Save(Save::from_node(v, cx)?),
-            "!error" => Op::Error(StrTmpl::from_node(v, cx)?),
-            "!print_c" => Op::PrintC(StrTmpl::from_node(v, cx)?),
-            "!extract" => Op::Extract(Extract::from_node(v, cx)?),
-            "!sha" => Op::Sha(Sha::from_node(v, cx)?),
-            _ => Op::Respond(Box::new(Respond::from_node(v, cx)?)),
-        };
+        let op = op(m, cx)?;
         ok.then_some(Command {
             op,
             span: node.span,
             key_span: m.key_span,
         })
     }
+}
+
+/// The one `!` member of a command object, and whether the object has no other problem
+/// (reported: unknown keys, a second command, a bad `_comment`).
+fn command_member<'n>(members: &'n [Member], cx: &mut Cx) -> (Option<&'n Member>, bool) {
+    let mut command: Option<&Member> = None;
+    let mut ok = true;
+    for m in members {
+        if m.key == "_comment" {
+            ok &= Comment::from_node(&m.value, cx).is_some();
+        } else if !m.key.starts_with('!') || !COMMANDS.contains(&m.key.as_str()) {
+            let close = suggest::closest(&m.key, COMMANDS);
+            let (code, message) = if m.key.starts_with('!') {
+                (
+                    Code::UNKNOWN_COMMAND,
+                    format!("unknown command `{}`", m.key),
+                )
+            } else {
+                (
+                    Code::NOT_A_COMMAND,
+                    format!("`{}` is not a command key", m.key),
+                )
+            };
+            cx.push(
+                Diagnostic::error(code, m.key_span, message)
+                    .label("not a command")
+                    .maybe_help(close.map(|c| format!("did you mean `{c}`?")))
+                    .help(format!("the commands are {}", suggest::one_of(&COMMANDS))),
+            );
+            ok = false;
+        } else if let Some(first) = command {
+            cx.push(
+                Diagnostic::error(
+                    Code::MULTIPLE_COMMANDS,
+                    m.key_span,
+                    format!("a second command `{}` in one object", m.key),
+                )
+                .label("second command")
+                .help(format!(
+                    "`{}` is already here; chain commands with `!pipe`",
+                    first.key
+                )),
+            );
+            ok = false;
+        } else {
+            command = Some(m);
+        }
+    }
+    (command, ok)
+}
+
+/// Loads the operation of the command member `m`.
+fn op(m: &Member, cx: &mut Cx) -> Option<Op> {
+    let v = &m.value;
+    let op = match m.key.as_str() {
+        "!jq" => Op::Jq(StrTmpl::from_node(v, cx)?),
+        "!http" => Op::Http(Box::new(Http::from_node(v, cx)?)),
+        "!pipe" => {
+            let steps = Vec::<Command>::from_node(v, cx)?;
+            if steps.is_empty() {
+                cx.push(
+                    Diagnostic::error(Code::EMPTY_LIST, v.span, "`!pipe` has no steps")
+                        .label("empty pipe"),
+                );
+                return None;
+            }
+            Op::Pipe(steps)
+        }
+        "!switch" => Op::Switch(Box::new(Switch::from_node(v, cx)?)),
+        "!resource" => Op::Resource(ResourceSpec::from_node(v, cx)?),
+        "!save" => Op::Save(Save::from_node(v, cx)?),
+        "!error" => Op::Error(StrTmpl::from_node(v, cx)?),
+        "!print_c" => Op::PrintC(StrTmpl::from_node(v, cx)?),
+        "!extract" => Op::Extract(Extract::from_node(v, cx)?),
+        "!sha" => Op::Sha(Sha::from_node(v, cx)?),
+        _ => Op::Respond(Box::new(Respond::from_node(v, cx)?)),
+    };
+    Some(op)
 }
 
 impl JsonSchema for Command {

@@ -130,7 +130,51 @@ fn parse_one(s: &str, range: Range<usize>, literal: Span, cx: &mut Cx) -> Option
         );
         return None;
     }
-    // Segments separated by `.` or `::`.
+    let mut segs = segments(path_text, path_start, inner, literal, cx)?;
+    let first = segs.remove(0);
+    let Some(ns) = Namespace::ALL
+        .iter()
+        .find(|(n, _)| *n == first.name)
+        .map(|(_, ns)| *ns)
+    else {
+        let names = namespaces();
+        cx.push(
+            Diagnostic::error(
+                Code::UNKNOWN_NAMESPACE,
+                first.span,
+                format!("unknown variable `{}`", first.name),
+            )
+            .label("not a variable namespace")
+            .maybe_help(suggest::did_you_mean(&first.name, names.iter().copied()))
+            .help(format!("the namespaces are {}", suggest::one_of(&names))),
+        );
+        return None;
+    };
+    let default = match filter {
+        None => None,
+        Some((bar, f)) => Some(default_filter(bar, f, literal, cx)?),
+    };
+    Some(Expansion {
+        ns,
+        ns_span: first.span,
+        path: segs,
+        default,
+        span: whole,
+        decoded: range,
+        literal,
+    })
+}
+
+/// The segments of `path_text` (at `path_start` in the decoded string), separated by `.` or
+/// `::`; at least one.
+fn segments(
+    path_text: &str,
+    path_start: usize,
+    inner: &str,
+    literal: Span,
+    cx: &mut Cx,
+) -> Option<Vec<Seg>> {
+    let span = |r: Range<usize>, cx: &Cx| cx.sub_span(literal, r);
     let mut segs: Vec<Seg> = Vec::new();
     let mut at = 0;
     let bytes = path_text.as_bytes();
@@ -180,60 +224,33 @@ fn parse_one(s: &str, range: Range<usize>, literal: Span, cx: &mut Cx) -> Option
             None => at += path_text[at..].chars().next().map_or(1, char::len_utf8),
         }
     }
-    let first = segs.remove(0);
-    let Some(ns) = Namespace::ALL
-        .iter()
-        .find(|(n, _)| *n == first.name)
-        .map(|(_, ns)| *ns)
-    else {
-        let names = namespaces();
+    Some(segs)
+}
+
+/// The text of a `| default` or `| default:TEXT` filter whose `|` is at `bar`.
+fn default_filter(bar: usize, f: &str, literal: Span, cx: &mut Cx) -> Option<String> {
+    let span = |r: Range<usize>, cx: &Cx| cx.sub_span(literal, r);
+    let lead = f.len() - f.trim_start().len();
+    let fstart = bar + 1 + lead;
+    let f = f.trim_start();
+    let (name, arg) = match f.find(':') {
+        Some(c) => (f[..c].trim_end(), Some(&f[c + 1..])),
+        None => (f.trim_end(), None),
+    };
+    if name != "default" {
+        let r = fstart..fstart + name.len().max(1);
         cx.push(
             Diagnostic::error(
-                Code::UNKNOWN_NAMESPACE,
-                first.span,
-                format!("unknown variable `{}`", first.name),
+                Code::EXPANSION_SYNTAX,
+                span(r, cx),
+                format!("unknown filter `{name}`"),
             )
-            .label("not a variable namespace")
-            .maybe_help(suggest::did_you_mean(&first.name, names.iter().copied()))
-            .help(format!("the namespaces are {}", suggest::one_of(&names))),
+            .label("not a filter")
+            .help("the only filter is `default` (`| default` or `| default:TEXT`)"),
         );
         return None;
-    };
-    let default = match filter {
-        None => None,
-        Some((bar, f)) => {
-            let lead = f.len() - f.trim_start().len();
-            let fstart = bar + 1 + lead;
-            let f = f.trim_start();
-            let (name, arg) = match f.find(':') {
-                Some(c) => (f[..c].trim_end(), Some(&f[c + 1..])),
-                None => (f.trim_end(), None),
-            };
-            if name != "default" {
-                let r = fstart..fstart + name.len().max(1);
-                cx.push(
-                    Diagnostic::error(
-                        Code::EXPANSION_SYNTAX,
-                        span(r, cx),
-                        format!("unknown filter `{name}`"),
-                    )
-                    .label("not a filter")
-                    .help("the only filter is `default` (`| default` or `| default:TEXT`)"),
-                );
-                return None;
-            }
-            Some(arg.unwrap_or("").to_owned())
-        }
-    };
-    Some(Expansion {
-        ns,
-        ns_span: first.span,
-        path: segs,
-        default,
-        span: whole,
-        decoded: range,
-        literal,
-    })
+    }
+    Some(arg.unwrap_or("").to_owned())
 }
 
 fn namespaces() -> Vec<&'static str> {

@@ -203,6 +203,23 @@ impl<T: FromNode> FromNode for OptionsOf<T> {
 
 /// A form field's `options`.
 pub type FieldOptions = OptionsOf<FieldOption>;
+
+impl FieldOptions {
+    /// Calls `f` on every expansion in the options: in the command, or in the static options'
+    /// strings.
+    pub fn walk_expansions(&self, f: &mut impl FnMut(&super::Expansion)) {
+        match self {
+            OptionsOf::Command(c) => c.walk_expansions(f),
+            OptionsOf::Static(items) => {
+                for i in items {
+                    i.display.expansions().for_each(&mut *f);
+                    i.value
+                        .for_each_str(&mut |s| s.expansions().for_each(&mut *f));
+                }
+            }
+        }
+    }
+}
 /// A map side's `options`.
 pub type MapOptions = OptionsOf<MapOption>;
 
