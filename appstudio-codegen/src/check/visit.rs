@@ -3,9 +3,7 @@
 //! or expansions implement [`Visitor`] instead of walking the app themselves.
 
 use super::Index;
-use crate::spec::{
-    App, Auth, Command, Intake, Op, OptionsOf, ResourceSpec, Scope, StrTmpl, Template,
-};
+use crate::spec::{App, Auth, Command, Intake, Op, OptionsOf, Scope, StrTmpl, Template};
 
 /// What part of the app a command belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,22 +241,8 @@ fn command(c: &Command, p: Place, v: &mut impl Visitor) {
         in_pipe: false,
         ..p
     };
+    c.for_each_text(&mut |t, jq| v.text(t, inner, jq));
     match &c.op {
-        Op::Jq(t) => v.text(t, inner, true),
-        Op::Http(h) => {
-            for t in [h.url.as_ref(), h.path.as_ref()].into_iter().flatten() {
-                v.text(t, inner, false);
-            }
-            for m in [h.params.as_ref(), h.headers.as_ref()]
-                .into_iter()
-                .flatten()
-            {
-                m.members.iter().for_each(|(_, t)| template(t, inner, v));
-            }
-            if let Some(b) = &h.body {
-                template(b, inner, v);
-            }
-        }
         Op::Pipe(steps) => {
             for (i, s) in steps.iter().enumerate() {
                 let step = Place {
@@ -269,30 +253,8 @@ fn command(c: &Command, p: Place, v: &mut impl Visitor) {
                 command(s, step, v);
             }
         }
-        Op::Switch(s) => {
-            v.text(&s.jq, inner, true);
-            s.cases.iter().for_each(|case| command(case, inner, v));
-        }
-        Op::Resource(ResourceSpec::Call(call)) => template(&call.data, inner, v),
-        Op::PrintC(t) => v.text(t, inner, false),
-        Op::Sha(s) => {
-            if let Some(t) = &s.secret {
-                v.text(t, inner, false);
-            }
-        }
-        Op::Respond(r) => {
-            if let Some(h) = &r.headers {
-                h.members.iter().for_each(|(_, t)| template(t, inner, v));
-            }
-            if let Some(b) = &r.body {
-                template(b, inner, v);
-            }
-        }
-        Op::Resource(ResourceSpec::Name(_))
-        | Op::Save(_)
-        | Op::Error(_)
-        | Op::Extract(_)
-        | Op::Broken => {}
+        Op::Switch(s) => s.cases.iter().for_each(|case| command(case, inner, v)),
+        _ => {}
     }
 }
 

@@ -82,35 +82,47 @@ impl Command {
 
     /// Calls `f` on every expansion in this command and the commands nested in it.
     pub fn walk_expansions(&self, f: &mut impl FnMut(&super::Expansion)) {
-        let mut on_str = |t: &StrTmpl| t.expansions().for_each(&mut *f);
-        self.walk(&mut |c| match &c.op {
-            Op::Jq(t) | Op::Error(t) | Op::PrintC(t) => on_str(t),
+        self.walk(&mut |c| c.for_each_text(&mut |t, _| t.expansions().for_each(&mut *f)));
+    }
+
+    /// Calls `f` on every string template this command evaluates itself (not those of the
+    /// commands nested in it, nor `!error`'s fixed message), with whether it is a jq program.
+    pub fn for_each_text<'a>(&'a self, f: &mut impl FnMut(&'a StrTmpl, bool)) {
+        let mut text = |t: &'a StrTmpl| f(t, false);
+        match &self.op {
+            Op::Jq(t) => f(t, true),
+            Op::Switch(s) => f(&s.jq, true),
+            Op::PrintC(t) => text(t),
             Op::Http(h) => {
-                h.url.iter().chain(&h.path).for_each(&mut on_str);
+                h.url.iter().chain(&h.path).for_each(&mut text);
                 for m in h.params.iter().chain(&h.headers) {
                     m.members
                         .iter()
-                        .for_each(|(_, v)| v.for_each_str(&mut on_str));
+                        .for_each(|(_, v)| v.for_each_str(&mut text));
                 }
                 if let Some(b) = &h.body {
-                    b.for_each_str(&mut on_str);
+                    b.for_each_str(&mut text);
                 }
             }
-            Op::Switch(s) => on_str(&s.jq),
-            Op::Resource(ResourceSpec::Call(call)) => call.data.for_each_str(&mut on_str),
-            Op::Sha(s) => s.secret.iter().for_each(&mut on_str),
+            Op::Resource(ResourceSpec::Call(call)) => call.data.for_each_str(&mut text),
+            Op::Sha(s) => s.secret.iter().for_each(&mut text),
             Op::Respond(r) => {
                 if let Some(h) = &r.headers {
                     h.members
                         .iter()
-                        .for_each(|(_, v)| v.for_each_str(&mut on_str));
+                        .for_each(|(_, v)| v.for_each_str(&mut text));
                 }
                 if let Some(b) = &r.body {
-                    b.for_each_str(&mut on_str);
+                    b.for_each_str(&mut text);
                 }
             }
-            _ => {}
-        });
+            Op::Pipe(_)
+            | Op::Resource(ResourceSpec::Name(_))
+            | Op::Save(_)
+            | Op::Error(_)
+            | Op::Extract(_)
+            | Op::Broken => {}
+        }
     }
 
     /// The command's name (`!jq`).
