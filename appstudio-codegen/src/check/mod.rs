@@ -145,6 +145,14 @@ mod tests {
                 include_str!("../../tests/diagnostics/broken_step_no_cascade.json"),
                 3,
             ),
+            (
+                include_str!("../../tests/diagnostics/broken_workflow_no_cascade.json"),
+                1,
+            ),
+            (
+                include_str!("../../tests/diagnostics/broken_select_no_cascade.json"),
+                1,
+            ),
         ] {
             assert_eq!(errors(text), n);
         }
