@@ -9,9 +9,9 @@ use crate::spec::{App, Command, Http, Op, Target, Template};
 
 /// Checks each command it is shown.
 pub(super) struct Commands<'a, 'i> {
-    pub app: &'i App,
-    pub index: &'i Index<'a>,
-    pub diags: &'i mut Vec<Diagnostic>,
+    pub(super) app: &'i App,
+    pub(super) index: &'i Index<'a>,
+    pub(super) diags: &'i mut Vec<Diagnostic>,
 }
 
 impl Visitor for Commands<'_, '_> {

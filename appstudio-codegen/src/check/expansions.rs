@@ -16,9 +16,9 @@ use crate::suggest;
 
 /// Checks every expansion and jq program it is shown.
 pub(super) struct Expansions<'a, 'i> {
-    pub index: &'i Index<'a>,
-    pub source: &'i Source,
-    pub diags: &'i mut Vec<Diagnostic>,
+    pub(super) index: &'i Index<'a>,
+    pub(super) source: &'i Source,
+    pub(super) diags: &'i mut Vec<Diagnostic>,
     /// Results of jq checks by (program, variables): apps repeat the same programs.
     jq_checked: HashMap<(String, Vec<String>), Result<(), Vec<JqDiag>>>,
 }
