@@ -90,7 +90,7 @@ fn http(c: &Command, h: &Http, app: &App, index: &Index, diags: &mut Vec<Diagnos
         if form
             && let Some(b) = &h.body
             && !matches!(b, Template::Object(..))
-            && !matches!(b, Template::String(s) if s.single().is_some())
+            && !matches!(b, Template::String(s) if s.single().is_some() || s.broken)
         {
             diags.push(
                         Diagnostic::error(Code::WRONG_TYPE, b.span(), "a form-encoded body must be an object")

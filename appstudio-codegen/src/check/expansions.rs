@@ -28,7 +28,7 @@ impl Visitor for Expansions<'_, '_> {
         for e in t.expansions() {
             self.expansion(e, p);
         }
-        if jq {
+        if jq && !t.broken {
             self.jq(t);
         }
     }

@@ -153,6 +153,10 @@ mod tests {
                 include_str!("../../tests/diagnostics/broken_select_no_cascade.json"),
                 1,
             ),
+            (
+                include_str!("../../tests/diagnostics/malformed_expansion_no_cascade.json"),
+                5,
+            ),
         ] {
             assert_eq!(errors(text), n);
         }

@@ -68,6 +68,13 @@ pub enum Piece {
 /// Splits the decoded string `s` (the value of the string literal at `literal`) into text and
 /// expansions. Malformed expansions are reported; `None` if any was.
 pub fn parse_pieces(s: &str, literal: Span, cx: &mut Cx) -> Option<Vec<Piece>> {
+    let (pieces, ok) = parse_pieces_lenient(s, literal, cx);
+    ok.then_some(pieces)
+}
+
+/// Like [`parse_pieces`], but keeps the sound pieces: a malformed expansion is reported and left
+/// out (an unterminated one ends the string as text); the flag says whether all were sound.
+pub fn parse_pieces_lenient(s: &str, literal: Span, cx: &mut Cx) -> (Vec<Piece>, bool) {
     let mut pieces = Vec::new();
     let mut ok = true;
     let mut rest = 0;
@@ -85,7 +92,9 @@ pub fn parse_pieces(s: &str, literal: Span, cx: &mut Cx) -> Option<Vec<Piece>> {
                 .label("this `${` is never closed")
                 .help("close it with `}`"),
             );
-            return None;
+            ok = false;
+            rest = start;
+            break;
         };
         let end = start + close + 1;
         if !lit.is_empty() {
@@ -101,7 +110,7 @@ pub fn parse_pieces(s: &str, literal: Span, cx: &mut Cx) -> Option<Vec<Piece>> {
     if !lit.is_empty() {
         pieces.push(Piece::Lit(lit));
     }
-    ok.then_some(pieces)
+    (pieces, ok)
 }
 
 /// Parses the expansion at `s[range]` (`${` … `}`).

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::{Cx, FromNode, Piece, Text, parse_pieces};
+use super::{Cx, FromNode, Piece, Text, parse_pieces_lenient};
 use crate::json::{Node, Value};
 use crate::source::Span;
 
@@ -17,6 +17,9 @@ pub struct StrTmpl {
     pub pieces: Vec<Piece>,
     /// The string literal, with quotes.
     pub span: Span,
+    /// Whether a malformed expansion was reported and left out of `pieces`: the string is
+    /// checked for its other expansions, but not as a whole (a jq program is not compiled).
+    pub broken: bool,
 }
 
 impl StrTmpl {
@@ -40,11 +43,12 @@ impl StrTmpl {
 impl FromNode for StrTmpl {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         let text = Text::from_node(node, cx)?;
-        let pieces = parse_pieces(&text.value, node.span, cx)?;
+        let (pieces, ok) = parse_pieces_lenient(&text.value, node.span, cx);
         Some(StrTmpl {
             text: text.value,
             pieces,
             span: node.span,
+            broken: !ok,
         })
     }
 }
