@@ -164,7 +164,9 @@ impl Visitor for Saves {
                 for (i, step) in steps.iter().enumerate() {
                     if let Op::Save(s) = &step.op {
                         let keys = i.checked_sub(1).and_then(|p| match &steps[p].op {
-                            Op::Jq(t) if t.expansions().next().is_none() => object_keys(&t.text),
+                            Op::Jq(t) if !t.broken && t.expansions().next().is_none() => {
+                                object_keys(&t.text)
+                            }
                             _ => None,
                         });
                         record_save(&mut self.0, s.scope.value, keys);
