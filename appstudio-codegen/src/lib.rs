@@ -9,6 +9,7 @@ pub mod check;
 pub mod codes;
 pub mod diag;
 pub mod emit;
+mod include;
 pub mod jqtext;
 pub mod json;
 pub mod lower;
@@ -18,6 +19,8 @@ pub mod spec;
 pub mod suggest;
 
 use proc_macro2::TokenStream;
+
+pub use include::include_app;
 
 use diag::{Diagnostic, Severity};
 use source::Source;
