@@ -98,7 +98,10 @@ fn jq_source() -> (String, Vec<(String, String)>) {
             } else {
                 TAGGING
             };
-            (format!("__as_{i}"), Value::from(value).to_string())
+            (
+                appstudio::jq::expansion_var(i),
+                Value::from(value).to_string(),
+            )
         })
         .collect();
     (jq.program.to_string(), vars)

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use appstudio_codegen::source::Source;
+use appstudio_codegen::Source;
 
 #[test]
 fn expansion_snapshots() {

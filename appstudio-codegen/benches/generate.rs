@@ -4,7 +4,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use appstudio_codegen::source::Source;
+use appstudio_codegen::Source;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A valid app of `workflows` outbound workflows with `fields` dropdowns each, every dropdown's

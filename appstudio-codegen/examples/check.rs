@@ -9,7 +9,7 @@ fn main() {
         eprintln!("cannot read {path}: {e}");
         std::process::exit(2);
     });
-    let source = appstudio_codegen::source::Source::new(path.clone(), text);
+    let source = appstudio_codegen::Source::new(path.clone(), text);
     let g = appstudio_codegen::generate(&source, &quote::quote!(::appstudio));
     print!("{}", g.render(&source));
     if args.next().as_deref() == Some("--expand") {

@@ -1,46 +1,65 @@
 //! Code generator of `appstudio`: checks an App Studio `app.json` and turns it into typed Rust.
 //!
-//! The pipeline: [`source`] (text, lines) → [`json`] (spanned tree) → [`spec`] (typed model,
-//! every structural problem reported) → [`check`] (references and rules) → [`lower`] (the
-//! runtime's IR) → [`emit`] (tokens). [`generate`] runs all of it; [`diag`] renders the result.
+//! [`generate`] compiles one config ([`Source`]) into a [`Generated`]: the tokens of its typed
+//! API and every [`Diagnostic`] found, rendered like rustc's ([`Generated::render`]).
+//! [`include_app`] is all of `include_app!` but reading `CARGO_MANIFEST_DIR`. [`json_schema`] is
+//! the JSON Schema of the format, for editors.
+//!
+//! Inside, the pipeline is: the source's text and lines → a spanned JSON tree → the typed
+//! model (every structural problem reported) → checks of references and rules → the
+//! runtime's IR → tokens.
 #![warn(missing_docs)]
 
-pub mod check;
-pub mod codes;
-pub mod diag;
-pub mod emit;
-pub mod jqtext;
-pub mod json;
-pub mod lower;
-pub mod schema;
-pub mod source;
-pub mod spec;
-pub mod suggest;
+mod check;
+mod codes;
+mod diag;
+mod emit;
+mod include;
+mod jqtext;
+mod json;
+mod lower;
+mod schema;
+mod source;
+mod spec;
+mod suggest;
 
 use proc_macro2::TokenStream;
 
-use diag::{Diagnostic, Severity};
-use source::Source;
+pub use codes::Code;
+pub use diag::{Diagnostic, Severity};
+pub use include::include_app;
+pub use schema::{PATH as SCHEMA_PATH, json_schema};
+pub use source::{Source, Span};
 
 /// The result of compiling one config.
 #[derive(Debug)]
 pub struct Generated {
     /// The API items: backed by the IR static when valid, else the skeleton.
-    pub tokens: TokenStream,
+    tokens: TokenStream,
     /// The Rust source of the IR (an `ir::App` expression), when the config is valid. It is
     /// tokenized by [`Generated::to_tokens`]: in a proc macro that is rustc's lexer.
-    pub ir_source: Option<String>,
+    ir_source: Option<String>,
     /// The path of the `appstudio` crate the tokens name.
-    pub krate: TokenStream,
+    krate: TokenStream,
     /// Every diagnostic, sorted.
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
     /// The IR, when the config is valid.
-    pub ir: Option<appstudio_runtime::ir::App>,
+    ir: Option<appstudio_runtime::ir::App>,
     /// The parsed tree (to render pointers), when the file is JSON.
-    pub root: Option<json::Node>,
+    root: Option<json::Node>,
 }
 
 impl Generated {
+    /// Every diagnostic, sorted by position (errors before warnings at one place).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The compiled app, when the config has no error.
+    pub fn ir(&self) -> Option<&appstudio_runtime::ir::App> {
+        self.ir.as_ref()
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics
@@ -57,7 +76,8 @@ impl Generated {
         out
     }
 
-    /// All diagnostics rendered as text, as `cargo build` shows them.
+    /// All diagnostics rendered as text, as `cargo build` shows them (at most 50, then how
+    /// many more), with a summary line.
     pub fn render(&self, source: &Source) -> String {
         diag::render_all(&self.diagnostics, source, self.root.as_ref())
     }

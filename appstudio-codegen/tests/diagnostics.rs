@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use appstudio_codegen::source::Source;
+use appstudio_codegen::Source;
 
 #[test]
 fn diagnostics_snapshots() {
@@ -61,7 +61,7 @@ fn every_code_has_a_case() {
             all.push_str(&std::fs::read_to_string(entry.path()).unwrap());
         }
     }
-    let missing: Vec<&str> = appstudio_codegen::codes::Code::ALL
+    let missing: Vec<&str> = appstudio_codegen::Code::ALL
         .iter()
         .map(|c| c.as_str())
         .filter(|c| *c != "AS0001")

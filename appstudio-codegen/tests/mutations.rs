@@ -1,7 +1,7 @@
 //! Property test: random mutations of valid configs never panic the code generator, and every
 //! diagnostic it reports points inside the file and renders.
 
-use appstudio_codegen::source::Source;
+use appstudio_codegen::Source;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ fn seeds() -> Vec<String> {
 fn compile(text: &str) {
     let source = Source::new("app.json", text);
     let g = appstudio_codegen::generate(&source, &quote::quote!(::appstudio));
-    for d in &g.diagnostics {
+    for d in g.diagnostics() {
         assert!(d.span.start <= d.span.end, "inverted span {d:?}");
         assert!(
             (d.span.end as usize) <= text.len(),
@@ -40,7 +40,7 @@ fn compile(text: &str) {
     }
     let _ = g.render(&source);
     if !g.has_errors() {
-        assert!(g.ir.is_some(), "a valid app lowers to IR");
+        assert!(g.ir().is_some(), "a valid app lowers to IR");
     }
 }
 

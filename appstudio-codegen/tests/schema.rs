@@ -6,8 +6,8 @@ use std::path::Path;
 fn checked_in_schema_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
-        .join(appstudio_codegen::schema::PATH);
-    let generated = appstudio_codegen::schema::json_schema();
+        .join(appstudio_codegen::SCHEMA_PATH);
+    let generated = appstudio_codegen::json_schema();
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
@@ -15,14 +15,14 @@ fn checked_in_schema_is_current() {
     assert!(
         checked_in == generated,
         "{} is stale: run `BLESS=1 cargo test -p appstudio-codegen --test schema`",
-        appstudio_codegen::schema::PATH
+        appstudio_codegen::SCHEMA_PATH
     );
 }
 
 #[test]
 fn schema_describes_the_format() {
     let schema: serde_json::Value =
-        serde_json::from_str(&appstudio_codegen::schema::json_schema()).unwrap();
+        serde_json::from_str(&appstudio_codegen::json_schema()).unwrap();
     let props = &schema["properties"];
     for key in [
         "$schema",

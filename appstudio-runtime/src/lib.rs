@@ -6,6 +6,7 @@
 pub mod api;
 pub mod ir;
 pub mod jq;
+pub mod suggest;
 pub mod value;
 
 #[cfg(feature = "engine")]

@@ -483,69 +483,24 @@ fn collect_programs(example: &str, v: &Value, pointer: &str, out: &mut Vec<AppPr
 }
 
 /// Rewrites the `${…}` of a program into jq variables `$__as_N` (`\($__as_N)` inside a string
-/// literal), as `appstudio-codegen/src/jqtext.rs` does; returns the program and the inner text
-/// of each expansion.
+/// literal) with the rewriter the code generator uses; returns the program and the inner text
+/// of each expansion. An expansion here runs from `${` to the next `}` (the code generator
+/// parses them fully; the example apps hold no `}` inside one).
 fn rewrite_expansions(text: &str) -> (String, Vec<String>) {
-    #[derive(Clone, Copy)]
-    enum Mode {
-        Code(u32),
-        Str,
-        Comment,
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("${").map(|s| s + from) {
+        let Some(close) = text[start..].find('}') else {
+            break;
+        };
+        ranges.push(start..start + close + 1);
+        from = start + close + 1;
     }
-    let mut out = String::new();
-    let mut expansions = Vec::new();
-    let mut stack = vec![Mode::Code(0)];
-    let mut i = 0;
-    let bytes = text.as_bytes();
-    while i < text.len() {
-        if text[i..].starts_with("${")
-            && let Some(close) = text[i..].find('}')
-        {
-            let n = expansions.len();
-            match stack.last() {
-                Some(Mode::Str) => out.push_str(&format!("\\($__as_{n})")),
-                _ => out.push_str(&format!("$__as_{n}")),
-            }
-            expansions.push(text[i + 2..i + close].to_string());
-            i += close + 1;
-            continue;
-        }
-        let c = bytes[i];
-        let mut len = text[i..].chars().next().map_or(1, char::len_utf8);
-        match stack.last().copied().unwrap_or(Mode::Code(0)) {
-            Mode::Code(parens) => match c {
-                b'"' => stack.push(Mode::Str),
-                b'(' => *stack.last_mut().expect("mode") = Mode::Code(parens + 1),
-                b')' if parens > 0 => *stack.last_mut().expect("mode") = Mode::Code(parens - 1),
-                b')' if stack.len() > 1 => {
-                    stack.pop();
-                }
-                b'#' => stack.push(Mode::Comment),
-                _ => {}
-            },
-            Mode::Comment => {
-                if c == b'\n' {
-                    stack.pop();
-                }
-            }
-            Mode::Str => match c {
-                b'"' => {
-                    stack.pop();
-                }
-                b'\\' if bytes.get(i + 1) == Some(&b'(') => {
-                    stack.push(Mode::Code(0));
-                    len = 2;
-                }
-                b'\\' if !text[i + 1..].starts_with("${") => {
-                    len = 1 + text[i + 1..].chars().next().map_or(0, char::len_utf8);
-                }
-                _ => {}
-            },
-        }
-        out.push_str(&text[i..i + len]);
-        i += len;
-    }
-    (out, expansions)
+    let inner = ranges
+        .iter()
+        .map(|r| text[r.start + 2..r.end - 1].to_string())
+        .collect();
+    (jq::rewrite_expansions(text, &ranges).program, inner)
 }
 
 /// The value an expansion stands for: from a table of `examples.json`'s `var_sets` (by the whole expansion
@@ -626,7 +581,7 @@ fn example_apps_agree_with_jq() {
             let vars: Vec<(String, Value)> = expansions
                 .iter()
                 .enumerate()
-                .map(|(i, e)| (format!("__as_{i}"), expansion_value(e, table)))
+                .map(|(i, e)| (jq::expansion_var(i), expansion_value(e, table)))
                 .collect();
             for input in inputs_of(&p.example) {
                 let kind = CaseKind {

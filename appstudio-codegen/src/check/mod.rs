@@ -16,7 +16,7 @@ mod workflows;
 
 use std::collections::HashMap;
 
-pub use index::{Index, ScopeKey, WorkflowIx};
+pub use index::{Index, WorkflowIx};
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;

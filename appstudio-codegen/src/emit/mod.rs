@@ -6,7 +6,6 @@ mod names;
 mod shape;
 
 pub use ir::Emit;
-pub use names::{camel, ident, snake};
 pub use shape::Shape;
 
 use proc_macro2::TokenStream;

@@ -13,7 +13,6 @@ mod command;
 mod template;
 mod workflow;
 
-pub use body::program_reads_body;
 
 /// Lowers a valid app.
 pub fn lower(app: &spec::App, index: &Index, source: &Source) -> ir::App {

@@ -33,14 +33,6 @@ impl Intake {
             Intake::Polling(p) => &p.name,
         }
     }
-
-    /// `webhook` or `polling`.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Intake::Webhook(_) => "webhook",
-            Intake::Polling(_) => "polling",
-        }
-    }
 }
 
 impl FromNode for Intake {

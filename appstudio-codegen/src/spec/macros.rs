@@ -35,8 +35,6 @@ macro_rules! spec_struct {
         impl $name {
             /// The keys this object accepts.
             pub const KEYS: &'static [&'static str] = &[$($key),*];
-            /// What it is, for messages.
-            pub const WHAT: &'static str = $what;
         }
 
         impl $crate::spec::FromNode for $name {
@@ -113,6 +111,7 @@ macro_rules! spec_enum {
             pub const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),*];
 
             /// The text as written in `app.json`.
+            #[allow(dead_code)] // generated for every enum, read back for some
             pub fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )* }
             }

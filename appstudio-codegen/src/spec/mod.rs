@@ -21,7 +21,7 @@ pub use auth::*;
 pub use command::*;
 pub use expansion::*;
 pub use intake::*;
-pub use macros::{VariantLoader, enum_from_node, load_member, tagged};
+pub use macros::{enum_from_node, load_member, tagged};
 pub(crate) use macros::{spec_enum, spec_struct, tag};
 pub use template::*;
 pub use workflow::*;

@@ -104,16 +104,6 @@ impl Template {
             _ => {}
         }
     }
-
-    /// The member `key` of an object template.
-    pub fn get(&self, key: &str) -> Option<&Template> {
-        match self {
-            Template::Object(members, _) => {
-                members.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
-            }
-            _ => None,
-        }
-    }
 }
 
 impl FromNode for Template {

@@ -7,8 +7,7 @@ use crate::ir;
 use crate::jq::{self, Program};
 
 /// `__as_0`, `__as_1`, …: the names of a program's expansion variables.
-static NAMES: LazyLock<Vec<String>> =
-    LazyLock::new(|| (0..256).map(|i| format!("__as_{i}")).collect());
+static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| (0..256).map(jq::expansion_var).collect());
 
 /// The compiled program of `jq`.
 pub fn get(jq: &ir::Jq) -> Result<Arc<Program>> {

@@ -64,7 +64,8 @@ pub enum Op {
 
 /// A jq program, checked at build time.
 ///
-/// Every `${…}` of the source became a jq variable `$__as_N`, bound to `vars[N]`.
+/// Every `${…}` of the source became a jq variable `$__as_N` ([`crate::jq::expansion_var`]),
+/// bound to `vars[N]` ([`crate::jq::rewrite_expansions`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Jq {
     /// The program with expansions replaced by variables.

@@ -9,6 +9,7 @@ use jaq_core::load::{Arena, File, Loader};
 use super::prelude::{PRELUDE, SANDBOXED_FILTERS, SANDBOXED_VARS};
 use super::value::{self, D};
 use super::{JqDiag, JqDiagKind, limits};
+use crate::suggest::did_you_mean;
 
 /// Compiles a program, or returns every problem found, sorted by position.
 ///
@@ -480,9 +481,7 @@ fn filter_help(name: &str, arity: usize, names: &Names) -> Option<String> {
         .iter()
         .map(|(n, _)| *n)
         .chain(names.defs.iter().copied());
-    suggest(name, same_arity)
-        .or_else(|| suggest(name, any))
-        .map(|s| format!("did you mean `{s}`?"))
+    did_you_mean(name, same_arity).or_else(|| did_you_mean(name, any))
 }
 
 fn var_help(name: &str, globals: &[String], names: &Names) -> Option<String> {
@@ -491,8 +490,8 @@ fn var_help(name: &str, globals: &[String], names: &Names) -> Option<String> {
         .map(String::as_str)
         .chain(names.vars.iter().copied())
         .filter(|v| *v != name);
-    if let Some(s) = suggest(name, candidates) {
-        return Some(format!("did you mean `{s}`?"));
+    if let Some(help) = did_you_mean(name, candidates) {
+        return Some(help);
     }
     Some(if globals.is_empty() {
         "no variables are defined here".to_string()
@@ -500,42 +499,4 @@ fn var_help(name: &str, globals: &[String], names: &Names) -> Option<String> {
         let list: Vec<String> = globals.iter().map(|g| format!("`{g}`")).collect();
         format!("the variables defined here are {}", list.join(", "))
     })
-}
-
-/// True if `name` is `candidate` cut short (`to_entry` for `to_entries`).
-fn is_stem(name: &str, candidate: &str) -> bool {
-    let common = name
-        .chars()
-        .zip(candidate.chars())
-        .take_while(|(a, b)| a == b)
-        .count();
-    common >= 4 && common + 2 >= name.chars().count()
-}
-
-/// The candidate closest to `name`, if it is close enough (also case- and `_`-insensitive).
-pub(super) fn suggest<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
-    let wanted = norm(name);
-    let max = (name.chars().count() / 3).max(1);
-    let mut best: Option<((usize, usize), &str)> = None;
-    for c in candidates {
-        if c == name {
-            continue;
-        }
-        let edits = strsim::damerau_levenshtein(name, c);
-        let d = if norm(c) == wanted {
-            0
-        } else if is_stem(name, c) {
-            edits.min(2)
-        } else {
-            edits
-        };
-        if d <= max && best.is_none_or(|(bd, _)| (d, edits) < bd) {
-            best = Some(((d, edits), c));
-        }
-    }
-    best.map(|(_, c)| c)
 }

@@ -6,6 +6,12 @@
 //! generator can point at the exact token inside `app.json`.
 //! As in jq, a program made only of blanks and comments is `.`.
 //!
+//! # Expansions
+//!
+//! The `${…}` expansions of an app's programs are jq variables, never spliced text (DESIGN
+//! D2): [`rewrite_expansions`] turns the `N`-th into `$__as_N` ([`expansion_var`]), and the
+//! engine binds it to the expansion's value.
+//!
 //! # Sandbox
 //!
 //! Filters that reach outside the program are rejected at compile time with a dedicated
@@ -336,12 +342,14 @@ impl Program {
 }
 
 mod cache;
+mod expansions;
 mod front;
 mod limits;
 mod prelude;
 mod value;
 
 pub use cache::{MAX_CACHED, cached};
+pub use expansions::{Rewritten, expansion_var, rewrite_expansions};
 
 #[cfg(test)]
 mod tests;
