@@ -36,7 +36,11 @@ impl Visitor for Expansions<'_, '_> {
 
 impl<'a, 'i> Expansions<'a, 'i> {
     /// A checker reporting to `diags`.
-    pub fn new(index: &'i Index<'a>, source: &'i Source, diags: &'i mut Vec<Diagnostic>) -> Self {
+    pub(super) fn new(
+        index: &'i Index<'a>,
+        source: &'i Source,
+        diags: &'i mut Vec<Diagnostic>,
+    ) -> Self {
         Expansions {
             index,
             source,

@@ -10,7 +10,7 @@ use crate::spec::{
 };
 
 /// Names resolved across the app.
-pub struct Index<'a> {
+pub(crate) struct Index<'a> {
     /// `auth` entries in file order.
     pub auth: Vec<(&'a str, &'a Auth)>,
     /// `data_intake` entries in file order.
@@ -28,10 +28,10 @@ pub struct Index<'a> {
 }
 
 /// A scope as a map key.
-pub type ScopeKey = &'static str;
+pub(super) type ScopeKey = &'static str;
 
 /// One workflow with its references resolved.
-pub struct WorkflowIx<'a> {
+pub(crate) struct WorkflowIx<'a> {
     /// The workflow.
     pub wf: &'a Workflow,
     /// Index of its auth entry.
@@ -49,7 +49,7 @@ pub struct WorkflowIx<'a> {
 
 impl WorkflowIx<'_> {
     /// Whether the workflow is inbound.
-    pub fn inbound(&self) -> bool {
+    pub(crate) fn inbound(&self) -> bool {
         self.wf.kind.value == WorkflowType::Generic
     }
 }
@@ -57,7 +57,7 @@ impl WorkflowIx<'_> {
 impl<'a> Index<'a> {
     /// Resolves the names of `app` (reporting nothing; rules report). `root` is the file `app`
     /// was loaded from and `broken` the parts the loader left out.
-    pub fn new(app: &'a App, root: &'a Node, broken: &[Broken]) -> Self {
+    pub(crate) fn new(app: &'a App, root: &'a Node, broken: &[Broken]) -> Self {
         let lost: Vec<String> = broken
             .iter()
             .filter(|b| !b.command)
@@ -112,7 +112,7 @@ impl<'a> Index<'a> {
     }
 
     /// Whether the part at `pointer`, or one inside it, is broken and left out.
-    pub fn lost_under(&self, pointer: &str) -> bool {
+    pub(crate) fn lost_under(&self, pointer: &str) -> bool {
         self.lost.iter().any(|l| {
             l.strip_prefix(pointer)
                 .is_some_and(|r| r.is_empty() || r.starts_with('/'))
@@ -121,7 +121,7 @@ impl<'a> Index<'a> {
 
     /// Whether member `key` of the object at `parent` is present but broken, hence absent from
     /// the model.
-    pub fn lost_member(&self, parent: Span, key: &str) -> bool {
+    pub(crate) fn lost_member(&self, parent: Span, key: &str) -> bool {
         let Some(at) = self.root.locate(parent) else {
             return false;
         };
@@ -130,7 +130,7 @@ impl<'a> Index<'a> {
     }
 
     /// Indices of the workflows that use intake `i` (as `data_intake` or historical).
-    pub fn intake_users(&self, i: usize) -> Vec<usize> {
+    pub(crate) fn intake_users(&self, i: usize) -> Vec<usize> {
         self.workflows
             .iter()
             .enumerate()

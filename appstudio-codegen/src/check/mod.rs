@@ -16,7 +16,7 @@ mod workflows;
 
 use std::collections::HashMap;
 
-pub use index::{Index, WorkflowIx};
+pub(crate) use index::{Index, WorkflowIx};
 
 use crate::codes::Code;
 use crate::diag::Diagnostic;
@@ -24,7 +24,7 @@ use crate::source::{Source, Span};
 use crate::spec::{App, Spanned, Text};
 
 /// Runs every rule on a loaded app, appending to `diags`.
-pub fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<Diagnostic>) {
     unique(
         app.workflows.iter().map(|w| &w.name),
         "workflow name",

@@ -57,7 +57,7 @@ impl<'p> Place<'p> {
     }
 
     /// How messages name the place.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match self.section {
             Section::Auth(_) | Section::Api => self.owner.to_owned(),
             Section::Connect => format!("`describe_connection` of {}", self.owner),

@@ -8,7 +8,7 @@ use crate::spec::{self, Cx, Namespace};
 
 /// What the typed API is generated from.
 #[derive(Debug, Clone, Default)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// One per `auth` entry.
     pub auth: Vec<AuthShape>,
     /// One per workflow.
@@ -17,7 +17,7 @@ pub struct Shape {
 
 /// An auth entry.
 #[derive(Debug, Clone)]
-pub struct AuthShape {
+pub(crate) struct AuthShape {
     /// Key under `auth`.
     pub key: String,
     /// `type`.
@@ -30,7 +30,7 @@ pub struct AuthShape {
 
 /// A workflow.
 #[derive(Debug, Clone)]
-pub struct WorkflowShape {
+pub(crate) struct WorkflowShape {
     /// `name`.
     pub name: String,
     /// `label`.
@@ -47,7 +47,7 @@ pub struct WorkflowShape {
 
 /// A form field.
 #[derive(Debug, Clone)]
-pub struct FieldShape {
+pub(crate) struct FieldShape {
     /// `id`.
     pub id: String,
     /// `label`.
@@ -76,7 +76,7 @@ fn items(n: Option<&Node>) -> &[Node] {
 }
 
 /// The shape of a loaded app.
-pub fn of_app(app: &spec::App, source: &Source) -> Shape {
+pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
     let auth = app
         .auth
@@ -175,7 +175,7 @@ fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
 }
 
 /// Reads the shape of the app at `root`, leniently.
-pub fn read(root: &Node, source: &Source) -> Shape {
+pub(super) fn read(root: &Node, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
     let mut shape = Shape::default();
     if let Some(Node {

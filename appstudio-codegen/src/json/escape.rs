@@ -42,7 +42,7 @@ pub(super) fn decode_escape(text: &str, pos: &mut usize) -> Result<char, usize> 
 
 /// Maps a byte offset in the decoded value of the string literal at `literal` (which starts
 /// with its opening quote) to a byte offset in the source, accounting for escapes.
-pub fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
+pub(super) fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
     let mut pos = literal.start as usize + 1;
     let end = (literal.end as usize).saturating_sub(1).max(pos);
     let mut out = 0;
@@ -66,7 +66,7 @@ pub fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
 }
 
 /// Maps a range of the decoded string at `literal` to a source span.
-pub fn decoded_span(text: &str, literal: Span, decoded: std::ops::Range<usize>) -> Span {
+pub(crate) fn decoded_span(text: &str, literal: Span, decoded: std::ops::Range<usize>) -> Span {
     let start = decoded_to_source(text, literal, decoded.start);
     let end = decoded_to_source(text, literal, decoded.end);
     Span::new(start, end.max(start))

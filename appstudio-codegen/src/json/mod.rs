@@ -7,14 +7,14 @@
 mod escape;
 mod parse;
 
-pub use escape::decoded_span;
-pub use parse::parse;
+pub(crate) use escape::decoded_span;
+pub(crate) use parse::parse;
 
 use crate::source::Span;
 
 /// A JSON value with its span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     /// The value.
     pub value: Value,
     /// Its bytes in the source (strings include their quotes).
@@ -23,7 +23,7 @@ pub struct Node {
 
 /// A JSON value whose children are [`Node`]s.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// `null`.
     Null,
     /// `true` / `false`.
@@ -40,7 +40,7 @@ pub enum Value {
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     /// The key, decoded.
     pub key: String,
     /// The key's span, with quotes.
@@ -51,7 +51,7 @@ pub struct Member {
 
 impl Value {
     /// The JSON type name, for "expected …, found …" messages.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -65,7 +65,7 @@ impl Value {
 
 impl Node {
     /// The member `key` of an object node.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
             Value::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
             _ => None,
@@ -73,7 +73,7 @@ impl Node {
     }
 
     /// The string of a string node.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
             _ => None,
@@ -81,7 +81,7 @@ impl Node {
     }
 
     /// Converts to a `serde_json::Value` (numbers that do not parse become `null`).
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         match &self.value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
@@ -97,7 +97,7 @@ impl Node {
     }
 
     /// The JSON pointer of the innermost key or value containing `span`.
-    pub fn locate(&self, span: Span) -> Option<String> {
+    pub(crate) fn locate(&self, span: Span) -> Option<String> {
         let mut pointer = String::new();
         let mut node = self;
         if !node.span.contains(span) {
@@ -136,13 +136,13 @@ impl Node {
 }
 
 /// `key` as one segment of a JSON pointer (`~` and `/` escaped).
-pub fn pointer_segment(key: &str) -> String {
+pub(crate) fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
 /// A JSON syntax error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// What was expected or found.
     pub message: String,
     /// Where.
@@ -153,7 +153,7 @@ pub struct SyntaxError {
 
 /// A problem the parser reports without failing: a duplicate key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(crate) struct DuplicateKey {
     /// The key.
     pub key: String,
     /// The duplicate.
@@ -164,7 +164,7 @@ pub struct DuplicateKey {
 
 /// The result of parsing a document.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// The root value.
     pub root: Node,
     /// Keys that appeared twice in one object.
@@ -172,7 +172,7 @@ pub struct Parsed {
 }
 
 /// Nesting limit, so that a hostile file cannot overflow the stack.
-pub const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 #[cfg(test)]
 mod tests {

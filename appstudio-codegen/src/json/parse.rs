@@ -5,7 +5,7 @@ use super::{DuplicateKey, MAX_DEPTH, Member, Node, Parsed, SyntaxError, Value};
 use crate::source::Span;
 
 /// Parses a whole document.
-pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),

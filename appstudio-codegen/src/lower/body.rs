@@ -30,7 +30,7 @@ pub(super) fn consumer_reads_body(steps: &[spec::Command], i: usize) -> bool {
 }
 
 /// Whether a jq program reads `.body` of its input.
-pub fn program_reads_body(t: &StrTmpl) -> bool {
+pub(super) fn program_reads_body(t: &StrTmpl) -> bool {
     let r = jqtext::rewrite(t);
     jaq_core::load::parse(&r.program, |p| p.term()).is_some_and(|term| reads_body(&term))
 }

@@ -13,9 +13,8 @@ mod command;
 mod template;
 mod workflow;
 
-
 /// Lowers a valid app.
-pub fn lower(app: &spec::App, index: &Index, source: &Source) -> ir::App {
+pub(crate) fn lower(app: &spec::App, index: &Index, source: &Source) -> ir::App {
     let l = Lower { source };
     ir::App {
         file: source.name.clone().into(),

@@ -46,7 +46,7 @@ tag!(
 /// `pagination.style`, by `type`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum PageStyle {
+pub(crate) enum PageStyle {
     /// Page number and size.
     Page(PageNumberStyle),
     /// Limit and offset.
@@ -141,7 +141,7 @@ spec_struct! {
 /// An integer or a string.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Scalar {
+pub(crate) enum Scalar {
     /// An integer.
     Int(Spanned<i64>),
     /// A string.
@@ -164,7 +164,7 @@ impl FromNode for Scalar {
 /// `style.extra`: an object of parameters, or a list of `{param, value}` (§14.7).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Extra {
+pub(crate) enum Extra {
     /// `{"ordering": "desc"}`.
     Object(NamedMap<Scalar>),
     /// `[{"param": "ordering", "value": "desc"}]`.
@@ -203,7 +203,7 @@ spec_struct! {
 /// `api.rate_limit`: exactly one of `user` / `app`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     /// Quota per connected user.
     pub user: Option<RateQuota>,
     /// One pooled quota for all installs.
@@ -277,7 +277,7 @@ impl FromNode for RateLimit {
 /// The quota of one level: split into read/write, or flat (§14.6).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum RateQuota {
+pub(crate) enum RateQuota {
     /// `{read: {requests, period}, write: {requests, period}}`.
     Split(ReadWrite),
     /// `{requests, period}`.

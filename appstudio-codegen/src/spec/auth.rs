@@ -27,7 +27,7 @@ tag!(
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)] // a few per app, built once
-pub enum Auth {
+pub(crate) enum Auth {
     /// OAuth 2 authorization-code flow.
     OAuth2(OAuth2Auth),
     /// HTTP Basic.
@@ -40,7 +40,7 @@ pub enum Auth {
 
 impl Auth {
     /// `defined_fields`, if any.
-    pub fn defined_fields(&self) -> Option<&DefinedFields> {
+    pub(crate) fn defined_fields(&self) -> Option<&DefinedFields> {
         match self {
             Auth::OAuth2(a) => a.defined_fields.as_ref(),
             Auth::Basic(a) => Some(&a.defined_fields),
@@ -50,7 +50,7 @@ impl Auth {
     }
 
     /// The `type` value.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Auth::OAuth2(_) => "oauth2",
             Auth::Basic(_) => "basic",
@@ -60,7 +60,7 @@ impl Auth {
     }
 
     /// Where the entry is.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         match self {
             Auth::OAuth2(a) => a.span,
             Auth::Basic(a) => a.span,

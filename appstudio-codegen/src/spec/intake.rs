@@ -18,7 +18,7 @@ tag!(
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)] // a few per app, built once
-pub enum Intake {
+pub(crate) enum Intake {
     /// Pushed by the provider.
     Webhook(WebhookIntake),
     /// Fetched periodically.
@@ -27,7 +27,7 @@ pub enum Intake {
 
 impl Intake {
     /// The intake's name.
-    pub fn name(&self) -> &Text {
+    pub(crate) fn name(&self) -> &Text {
         match self {
             Intake::Webhook(w) => &w.name,
             Intake::Polling(p) => &p.name,

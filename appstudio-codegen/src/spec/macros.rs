@@ -22,7 +22,7 @@ macro_rules! spec_struct {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
-        pub struct $name {
+        pub(crate) struct $name {
             $( $(#[$fmeta])* #[serde(rename = $key)] pub $field: $ty, )*
             /// `_comment`, ignored.
             #[serde(rename = "_comment")]
@@ -34,7 +34,7 @@ macro_rules! spec_struct {
 
         impl $name {
             /// The keys this object accepts.
-            pub const KEYS: &'static [&'static str] = &[$($key),*];
+            pub(crate) const KEYS: &'static [&'static str] = &[$($key),*];
         }
 
         impl $crate::spec::FromNode for $name {
@@ -85,7 +85,7 @@ pub(crate) use spec_struct;
 
 /// Loads the value of a member; a broken value whose type has a stand-in ([`FromNode::broken`])
 /// is recorded and replaced by it, so the object holding it is kept.
-pub fn load_member<T: FromNode>(node: &Node, cx: &mut Cx) -> Option<T> {
+pub(crate) fn load_member<T: FromNode>(node: &Node, cx: &mut Cx) -> Option<T> {
     T::from_node(node, cx).or_else(|| {
         let stand_in = T::broken()?;
         cx.broken(node, false);
@@ -102,17 +102,17 @@ macro_rules! spec_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, schemars::JsonSchema)]
-        pub enum $name {
+        pub(crate) enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant, )*
         }
 
         impl $name {
             /// Every value with its text.
-            pub const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),*];
+            pub(crate) const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),*];
 
             /// The text as written in `app.json`.
             #[allow(dead_code)] // generated for every enum, read back for some
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )* }
             }
         }
@@ -127,7 +127,7 @@ macro_rules! spec_enum {
 pub(crate) use spec_enum;
 
 /// Loads a string enumeration value.
-pub fn enum_from_node<E: Copy>(
+pub(crate) fn enum_from_node<E: Copy>(
     node: &Node,
     cx: &mut Cx,
     all: &[(&str, E)],
@@ -169,7 +169,7 @@ macro_rules! tag {
     ($(#[$meta:meta])* $name:ident = $text:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct $name;
+        pub(crate) struct $name;
 
         impl $crate::spec::FromNode for $name {
             fn from_node(node: &$crate::json::Node, cx: &mut $crate::spec::Cx) -> Option<Self> {
@@ -199,10 +199,10 @@ macro_rules! tag {
 pub(crate) use tag;
 
 /// Loads one variant of a tagged section.
-pub type VariantLoader<T> = fn(&Node, &mut Cx) -> Option<T>;
+pub(super) type VariantLoader<T> = fn(&Node, &mut Cx) -> Option<T>;
 
 /// Dispatches a section tagged by its `type` member to the loader of that variant.
-pub fn tagged<T>(
+pub(crate) fn tagged<T>(
     node: &Node,
     cx: &mut Cx,
     what: &str,

@@ -15,16 +15,16 @@ mod macros;
 mod template;
 mod workflow;
 
-pub use api::*;
-pub use app::*;
-pub use auth::*;
-pub use command::*;
-pub use expansion::*;
-pub use intake::*;
-pub use macros::{enum_from_node, load_member, tagged};
+pub(crate) use api::*;
+pub(crate) use app::*;
+pub(crate) use auth::*;
+pub(crate) use command::*;
+pub(crate) use expansion::*;
+pub(crate) use intake::*;
+pub(crate) use macros::{enum_from_node, load_member, tagged};
 pub(crate) use macros::{spec_enum, spec_struct, tag};
-pub use template::*;
-pub use workflow::*;
+pub(crate) use template::*;
+pub(crate) use workflow::*;
 
 use std::borrow::Cow;
 
@@ -38,7 +38,7 @@ use crate::suggest;
 
 /// Loading context: the source (to map offsets inside strings), the diagnostics found and the
 /// parts left out of the model because they are broken.
-pub struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     /// The file being loaded.
     pub source: &'a Source,
     /// What was found so far.
@@ -50,7 +50,7 @@ pub struct Cx<'a> {
 
 /// A part of the file that is broken: reported when loaded, absent from the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Broken {
+pub(crate) struct Broken {
     /// The JSON value of the part.
     pub span: Span,
     /// Whether it is a command kept in place as [`Op::Broken`] (not an absence).
@@ -61,7 +61,7 @@ pub struct Broken {
 
 impl<'a> Cx<'a> {
     /// A context for `source`.
-    pub fn new(source: &'a Source) -> Self {
+    pub(crate) fn new(source: &'a Source) -> Self {
         Self {
             source,
             diags: Vec::new(),
@@ -70,7 +70,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Records that the part at `node` is broken and left out of the model.
-    pub fn broken(&mut self, node: &Node, command: bool) {
+    pub(crate) fn broken(&mut self, node: &Node, command: bool) {
         self.broken.push(Broken {
             span: node.span,
             command,
@@ -79,17 +79,17 @@ impl<'a> Cx<'a> {
     }
 
     /// Records a diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
     /// The source span of a byte range of the decoded string at `literal`.
-    pub fn sub_span(&self, literal: Span, decoded: std::ops::Range<usize>) -> Span {
+    pub(crate) fn sub_span(&self, literal: Span, decoded: std::ops::Range<usize>) -> Span {
         json::decoded_span(&self.source.text, literal, decoded)
     }
 
     /// Reports that `node` has the wrong JSON type.
-    pub fn wrong_type(&mut self, node: &Node, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, node: &Node, expected: &str) {
         self.push(
             Diagnostic::error(
                 Code::WRONG_TYPE,
@@ -101,7 +101,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The members of an object node, or a wrong-type diagnostic.
-    pub fn object<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n [Member]> {
+    pub(crate) fn object<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n [Member]> {
         match &node.value {
             Value::Object(members) => Some(members),
             _ => {
@@ -112,7 +112,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports an unknown key of an object that accepts `keys`.
-    pub fn unknown_key(&mut self, member: &Member, keys: &[&str], what: &str) {
+    pub(crate) fn unknown_key(&mut self, member: &Member, keys: &[&str], what: &str) {
         let keys: Vec<&str> = keys.iter().copied().filter(|k| !k.is_empty()).collect();
         self.push(
             Diagnostic::error(
@@ -126,7 +126,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports a missing required key of the object at `node`.
-    pub fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
+    pub(crate) fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
         let span = Span::new(node.span.start as usize, node.span.start as usize + 1);
         self.push(
             Diagnostic::error(
@@ -140,7 +140,7 @@ impl<'a> Cx<'a> {
 }
 
 /// A type the loader builds from a JSON node.
-pub trait FromNode: Sized {
+pub(crate) trait FromNode: Sized {
     /// Builds the value, reporting problems to `cx`. `None` means the node was invalid (and a
     /// diagnostic was recorded).
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self>;
@@ -216,7 +216,7 @@ impl<T: FromNode> FromNode for Vec<T> {
 
 /// A value with the span it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
     pub value: T,
     /// Where it is.
@@ -246,7 +246,7 @@ impl<T: JsonSchema> JsonSchema for Spanned<T> {
 }
 
 /// A plain string.
-pub type Text = Spanned<String>;
+pub(crate) type Text = Spanned<String>;
 
 impl FromNode for Text {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
@@ -308,7 +308,7 @@ impl FromNode for Spanned<i64> {
 
 /// A JSON value whose shape the reference does not give; kept as it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json(pub Node);
+pub(crate) struct Json(pub Node);
 
 impl FromNode for Json {
     fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
@@ -328,7 +328,7 @@ impl JsonSchema for Json {
 /// A `_comment`: a string or an array of strings, ignored (D6).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Comment {
+pub(crate) enum Comment {
     /// One line.
     Line(String),
     /// Several lines.
@@ -358,7 +358,7 @@ impl FromNode for Comment {
 /// An object keyed by names the author chooses (`auth`), in file order. A broken entry is
 /// recorded and left out.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NamedMap<T>(pub Vec<(Text, T)>);
+pub(crate) struct NamedMap<T>(pub Vec<(Text, T)>);
 
 impl<T: FromNode> FromNode for NamedMap<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
