@@ -54,7 +54,8 @@ pub fn include_app(input: TokenStream, manifest_dir: &Path) -> TokenStream {
         Ok(t) => t,
         Err(e) => {
             let msg = format!(
-                "[AS0001] cannot read app config `{rel}`: {e}\n  = note: resolved to {}\n  = note: the path is relative to CARGO_MANIFEST_DIR, the directory holding your crate's Cargo.toml",
+                "[{}] cannot read app config `{rel}`: {e}\n  = note: resolved to {}\n  = note: the path is relative to CARGO_MANIFEST_DIR, the directory holding your crate's Cargo.toml",
+                Code::FILE_NOT_FOUND.as_str(),
                 path.display()
             );
             return quote_spanned!(span=> ::core::compile_error!(#msg););

@@ -51,7 +51,7 @@ fn diagnostics_snapshots() {
 }
 
 /// Every diagnostic code the code generator can emit has at least one snapshot
-/// (`AS0001`, a file that cannot be read, is the macro's and tested by trybuild).
+/// (`AS0001`, a file that cannot be read, is `include_app`'s: see `tests/include_app.rs`).
 #[test]
 fn every_code_has_a_case() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diagnostics");
