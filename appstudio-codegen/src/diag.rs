@@ -3,7 +3,7 @@
 use crate::json::Node;
 use crate::source::{Source, Span};
 
-pub use crate::codes::Code;
+pub(crate) use crate::codes::Code;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,10 +83,10 @@ impl Diagnostic {
 }
 
 /// How many diagnostics are rendered before "and N more".
-pub const MAX_RENDERED: usize = 50;
+pub(crate) const MAX_RENDERED: usize = 50;
 
 /// Sorts diagnostics by position (errors before warnings at one place) and drops exact repeats.
-pub fn sort(diags: &mut Vec<Diagnostic>) {
+pub(crate) fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
         (a.span.start, a.severity, a.code, &a.message).cmp(&(
             b.span.start,
@@ -99,7 +99,7 @@ pub fn sort(diags: &mut Vec<Diagnostic>) {
 }
 
 /// Renders one diagnostic like rustc: header, location, excerpt with caret, help and notes.
-pub fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) -> String {
+pub(crate) fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) -> String {
     use std::fmt::Write;
     let (line, col) = source.line_col(diag.span.start);
     let kind = match diag.severity {
@@ -152,7 +152,7 @@ pub fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) -> String
 }
 
 /// Renders a list: sorted, capped at [`MAX_RENDERED`], with a summary line.
-pub fn render_all(diags: &[Diagnostic], source: &Source, root: Option<&Node>) -> String {
+pub(crate) fn render_all(diags: &[Diagnostic], source: &Source, root: Option<&Node>) -> String {
     let mut out = String::new();
     for d in diags.iter().take(MAX_RENDERED) {
         out.push_str(&render(d, source, root));

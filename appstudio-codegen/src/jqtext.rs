@@ -12,7 +12,7 @@ use crate::spec::{Expansion, StrTmpl};
 
 /// A jq program with its expansions replaced by variables.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rewritten {
+pub(crate) struct Rewritten {
     /// The jq program jaq compiles.
     pub program: String,
     /// The expansions, in variable order (`$__as_0`, …).
@@ -23,19 +23,19 @@ pub struct Rewritten {
 
 impl Rewritten {
     /// Variable names (without `$`).
-    pub fn var_names(&self) -> Vec<String> {
+    pub(crate) fn var_names(&self) -> Vec<String> {
         self.map.var_names()
     }
 
     /// Maps a range of the rewritten program to the original text; a range touching a
     /// replacement covers the whole `${…}`.
-    pub fn to_original(&self, r: Range<usize>) -> Range<usize> {
+    pub(crate) fn to_original(&self, r: Range<usize>) -> Range<usize> {
         self.map.to_original(r)
     }
 }
 
 /// Rewrites the jq program `t`.
-pub fn rewrite(t: &StrTmpl) -> Rewritten {
+pub(crate) fn rewrite(t: &StrTmpl) -> Rewritten {
     let vars: Vec<Expansion> = t.expansions().cloned().collect();
     let ranges: Vec<Range<usize>> = vars.iter().map(|e| e.decoded.clone()).collect();
     let map = jq::rewrite_expansions(&t.text, &ranges);

@@ -8,7 +8,7 @@ use crate::source::Span;
 
 /// A JSON value with its span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub(crate) struct Node {
     /// The value.
     pub value: Value,
     /// Its bytes in the source (strings include their quotes).
@@ -17,7 +17,7 @@ pub struct Node {
 
 /// A JSON value whose children are [`Node`]s.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// `null`.
     Null,
     /// `true` / `false`.
@@ -34,7 +34,7 @@ pub enum Value {
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
+pub(crate) struct Member {
     /// The key, decoded.
     pub key: String,
     /// The key's span, with quotes.
@@ -45,7 +45,7 @@ pub struct Member {
 
 impl Value {
     /// The JSON type name, for "expected …, found …" messages.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -59,7 +59,7 @@ impl Value {
 
 impl Node {
     /// The member `key` of an object node.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
             Value::Object(members) => members.iter().find(|m| m.key == key).map(|m| &m.value),
             _ => None,
@@ -67,7 +67,7 @@ impl Node {
     }
 
     /// The string of a string node.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
             _ => None,
@@ -75,7 +75,7 @@ impl Node {
     }
 
     /// Converts to a `serde_json::Value` (numbers that do not parse become `null`).
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         match &self.value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
@@ -91,7 +91,7 @@ impl Node {
     }
 
     /// The JSON pointer of the innermost key or value containing `span`.
-    pub fn locate(&self, span: Span) -> Option<String> {
+    pub(crate) fn locate(&self, span: Span) -> Option<String> {
         let mut pointer = String::new();
         let mut node = self;
         if !node.span.contains(span) {
@@ -131,7 +131,7 @@ impl Node {
 
 /// A JSON syntax error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     /// What was expected or found.
     pub message: String,
     /// Where.
@@ -142,7 +142,7 @@ pub struct SyntaxError {
 
 /// A problem the parser reports without failing: a duplicate key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(crate) struct DuplicateKey {
     /// The key.
     pub key: String,
     /// The duplicate.
@@ -153,7 +153,7 @@ pub struct DuplicateKey {
 
 /// The result of parsing a document.
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub(crate) struct Parsed {
     /// The root value.
     pub root: Node,
     /// Keys that appeared twice in one object.
@@ -161,10 +161,10 @@ pub struct Parsed {
 }
 
 /// Nesting limit, so that a hostile file cannot overflow the stack.
-pub const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// Parses a whole document.
-pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     let mut p = Parser {
         text,
         bytes: text.as_bytes(),
@@ -537,7 +537,7 @@ fn decode_escape(text: &str, pos: &mut usize) -> Result<char, usize> {
 
 /// Maps a byte offset in the decoded value of the string literal at `literal` (which starts
 /// with its opening quote) to a byte offset in the source, accounting for escapes.
-pub fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
+pub(crate) fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
     let mut pos = literal.start as usize + 1;
     let end = (literal.end as usize).saturating_sub(1).max(pos);
     let mut out = 0;
@@ -561,7 +561,7 @@ pub fn decoded_to_source(text: &str, literal: Span, decoded: usize) -> usize {
 }
 
 /// Maps a range of the decoded string at `literal` to a source span.
-pub fn decoded_span(text: &str, literal: Span, decoded: std::ops::Range<usize>) -> Span {
+pub(crate) fn decoded_span(text: &str, literal: Span, decoded: std::ops::Range<usize>) -> Span {
     let start = decoded_to_source(text, literal, decoded.start);
     let end = decoded_to_source(text, literal, decoded.end);
     Span::new(start, end.max(start))

@@ -8,7 +8,7 @@
 //! Inside, the pipeline is: the source's text and lines → a spanned JSON tree → the typed
 //! model (every structural problem reported) → checks of references and rules → the
 //! runtime's IR → tokens.
-#![warn(missing_docs)]
+#![warn(unreachable_pub, missing_docs)]
 
 mod check;
 mod codes;

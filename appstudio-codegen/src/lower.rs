@@ -12,7 +12,7 @@ use crate::source::{Source, Span};
 use crate::spec::{self, Op, OptionsOf, Piece, ResourceSpec, StrTmpl, Template};
 
 /// Lowers a valid app.
-pub fn lower(app: &spec::App, source: &Source) -> ir::App {
+pub(crate) fn lower(app: &spec::App, source: &Source) -> ir::App {
     let index = Index::new(app);
     let l = Lower { source };
     ir::App {
@@ -744,7 +744,7 @@ fn consumer_reads_body(steps: &[spec::Command], i: usize) -> bool {
 }
 
 /// Whether a jq program reads `.body` of its input.
-pub fn program_reads_body(t: &StrTmpl) -> bool {
+pub(crate) fn program_reads_body(t: &StrTmpl) -> bool {
     let r = jqtext::rewrite(t);
     jaq_core::load::parse(&r.program, |p| p.term()).is_some_and(|term| reads_body(&term))
 }

@@ -1,10 +1,10 @@
 //! "Did you mean" suggestions (the rule is the runtime's, shared with the jq front end) and
 //! lists of valid names.
 
-pub use appstudio_runtime::suggest::{closest, did_you_mean};
+pub(crate) use appstudio_runtime::suggest::{closest, did_you_mean};
 
 /// `` `a`, `b` or `c` `` for a short list.
-pub fn one_of(names: &[&str]) -> String {
+pub(crate) fn one_of(names: &[&str]) -> String {
     match names {
         [] => "nothing".to_owned(),
         [one] => format!("`{one}`"),
@@ -20,7 +20,7 @@ pub fn one_of(names: &[&str]) -> String {
 
 /// Help for an unknown name: "did you mean" when something is close, else the list of valid
 /// names when there are few, else nothing.
-pub fn help(name: &str, candidates: &[&str]) -> Option<String> {
+pub(crate) fn help(name: &str, candidates: &[&str]) -> Option<String> {
     did_you_mean(name, candidates.iter().copied()).or_else(|| match candidates.len() {
         0 => None,
         1..=8 => Some(format!("expected {}", one_of(candidates))),

@@ -11,7 +11,7 @@ use crate::source::Source;
 use crate::spec::{self, App, Auth, Command, FormField, Intake, Op, Scope, Workflow, WorkflowType};
 
 /// Names resolved across the app.
-pub struct Index<'a> {
+pub(crate) struct Index<'a> {
     /// `auth` entries in file order.
     pub auth: Vec<(&'a str, &'a Auth)>,
     /// `data_intake` entries in file order.
@@ -24,10 +24,10 @@ pub struct Index<'a> {
 }
 
 /// A scope as a map key.
-pub type ScopeKey = &'static str;
+pub(crate) type ScopeKey = &'static str;
 
 /// One workflow with its references resolved.
-pub struct WorkflowIx<'a> {
+pub(crate) struct WorkflowIx<'a> {
     /// The workflow.
     pub wf: &'a Workflow,
     /// Index of its auth entry.
@@ -42,14 +42,14 @@ pub struct WorkflowIx<'a> {
 
 impl WorkflowIx<'_> {
     /// Whether the workflow is inbound.
-    pub fn inbound(&self) -> bool {
+    pub(crate) fn inbound(&self) -> bool {
         self.wf.kind.value == WorkflowType::Generic
     }
 }
 
 impl<'a> Index<'a> {
     /// Resolves the names of `app` (reporting nothing; rules report).
-    pub fn new(app: &'a App) -> Self {
+    pub(crate) fn new(app: &'a App) -> Self {
         let auth: Vec<(&str, &Auth)> = app
             .auth
             .0
@@ -90,7 +90,7 @@ impl<'a> Index<'a> {
     }
 
     /// Indices of the workflows that use intake `i` (as `data_intake` or historical).
-    pub fn intake_users(&self, i: usize) -> Vec<usize> {
+    pub(crate) fn intake_users(&self, i: usize) -> Vec<usize> {
         self.workflows
             .iter()
             .enumerate()
@@ -228,7 +228,7 @@ fn object_keys(program: &str) -> Option<BTreeSet<String>> {
 }
 
 /// Runs every rule on a loaded app, appending to `diags`.
-pub fn check(app: &App, source: &Source, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(app: &App, source: &Source, diags: &mut Vec<Diagnostic>) {
     let index = Index::new(app);
     rules::check(app, &index, diags);
     refs::check(app, &index, source, diags);

@@ -62,7 +62,12 @@ struct Walker<'a, 'i> {
 }
 
 /// Checks every expansion and jq program of `app`.
-pub fn check(app: &crate::spec::App, index: &Index, source: &Source, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    app: &crate::spec::App,
+    index: &Index,
+    source: &Source,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut w = Walker {
         index,
         source,

@@ -14,7 +14,7 @@ use crate::spec::{
 use crate::suggest;
 
 /// Runs the structural rules.
-pub fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     unique(
         app.workflows.iter().map(|w| &w.name),
         "workflow name",

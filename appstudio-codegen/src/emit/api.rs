@@ -8,11 +8,11 @@ use super::names::{camel, dedup, ident, snake};
 use super::shape::{AuthShape, FieldShape, Shape, WorkflowShape};
 
 /// The `static` holding the app's IR, which [`items`] refers to when the app is valid.
-pub const IR_STATIC: &str = "__APPSTUDIO_APP";
+pub(crate) const IR_STATIC: &str = "__APPSTUDIO_APP";
 
 /// Emits the API items. With `valid`, `App::ir()` returns the static [`IR_STATIC`] (emitted
 /// separately); otherwise this is the skeleton after errors, which never runs.
-pub fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream {
+pub(crate) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream {
     let rt = quote!(#k::__private::runtime);
     let ir_fn = if valid {
         let name = proc_macro2::Ident::new(IR_STATIC, proc_macro2::Span::call_site());

@@ -13,7 +13,7 @@ use quote::quote;
 
 /// An IR value that can be written as a constant Rust expression. The expression names `ir::…`,
 /// `s`, `loc`, `Cow`, `Some` and `None`; [`wrap`] puts it in a block that imports them from the facade.
-pub trait Emit {
+pub(crate) trait Emit {
     /// Appends the expression to `out`.
     fn emit(&self, out: &mut String);
 
@@ -30,7 +30,7 @@ pub trait Emit {
 
 /// `{ use …; expr }`: the imports every emitted IR expression relies on, through `k::__private`
 /// (so a renamed `appstudio` dependency works and user items cannot shadow them).
-pub fn wrap(expr: &str, k: &TokenStream) -> TokenStream {
+pub(crate) fn wrap(expr: &str, k: &TokenStream) -> TokenStream {
     let expr: TokenStream = match expr.parse() {
         Ok(t) => t,
         Err(e) => {

@@ -5,20 +5,20 @@ mod ir;
 mod names;
 mod shape;
 
-pub use ir::Emit;
-pub use shape::Shape;
+pub(crate) use ir::Emit;
+pub(crate) use shape::Shape;
 
 use proc_macro2::TokenStream;
 
 /// Emits the API for `shape`. When the config is `valid` it is backed by the IR static of
 /// [`ir_static`]; otherwise it is the skeleton (its items exist, so the user's code gets no
 /// cascade of errors after a mistake in the config).
-pub fn emit(shape: &Shape, valid: bool, k: &TokenStream) -> TokenStream {
+pub(crate) fn emit(shape: &Shape, valid: bool, k: &TokenStream) -> TokenStream {
     api::items(shape, k, valid)
 }
 
 /// The `static` holding the IR, from the IR's Rust source ([`Emit::to_source`]).
-pub fn ir_static(ir_source: &str, k: &TokenStream) -> TokenStream {
+pub(crate) fn ir_static(ir_source: &str, k: &TokenStream) -> TokenStream {
     let name = proc_macro2::Ident::new(api::IR_STATIC, proc_macro2::Span::call_site());
     let value = ir::wrap(ir_source, k);
     quote::quote! {
@@ -28,6 +28,6 @@ pub fn ir_static(ir_source: &str, k: &TokenStream) -> TokenStream {
 }
 
 /// Reads the API shape from the JSON tree.
-pub fn shape(root: &crate::json::Node, source: &crate::source::Source) -> Shape {
+pub(crate) fn shape(root: &crate::json::Node, source: &crate::source::Source) -> Shape {
     shape::read(root, source)
 }

@@ -37,7 +37,7 @@ fn clean(name: String, prefix: &str, fallback: &str) -> String {
 }
 
 /// An identifier for `name`, raw when it is a keyword.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
@@ -48,17 +48,17 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// `send-sms-message` → `send_sms_message`.
-pub fn snake(s: &str) -> String {
+pub(crate) fn snake(s: &str) -> String {
     clean(s.to_snake_case(), "_", "field")
 }
 
 /// `send-sms-message` → `SendSmsMessage`.
-pub fn camel(s: &str) -> String {
+pub(crate) fn camel(s: &str) -> String {
     clean(s.to_upper_camel_case(), "N", "Item")
 }
 
 /// Makes names unique in order of appearance: the second `a` becomes `a_2`.
-pub fn dedup(names: Vec<String>) -> Vec<String> {
+pub(crate) fn dedup(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for n in names {
         let mut candidate = n.clone();

@@ -7,7 +7,7 @@ use crate::spec::{self, Cx, Namespace};
 
 /// What the typed API is generated from.
 #[derive(Debug, Clone, Default)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// One per `auth` entry.
     pub auth: Vec<AuthShape>,
     /// One per workflow.
@@ -16,7 +16,7 @@ pub struct Shape {
 
 /// An auth entry.
 #[derive(Debug, Clone)]
-pub struct AuthShape {
+pub(crate) struct AuthShape {
     /// Key under `auth`.
     pub key: String,
     /// `type`.
@@ -29,7 +29,7 @@ pub struct AuthShape {
 
 /// A workflow.
 #[derive(Debug, Clone)]
-pub struct WorkflowShape {
+pub(crate) struct WorkflowShape {
     /// `name`.
     pub name: String,
     /// `label`.
@@ -46,7 +46,7 @@ pub struct WorkflowShape {
 
 /// A form field.
 #[derive(Debug, Clone)]
-pub struct FieldShape {
+pub(crate) struct FieldShape {
     /// `id`.
     pub id: String,
     /// `label`.
@@ -75,7 +75,7 @@ fn items(n: Option<&Node>) -> &[Node] {
 }
 
 /// Reads the shape of the app at `root`.
-pub fn read(root: &Node, source: &Source) -> Shape {
+pub(crate) fn read(root: &Node, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
     let mut shape = Shape::default();
     if let Some(Node {

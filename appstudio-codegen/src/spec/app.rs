@@ -55,7 +55,7 @@ tag!(
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)] // a few per app, built once
-pub enum Auth {
+pub(crate) enum Auth {
     /// OAuth 2 authorization-code flow.
     OAuth2(OAuth2Auth),
     /// HTTP Basic.
@@ -68,7 +68,7 @@ pub enum Auth {
 
 impl Auth {
     /// `defined_fields`, if any.
-    pub fn defined_fields(&self) -> Option<&DefinedFields> {
+    pub(crate) fn defined_fields(&self) -> Option<&DefinedFields> {
         match self {
             Auth::OAuth2(a) => a.defined_fields.as_ref(),
             Auth::Basic(a) => Some(&a.defined_fields),
@@ -78,7 +78,7 @@ impl Auth {
     }
 
     /// The `type` value.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Auth::OAuth2(_) => "oauth2",
             Auth::Basic(_) => "basic",
@@ -88,7 +88,7 @@ impl Auth {
     }
 
     /// Where the entry is.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         match self {
             Auth::OAuth2(a) => a.span,
             Auth::Basic(a) => a.span,
@@ -265,7 +265,7 @@ tag!(
 /// `pagination.style`, by `type`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum PageStyle {
+pub(crate) enum PageStyle {
     /// Page number and size.
     Page(PageNumberStyle),
     /// Limit and offset.
@@ -360,7 +360,7 @@ spec_struct! {
 /// An integer or a string.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Scalar {
+pub(crate) enum Scalar {
     /// An integer.
     Int(Spanned<i64>),
     /// A string.
@@ -383,7 +383,7 @@ impl FromNode for Scalar {
 /// `style.extra`: an object of parameters, or a list of `{param, value}` (§14.7).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Extra {
+pub(crate) enum Extra {
     /// `{"ordering": "desc"}`.
     Object(NamedMap<Scalar>),
     /// `[{"param": "ordering", "value": "desc"}]`.
@@ -422,7 +422,7 @@ spec_struct! {
 /// `api.rate_limit`: exactly one of `user` / `app`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     /// Quota per connected user.
     pub user: Option<RateQuota>,
     /// One pooled quota for all installs.
@@ -496,7 +496,7 @@ impl FromNode for RateLimit {
 /// The quota of one level: split into read/write, or flat (§14.6).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum RateQuota {
+pub(crate) enum RateQuota {
     /// `{read: {requests, period}, write: {requests, period}}`.
     Split(ReadWrite),
     /// `{requests, period}`.
@@ -549,7 +549,7 @@ tag!(
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)] // a few per app, built once
-pub enum Intake {
+pub(crate) enum Intake {
     /// Pushed by the provider.
     Webhook(WebhookIntake),
     /// Fetched periodically.
@@ -558,7 +558,7 @@ pub enum Intake {
 
 impl Intake {
     /// The intake's name.
-    pub fn name(&self) -> &Text {
+    pub(crate) fn name(&self) -> &Text {
         match self {
             Intake::Webhook(w) => &w.name,
             Intake::Polling(p) => &p.name,

@@ -15,7 +15,7 @@ use crate::suggest;
 
 /// A command with its span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Command {
+pub(crate) struct Command {
     /// What it does.
     pub op: Op,
     /// The command object.
@@ -26,7 +26,7 @@ pub struct Command {
 
 /// The commands of the format.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Op {
+pub(crate) enum Op {
     /// `!jq`: a jq program.
     Jq(StrTmpl),
     /// `!http`.
@@ -52,7 +52,7 @@ pub enum Op {
 }
 
 /// Every command name.
-pub const COMMANDS: [&str; 11] = [
+pub(crate) const COMMANDS: [&str; 11] = [
     "!jq",
     "!http",
     "!pipe",
@@ -68,7 +68,7 @@ pub const COMMANDS: [&str; 11] = [
 
 impl Command {
     /// Calls `f` on this command and every command nested in it, depth first.
-    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Command)) {
+    pub(crate) fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Command)) {
         f(self);
         match &self.op {
             Op::Pipe(steps) => steps.iter().for_each(|s| s.walk(f)),
@@ -78,7 +78,7 @@ impl Command {
     }
 
     /// Calls `f` on every expansion in this command and the commands nested in it.
-    pub fn walk_expansions(&self, f: &mut impl FnMut(&super::Expansion)) {
+    pub(crate) fn walk_expansions(&self, f: &mut impl FnMut(&super::Expansion)) {
         let mut on_str = |t: &StrTmpl| t.expansions().for_each(&mut *f);
         self.walk(&mut |c| match &c.op {
             Op::Jq(t) | Op::Error(t) | Op::PrintC(t) => on_str(t),
@@ -111,7 +111,7 @@ impl Command {
     }
 
     /// The command's name (`!jq`).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self.op {
             Op::Jq(_) => "!jq",
             Op::Http(_) => "!http",
@@ -405,7 +405,7 @@ spec_struct! {
 /// `!resource`: a name or an action object.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum ResourceSpec {
+pub(crate) enum ResourceSpec {
     /// `"ActiveCampaignContact"`, `"….fields"`, `"ActiveCampaign.sync"`.
     Name(Spanned<ResourceName>),
     /// `{"action": …, "data": …}`.

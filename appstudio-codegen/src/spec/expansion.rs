@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-pub use appstudio_runtime::ir::Namespace;
+pub(crate) use appstudio_runtime::ir::Namespace;
 
 use super::Cx;
 use crate::codes::Code;
@@ -12,7 +12,7 @@ use crate::suggest;
 
 /// One parsed expansion.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Expansion {
+pub(crate) struct Expansion {
     /// The namespace.
     pub ns: Namespace,
     /// The namespace's span.
@@ -31,7 +31,7 @@ pub struct Expansion {
 
 /// One path segment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Seg {
+pub(crate) struct Seg {
     /// Its text.
     pub name: String,
     /// Where it is.
@@ -40,7 +40,7 @@ pub struct Seg {
 
 impl Expansion {
     /// The source form, normalised: `custom_data.folder.value`.
-    pub fn display_path(&self) -> String {
+    pub(crate) fn display_path(&self) -> String {
         std::iter::once(self.ns.as_str())
             .chain(self.path.iter().map(|s| s.name.as_str()))
             .collect::<Vec<_>>()
@@ -48,7 +48,7 @@ impl Expansion {
     }
 
     /// The span from the namespace to the end of the path.
-    pub fn path_span(&self) -> Span {
+    pub(crate) fn path_span(&self) -> Span {
         Span {
             start: self.ns_span.start,
             end: self.path.last().map_or(self.ns_span.end, |s| s.span.end),
@@ -58,7 +58,7 @@ impl Expansion {
 
 /// A piece of a string: text or an expansion.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Piece {
+pub(crate) enum Piece {
     /// Literal text.
     Lit(String),
     /// An expansion.
@@ -67,7 +67,7 @@ pub enum Piece {
 
 /// Splits the decoded string `s` (the value of the string literal at `literal`) into text and
 /// expansions. Malformed expansions are reported; `None` if any was.
-pub fn parse_pieces(s: &str, literal: Span, cx: &mut Cx) -> Option<Vec<Piece>> {
+pub(crate) fn parse_pieces(s: &str, literal: Span, cx: &mut Cx) -> Option<Vec<Piece>> {
     let mut pieces = Vec::new();
     let mut ok = true;
     let mut rest = 0;

@@ -11,11 +11,11 @@ mod expansion;
 mod template;
 mod workflow;
 
-pub use app::*;
-pub use command::*;
-pub use expansion::*;
-pub use template::*;
-pub use workflow::*;
+pub(crate) use app::*;
+pub(crate) use command::*;
+pub(crate) use expansion::*;
+pub(crate) use template::*;
+pub(crate) use workflow::*;
 
 use std::borrow::Cow;
 
@@ -28,7 +28,7 @@ use crate::source::{Source, Span};
 use crate::suggest;
 
 /// Loading context: the source (to map offsets inside strings) and the diagnostics found.
-pub struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     /// The file being loaded.
     pub source: &'a Source,
     /// What was found so far.
@@ -37,7 +37,7 @@ pub struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     /// A context for `source`.
-    pub fn new(source: &'a Source) -> Self {
+    pub(crate) fn new(source: &'a Source) -> Self {
         Self {
             source,
             diags: Vec::new(),
@@ -45,17 +45,17 @@ impl<'a> Cx<'a> {
     }
 
     /// Records a diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
     /// The source span of a byte range of the decoded string at `literal`.
-    pub fn sub_span(&self, literal: Span, decoded: std::ops::Range<usize>) -> Span {
+    pub(crate) fn sub_span(&self, literal: Span, decoded: std::ops::Range<usize>) -> Span {
         json::decoded_span(&self.source.text, literal, decoded)
     }
 
     /// Reports that `node` has the wrong JSON type.
-    pub fn wrong_type(&mut self, node: &Node, expected: &str) {
+    pub(crate) fn wrong_type(&mut self, node: &Node, expected: &str) {
         self.push(
             Diagnostic::error(
                 Code::WRONG_TYPE,
@@ -67,7 +67,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The members of an object node, or a wrong-type diagnostic.
-    pub fn object<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n [Member]> {
+    pub(crate) fn object<'n>(&mut self, node: &'n Node, expected: &str) -> Option<&'n [Member]> {
         match &node.value {
             Value::Object(members) => Some(members),
             _ => {
@@ -78,7 +78,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports an unknown key of an object that accepts `keys`.
-    pub fn unknown_key(&mut self, member: &Member, keys: &[&str], what: &str) {
+    pub(crate) fn unknown_key(&mut self, member: &Member, keys: &[&str], what: &str) {
         let keys: Vec<&str> = keys.iter().copied().filter(|k| !k.is_empty()).collect();
         self.push(
             Diagnostic::error(
@@ -92,7 +92,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Reports a missing required key of the object at `node`.
-    pub fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
+    pub(crate) fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
         let span = Span::new(node.span.start as usize, node.span.start as usize + 1);
         self.push(
             Diagnostic::error(
@@ -106,7 +106,7 @@ impl<'a> Cx<'a> {
 }
 
 /// A type the loader builds from a JSON node.
-pub trait FromNode: Sized {
+pub(crate) trait FromNode: Sized {
     /// Builds the value, reporting problems to `cx`. `None` means the node was invalid (and a
     /// diagnostic was recorded).
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self>;
@@ -153,7 +153,7 @@ impl<T: FromNode> FromNode for Vec<T> {
 
 /// A value with the span it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
     pub value: T,
     /// Where it is.
@@ -183,7 +183,7 @@ impl<T: JsonSchema> JsonSchema for Spanned<T> {
 }
 
 /// A plain string.
-pub type Text = Spanned<String>;
+pub(crate) type Text = Spanned<String>;
 
 impl FromNode for Text {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
@@ -245,7 +245,7 @@ impl FromNode for Spanned<i64> {
 
 /// A JSON value whose shape the reference does not give; kept as it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json(pub Node);
+pub(crate) struct Json(pub Node);
 
 impl FromNode for Json {
     fn from_node(node: &Node, _: &mut Cx) -> Option<Self> {
@@ -265,7 +265,7 @@ impl JsonSchema for Json {
 /// A `_comment`: a string or an array of strings, ignored (D6).
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Comment {
+pub(crate) enum Comment {
     /// One line.
     Line(String),
     /// Several lines.
@@ -294,7 +294,7 @@ impl FromNode for Comment {
 
 /// An object keyed by names the author chooses (`auth`), in file order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NamedMap<T>(pub Vec<(Text, T)>);
+pub(crate) struct NamedMap<T>(pub Vec<(Text, T)>);
 
 impl<T: FromNode> FromNode for NamedMap<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
@@ -345,19 +345,19 @@ macro_rules! spec_struct {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
-        pub struct $name {
-            $( $(#[$fmeta])* #[serde(rename = $key)] pub $field: $ty, )*
+        pub(crate) struct $name {
+            $( $(#[$fmeta])* #[serde(rename = $key)] pub(crate) $field: $ty, )*
             /// `_comment`, ignored.
             #[serde(rename = "_comment")]
-            pub comment: Option<$crate::spec::Comment>,
+            pub(crate) comment: Option<$crate::spec::Comment>,
             /// Where the object is.
             #[serde(skip)]
-            pub span: $crate::source::Span,
+            pub(crate) span: $crate::source::Span,
         }
 
         impl $name {
             /// The keys this object accepts.
-            pub const KEYS: &'static [&'static str] = &[$($key),*];
+            pub(crate) const KEYS: &'static [&'static str] = &[$($key),*];
         }
 
         impl $crate::spec::FromNode for $name {
@@ -415,17 +415,17 @@ macro_rules! spec_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, schemars::JsonSchema)]
-        pub enum $name {
+        pub(crate) enum $name {
             $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant, )*
         }
 
         impl $name {
             /// Every value with its text.
-            pub const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),*];
+            pub(crate) const ALL: &'static [(&'static str, $name)] = &[$(($text, $name::$variant)),*];
 
             /// The text as written in `app.json`.
             #[allow(dead_code)] // generated for every enum, read back for some
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )* }
             }
         }
@@ -440,7 +440,7 @@ macro_rules! spec_enum {
 pub(crate) use spec_enum;
 
 /// Loads a string enumeration value.
-pub fn enum_from_node<E: Copy>(
+pub(crate) fn enum_from_node<E: Copy>(
     node: &Node,
     cx: &mut Cx,
     all: &[(&str, E)],
@@ -482,7 +482,7 @@ macro_rules! tag {
     ($(#[$meta:meta])* $name:ident = $text:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct $name;
+        pub(crate) struct $name;
 
         impl $crate::spec::FromNode for $name {
             fn from_node(node: &$crate::json::Node, cx: &mut $crate::spec::Cx) -> Option<Self> {
@@ -512,10 +512,10 @@ macro_rules! tag {
 pub(crate) use tag;
 
 /// Loads one variant of a tagged section.
-pub type VariantLoader<T> = fn(&Node, &mut Cx) -> Option<T>;
+pub(crate) type VariantLoader<T> = fn(&Node, &mut Cx) -> Option<T>;
 
 /// Dispatches a section tagged by its `type` member to the loader of that variant.
-pub fn tagged<T>(
+pub(crate) fn tagged<T>(
     node: &Node,
     cx: &mut Cx,
     what: &str,

@@ -10,7 +10,7 @@ use crate::source::Span;
 
 /// A JSON string whose `${…}` are parsed (also used for jq programs and URLs).
 #[derive(Debug, Clone, PartialEq)]
-pub struct StrTmpl {
+pub(crate) struct StrTmpl {
     /// The decoded text.
     pub text: String,
     /// Text and expansions.
@@ -21,7 +21,7 @@ pub struct StrTmpl {
 
 impl StrTmpl {
     /// The expansions, in order.
-    pub fn expansions(&self) -> impl Iterator<Item = &super::Expansion> {
+    pub(crate) fn expansions(&self) -> impl Iterator<Item = &super::Expansion> {
         self.pieces.iter().filter_map(|p| match p {
             Piece::Var(e) => Some(e),
             Piece::Lit(_) => None,
@@ -29,7 +29,7 @@ impl StrTmpl {
     }
 
     /// The only piece, if the string is exactly one expansion.
-    pub fn single(&self) -> Option<&super::Expansion> {
+    pub(crate) fn single(&self) -> Option<&super::Expansion> {
         match self.pieces.as_slice() {
             [Piece::Var(e)] => Some(e),
             _ => None,
@@ -63,7 +63,7 @@ impl JsonSchema for StrTmpl {
 
 /// A JSON value whose strings are [`StrTmpl`]s.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Template {
+pub(crate) enum Template {
     /// `null`.
     Null(Span),
     /// A boolean.
@@ -80,7 +80,7 @@ pub enum Template {
 
 impl Template {
     /// Where it is.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         match self {
             Template::Null(s)
             | Template::Bool(_, s)
@@ -92,7 +92,7 @@ impl Template {
     }
 
     /// Calls `f` on every string, depth first.
-    pub fn for_each_str<'a>(&'a self, f: &mut impl FnMut(&'a StrTmpl)) {
+    pub(crate) fn for_each_str<'a>(&'a self, f: &mut impl FnMut(&'a StrTmpl)) {
         match self {
             Template::String(s) => f(s),
             Template::Array(items, _) => items.iter().for_each(|i| i.for_each_str(f)),
@@ -160,7 +160,7 @@ impl JsonSchema for Template {
 
 /// An object of templates (`params`, `headers`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TemplateMap {
+pub(crate) struct TemplateMap {
     /// Members in file order.
     pub members: Vec<(Text, Template)>,
     /// The object.

@@ -147,7 +147,7 @@ spec_struct! {
 
 impl FormField {
     /// Whether the field must be filled (default `true`).
-    pub fn is_required(&self) -> bool {
+    pub(crate) fn is_required(&self) -> bool {
         self.required.as_ref().is_none_or(|r| r.value)
     }
 }
@@ -155,7 +155,7 @@ impl FormField {
 /// `personalize`: `"ActiveCampaignContact"` or `false`.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum Personalize {
+pub(crate) enum Personalize {
     /// `"ActiveCampaignContact"`.
     Contact(Spanned<PersonalizeSource>),
     /// `false` (or `true`, which the reference does not define).
@@ -181,7 +181,7 @@ impl FromNode for Personalize {
 /// A command producing options, or a static list.
 #[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
-pub enum OptionsOf<T> {
+pub(crate) enum OptionsOf<T> {
     /// Computed by a command.
     Command(Command),
     /// Written out.
@@ -202,9 +202,9 @@ impl<T: FromNode> FromNode for OptionsOf<T> {
 }
 
 /// A form field's `options`.
-pub type FieldOptions = OptionsOf<FieldOption>;
+pub(crate) type FieldOptions = OptionsOf<FieldOption>;
 /// A map side's `options`.
-pub type MapOptions = OptionsOf<MapOption>;
+pub(crate) type MapOptions = OptionsOf<MapOption>;
 
 spec_struct! {
     /// A static form field option.
