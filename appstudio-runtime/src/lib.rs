@@ -6,12 +6,15 @@
 pub mod api;
 pub mod ir;
 pub mod jq;
+mod lock;
 pub mod value;
 
 #[cfg(feature = "engine")]
 pub mod activecampaign;
 #[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "engine")]
+mod net;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -94,14 +94,14 @@ impl ApiError {
         }
     }
 
-    /// A call that got no answer.
-    pub fn transport(e: &reqwest::Error) -> ApiError {
+    /// A call that got no answer (the message never holds the URL).
+    pub(crate) fn transport(e: reqwest::Error) -> ApiError {
         ApiError {
             status: None,
             retry_after: None,
             message: None,
             errors: Vec::new(),
-            raw: e.to_string(),
+            raw: crate::net::body::describe(e),
         }
     }
 

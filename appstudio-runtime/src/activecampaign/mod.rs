@@ -19,6 +19,7 @@ mod sync;
 mod tags;
 pub(crate) mod wire;
 
+pub use crate::net::retry::RetryPolicy;
 pub use client::{Client, ClientConfig};
 pub use contacts::{Contact, ContactWrite, FieldValue, STANDARD_FIELDS};
 pub use error::{ApiError, ErrorItem};

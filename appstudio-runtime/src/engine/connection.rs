@@ -12,6 +12,7 @@ use super::workflow::WorkflowRun;
 use super::{EngineConfig, Inner};
 use crate::api::AppSpec;
 use crate::ir::{self, AuthMethod};
+use crate::lock::unpoisoned;
 use crate::value::Secret;
 
 /// Runs one compiled app. Cheap to clone; clones share the HTTP connection pool.
@@ -42,10 +43,7 @@ pub struct Description {
 impl Engine {
     /// An engine for a compiled app's IR.
     pub fn new(app: &'static ir::App, config: EngineConfig) -> Result<Engine> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("appstudio/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.timeout)
-            .build()
+        let client = crate::net::http_client(Some(config.timeout))
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let app_limit = app
             .api
@@ -243,11 +241,7 @@ impl Connection {
 
     /// The current tokens (to store them; see [`Engine::restore`]).
     pub fn tokens(&self) -> Tokens {
-        self.state
-            .tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        unpoisoned(self.state.tokens.lock()).clone()
     }
 
     /// A context with the connection's variables.
@@ -274,11 +268,7 @@ impl Connection {
         match (out.get("account_id"), out.get("description")) {
             (Some(account_id), Some(description)) => Ok(Description {
                 account_id: {
-                    *self
-                        .state
-                        .account_id
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some(account_id.clone());
+                    *unpoisoned(self.state.account_id.lock()) = Some(account_id.clone());
                     account_id.clone()
                 },
                 description: description.clone(),

@@ -4,12 +4,12 @@
 
 use serde_json::{Map, Value};
 
+use std::time::Duration;
+
 use super::error::{Error, ErrorKind, Result};
 use super::expand::{Vars, push_text};
 use crate::ir::{Http, Method, StrTemplate, Target};
-
-/// Largest response body read, in bytes; a larger one is an error, not an allocation.
-pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
+use crate::net::body::{self, BodyError, MAX_BODY_BYTES};
 
 /// A request ready to send.
 #[derive(Debug, Clone)]
@@ -40,8 +40,8 @@ pub struct Response {
     pub status: u16,
     /// The body.
     pub body: Value,
-    /// `Retry-After` in seconds, when given as an integer.
-    pub retry_after: Option<u64>,
+    /// `Retry-After`, when given.
+    pub retry_after: Option<Duration>,
 }
 
 /// Rewrites outgoing URLs whose origin matches a pattern, so tests can point an app at
@@ -225,38 +225,22 @@ pub fn parse_body(bytes: &[u8]) -> Value {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// Reads a response body up to [`MAX_RESPONSE_BYTES`].
-pub async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(Error::new(
+/// Reads a response body up to the transport's cap.
+pub async fn read_body(response: reqwest::Response) -> Result<Vec<u8>> {
+    body::read_capped(response, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => Error::new(
                 ErrorKind::Remote5xx,
-                format!("the response is larger than {MAX_RESPONSE_BYTES} bytes"),
-            ));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
+                format!("the response is larger than {MAX_BODY_BYTES} bytes"),
+            ),
+            BodyError::Transport(e) => transport(e),
+        })
 }
 
 /// A transport failure (connection refused, timeout, reset).
 pub fn transport(e: reqwest::Error) -> Error {
-    // Never echo the URL's query (it may hold a token).
-    let e = e.without_url();
-    let mut message = if e.is_timeout() {
-        "request timed out".to_owned()
-    } else {
-        format!("request failed: {e}")
-    };
-    // the causes say what happened (refused, reset, DNS, …)
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
-    Error::new(ErrorKind::Remote5xx, message)
+    Error::new(ErrorKind::Remote5xx, body::describe(e))
 }
 
 /// The method for reqwest.

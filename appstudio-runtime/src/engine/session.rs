@@ -10,8 +10,9 @@ use super::auth::{self, Credentials, Tokens};
 use super::error::{Error, ErrorKind, Result};
 use super::exec::Ctx;
 use super::http::{self, Bases, Body, Request, Response};
-use super::retry::Outcome;
 use crate::ir::{self, AuthMethod, Resource, Target};
+use crate::lock::unpoisoned;
+use crate::net::retry::{self, Outcome};
 
 /// A connected account's state, shared by every task using the connection.
 pub struct ConnState {
@@ -39,22 +40,14 @@ pub struct ConnState {
 
 impl ConnState {
     fn tokens(&self) -> Tokens {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        unpoisoned(self.tokens.lock()).clone()
     }
 
     /// Refreshes (oauth2) or re-verifies (session) unless another task already did since
     /// `seen` was read.
     pub async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
         let _one_at_a_time = self.refresh_lock.lock().await;
-        if let Some(e) = self
-            .broken
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-        {
+        if let Some(e) = unpoisoned(self.broken.lock()).clone() {
             return Err(e);
         }
         let current = self.tokens();
@@ -101,11 +94,11 @@ impl ConnState {
         };
         match renewed {
             Ok(t) => {
-                *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) = t;
+                *unpoisoned(self.tokens.lock()) = t;
                 Ok(())
             }
             Err(e) => {
-                *self.broken.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.clone());
+                *unpoisoned(self.broken.lock()) = Some(e.clone());
                 Err(e)
             }
         }
@@ -175,31 +168,40 @@ impl Session<'_> {
         request: &Request,
         tokens: Option<&Tokens>,
     ) -> Result<Response> {
+        let method = http::method(request.method);
         let policy = &self.inner.config.retry;
-        let mut attempt = 1;
-        loop {
-            if target == Target::ActiveCampaign
-                && let Some(ac) = self.conn.and_then(|c| c.activecampaign.as_ref())
-            {
-                ac.throttle().await;
-            }
-            if target == Target::Connection {
-                let user = self.conn.and_then(|c| c.user_limit.as_ref());
-                self.inner.throttle(request.method, user).await;
-            }
-            let (outcome, result) = match self.send_once(target, request, tokens).await {
-                Ok(r) => (Outcome::Status(r.status, r.retry_after), Ok(r)),
-                Err((e, None)) => return Err(e),
-                Err((e, Some(outcome))) => (outcome, Err(e)),
-            };
-            match policy.delay(attempt, request.method, outcome) {
-                Some(wait) => {
-                    tracing::debug!(attempt, ?outcome, ?wait, path = %request.url.path(), "retrying");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
+        policy
+            .run(
+                retry::idempotent(&method),
+                request.url.path(),
+                || async move {
+                    self.throttle(target, request.method).await;
+                    match self.send_once(target, request, tokens).await {
+                        Ok(r) => {
+                            let outcome = Outcome::Status(r.status, r.retry_after);
+                            (Ok(r), Some(outcome))
+                        }
+                        Err((e, outcome)) => (Err(e), outcome),
+                    }
+                },
+            )
+            .await
+    }
+
+    /// Waits for the rate limit `target` has: the ActiveCampaign account's, or
+    /// `api.rate_limit` for connection requests.
+    async fn throttle(&self, target: Target, method: ir::Method) {
+        match target {
+            Target::ActiveCampaign => {
+                if let Some(ac) = self.conn.and_then(|c| c.activecampaign.as_ref()) {
+                    ac.throttle().await;
                 }
-                None => return result,
             }
+            Target::Connection => {
+                let user = self.conn.and_then(|c| c.user_limit.as_ref());
+                self.inner.throttle(method, user).await;
+            }
+            Target::External => {}
         }
     }
 
@@ -270,7 +272,7 @@ impl Session<'_> {
             (http::transport(e), Some(outcome))
         })?;
         let status = response.status().as_u16();
-        let retry_after = super::retry::retry_after(response.headers());
+        let retry_after = retry::retry_after(response.headers());
         let body = http::parse_body(
             &http::read_body(response)
                 .await

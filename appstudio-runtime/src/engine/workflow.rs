@@ -9,6 +9,7 @@ use super::exec::{self, Ctx};
 use super::expand::SavedData;
 use super::transform::{FieldRef, Mapping};
 use crate::ir::{self, Direction, FieldType, Options};
+use crate::lock::unpoisoned;
 
 /// A workflow being set up or run for one connection.
 #[derive(Debug, Clone)]
@@ -386,9 +387,7 @@ impl WorkflowRun {
     /// The saved values: this workflow's own, and the connection's and the app's as they are
     /// now.
     pub(crate) fn shared_data(&self) -> SavedData {
-        let lock = |m: &std::sync::Mutex<Map<String, Value>>| {
-            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
-        };
+        let lock = |m: &std::sync::Mutex<Map<String, Value>>| unpoisoned(m.lock()).clone();
         SavedData {
             workflow: self.data.workflow.clone(),
             connection: lock(&self.conn.state.saved),
@@ -401,7 +400,7 @@ impl WorkflowRun {
     /// workflows in between keep what they saved.)
     pub(crate) fn keep(&mut self, data: SavedData) {
         let merge = |m: &std::sync::Mutex<Map<String, Value>>, new: &Map<String, Value>| {
-            let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
+            let mut m = unpoisoned(m.lock());
             for (k, v) in new {
                 m.insert(k.clone(), v.clone());
             }

@@ -46,6 +46,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::lock::unpoisoned;
 use state::Account;
 
 /// How the fake behaves.
@@ -210,7 +211,7 @@ impl Shared {
 
 /// Locks, recovering from a poisoned lock (a panicking test thread must not wedge the fake).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    unpoisoned(m.lock())
 }
 
 /// The fake server, on `127.0.0.1` at an OS-assigned port, running on the tokio runtime
