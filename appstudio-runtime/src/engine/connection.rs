@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::auth::{self, Credentials, Tokens};
+use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::exec::{self, Ctx};
+use super::exec;
 use super::session::{ConnState, Session};
-use super::workflow::WorkflowRun;
 use super::{EngineConfig, Inner};
 use crate::api::AppSpec;
 use crate::ir::{self, AuthMethod};
@@ -282,22 +282,5 @@ impl Connection {
                 "setup.connect.describe_connection",
             )),
         }
-    }
-
-    /// One workflow of the app, to run its setup and `data_pipeline`.
-    pub fn workflow(&self, name: &str) -> Result<WorkflowRun> {
-        let app = self.engine.inner.app;
-        let wf = app
-            .workflows
-            .iter()
-            .find(|w| w.name == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = app.workflows.iter().map(|w| &*w.name).collect();
-                Error::invalid(format!(
-                    "no workflow `{name}` (the app has {})",
-                    names.join(", ")
-                ))
-            })?;
-        Ok(WorkflowRun::new(self.clone(), wf))
     }
 }

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
+use super::ctx::Respond;
 use super::error::{Error, Result};
-use super::exec::{self, Respond};
+use super::exec;
 use super::workflow::{Processed, WorkflowRun};
 use crate::ir::{self, Command, IntakeKind};
 use crate::lock::unpoisoned;

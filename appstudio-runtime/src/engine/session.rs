@@ -8,9 +8,8 @@ use serde_json::Value;
 use super::Inner;
 use super::auth::{self, Credentials, Tokens};
 use super::error::{Error, ErrorKind, Result};
-use super::exec::Ctx;
 use super::http::{self, Bases, Body, Request, Response};
-use crate::ir::{self, AuthMethod, Resource, Target};
+use crate::ir::{self, AuthMethod, Target};
 use crate::lock::unpoisoned;
 use crate::net::retry::{self, Outcome};
 
@@ -120,7 +119,7 @@ impl Session<'_> {
     }
 
     /// Base URLs for relative paths.
-    pub fn bases<'b>(&'b self, _ctx: &'b Ctx) -> Bases<'b> {
+    pub fn bases(&self) -> Bases<'_> {
         Bases {
             api: self.conn.map(|c| c.base_url.as_str()),
             activecampaign: self
@@ -283,64 +282,6 @@ impl Session<'_> {
             body,
             retry_after,
         })
-    }
-
-    /// Runs an `!resource` command against the connection's ActiveCampaign account.
-    pub async fn resource(
-        &self,
-        r: &Resource,
-        input: Value,
-        ctx: &mut Ctx,
-        piped: &[Value],
-    ) -> Result<Value> {
-        use crate::activecampaign::{contact_options, crm_options};
-        if let (Resource::Contact, Some(contact)) = (r, &ctx.contact) {
-            // Outbound source: the contact being processed.
-            return Ok(contact.clone());
-        }
-        let ac = self
-            .conn
-            .and_then(|c| c.activecampaign.as_ref())
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "`!resource {}` needs the ActiveCampaign account: connect with an `AcAccount`",
-                    resource_name(r)
-                ))
-            })?;
-        Ok(match r {
-            Resource::Contact => ac.write_contact(&input).await?,
-            Resource::ContactFields => {
-                Value::Array(contact_options(&ac.contact_fields().await?, None))
-            }
-            Resource::AccountFields => Value::Array(crm_options(&ac.account_fields().await?, None)),
-            Resource::DealFields => Value::Array(crm_options(&ac.deal_fields().await?, None)),
-            Resource::Fields => {
-                let mut all = contact_options(&ac.contact_fields().await?, Some("contact"));
-                all.extend(crm_options(&ac.account_fields().await?, Some("account")));
-                all.extend(crm_options(&ac.deal_fields().await?, Some("deal")));
-                for schema in ac.schemas().await? {
-                    all.extend(crm_options(&schema.fields, Some(&schema.id)));
-                }
-                Value::Array(all)
-            }
-            Resource::Sync => ac.sync(&input).await?,
-            Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
-            Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
-        })
-    }
-}
-
-/// The name of a resource as written in app.json.
-fn resource_name(r: &Resource) -> &'static str {
-    match r {
-        Resource::Contact => "ActiveCampaignContact",
-        Resource::ContactFields => "ActiveCampaignContact.fields",
-        Resource::AccountFields => "ActiveCampaignAccount.fields",
-        Resource::DealFields => "ActiveCampaignDeal.fields",
-        Resource::Fields => "ActiveCampaign.fields",
-        Resource::Sync => "ActiveCampaign.sync",
-        Resource::AccountSync(_) => "ActiveCampaignAccount.sync",
-        Resource::DealSync(_) => "ActiveCampaignDeal.sync",
     }
 }
 

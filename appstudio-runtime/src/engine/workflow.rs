@@ -4,8 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::connection::Connection;
+use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::exec::{self, Ctx};
+use super::exec;
 use super::expand::SavedData;
 use super::transform::{FieldRef, Mapping};
 use crate::ir::{self, Direction, FieldType, Options};
@@ -40,6 +41,25 @@ pub struct Processed {
     pub output: Value,
     /// `!print_c` lines.
     pub log: Vec<String>,
+}
+
+impl Connection {
+    /// One workflow of the app, to run its setup and `data_pipeline`.
+    pub fn workflow(&self, name: &str) -> Result<WorkflowRun> {
+        let app = self.engine.inner.app;
+        let wf = app
+            .workflows
+            .iter()
+            .find(|w| w.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = app.workflows.iter().map(|w| &*w.name).collect();
+                Error::invalid(format!(
+                    "no workflow `{name}` (the app has {})",
+                    names.join(", ")
+                ))
+            })?;
+        Ok(WorkflowRun::new(self.clone(), wf))
+    }
 }
 
 impl WorkflowRun {

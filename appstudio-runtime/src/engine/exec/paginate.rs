@@ -4,10 +4,11 @@
 
 use serde_json::{Map, Value};
 
-use super::error::{Error, Result};
-use super::exec::{self, Ctx};
-use super::http;
-use super::session::Session;
+use crate::engine::ctx::Ctx;
+use crate::engine::error::{Error, Result};
+use crate::engine::exec;
+use crate::engine::http;
+use crate::engine::session::Session;
 use crate::ir::{Command, Http, PageStyle, Param, Scalar};
 
 /// Most pages fetched by one paginated request.
