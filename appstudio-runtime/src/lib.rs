@@ -1,7 +1,7 @@
 //! Runtime of `appstudio`: the static IR that `include_app!` emits ([`ir`]), the values the
 //! generated API names ([`value`]), and the jq front end shared with the code generator
 //! ([`jq`]). Executing compiled apps is the `engine` feature's job.
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub, unnameable_types)]
 
 pub mod api;
 pub mod ir;

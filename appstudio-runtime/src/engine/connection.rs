@@ -184,7 +184,7 @@ impl Engine {
         let state = ConnState {
             auth,
             credentials,
-            tokens: Mutex::new(tokens),
+            tokens: Mutex::new((tokens, 0)),
             refresh_lock: tokio::sync::Mutex::new(()),
             broken: Mutex::new(None),
             base_url,
@@ -241,7 +241,7 @@ impl Connection {
 
     /// The current tokens (to store them; see [`Engine::restore`]).
     pub fn tokens(&self) -> Tokens {
-        unpoisoned(self.state.tokens.lock()).clone()
+        unpoisoned(self.state.tokens.lock()).0.clone()
     }
 
     /// A context with the connection's variables.

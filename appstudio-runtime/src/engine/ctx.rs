@@ -23,7 +23,7 @@ pub struct Respond {
 
 /// The state a command runs in: the values expansions read, and what commands write.
 #[derive(Debug, Clone, Default)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The workflow being run.
     pub workflow: Option<&'static ir::Workflow>,
     /// The selections.
@@ -52,7 +52,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// The variables seen by a command inside a pipe whose values so far are `piped`.
-    pub fn vars<'a>(&'a self, piped: &'a [Value]) -> Vars<'a> {
+    pub(crate) fn vars<'a>(&'a self, piped: &'a [Value]) -> Vars<'a> {
         Vars {
             custom_data: Some(&self.custom_data),
             fields: self

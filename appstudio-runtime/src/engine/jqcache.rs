@@ -11,7 +11,7 @@ static NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| (0..256).map(|i| format!("__as_{i}")).collect());
 
 /// The compiled program of `jq`.
-pub fn get(jq: &ir::Jq) -> Result<Arc<Program>> {
+pub(super) fn get(jq: &ir::Jq) -> Result<Arc<Program>> {
     let names: Vec<&str> = NAMES
         .iter()
         .take(jq.vars.len())

@@ -14,13 +14,14 @@ use crate::lock::unpoisoned;
 use crate::net::retry::{self, Outcome};
 
 /// A connected account's state, shared by every task using the connection.
-pub struct ConnState {
+pub(crate) struct ConnState {
     /// The auth entry.
     pub auth: &'static ir::Auth,
     /// What the user entered.
     pub credentials: Credentials,
-    /// Current tokens (oauth2, session).
-    pub tokens: Mutex<Tokens>,
+    /// Current tokens (oauth2, session), with the number of renewals so far (so a task that
+    /// waited for a renewal knows another task already made it).
+    pub tokens: Mutex<(Tokens, u64)>,
     /// Held while refreshing, so one refresh runs at a time however many requests wait.
     pub refresh_lock: tokio::sync::Mutex<()>,
     /// Set when refreshing failed for good: every later request fails fast.
@@ -38,19 +39,20 @@ pub struct ConnState {
 }
 
 impl ConnState {
-    fn tokens(&self) -> Tokens {
+    /// The current tokens and their generation.
+    fn current(&self) -> (Tokens, u64) {
         unpoisoned(self.tokens.lock()).clone()
     }
 
     /// Refreshes (oauth2) or re-verifies (session) unless another task already did since
     /// `seen` was read.
-    pub async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
+    pub(crate) async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
         let _one_at_a_time = self.refresh_lock.lock().await;
         if let Some(e) = unpoisoned(self.broken.lock()).clone() {
             return Err(e);
         }
-        let current = self.tokens();
-        if current.generation != seen {
+        let (current, generation) = self.current();
+        if generation != seen {
             return Ok(());
         }
         let renewed = match &self.auth.method {
@@ -93,7 +95,7 @@ impl ConnState {
         };
         match renewed {
             Ok(t) => {
-                *unpoisoned(self.tokens.lock()) = t;
+                *unpoisoned(self.tokens.lock()) = (t, generation + 1);
                 Ok(())
             }
             Err(e) => {
@@ -105,7 +107,7 @@ impl ConnState {
 }
 
 /// One run of commands: the engine, and the connection when there is one.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     /// The engine.
     pub inner: &'a Inner,
     /// The connection.
@@ -114,12 +116,12 @@ pub struct Session<'a> {
 
 impl Session<'_> {
     /// The app.
-    pub fn app(&self) -> &'static ir::App {
+    pub(crate) fn app(&self) -> &'static ir::App {
         self.inner.app
     }
 
     /// Base URLs for relative paths.
-    pub fn bases(&self) -> Bases<'_> {
+    pub(crate) fn bases(&self) -> Bases<'_> {
         Bases {
             api: self.conn.map(|c| c.base_url.as_str()),
             activecampaign: self
@@ -130,29 +132,30 @@ impl Session<'_> {
     }
 
     /// Sends a request to `target` with the right credentials; renews tokens on expiry or 401.
-    pub async fn send(&self, target: Target, request: Request) -> Result<Response> {
+    pub(crate) async fn send(&self, target: Target, request: Request) -> Result<Response> {
         let mut renewed = false;
         loop {
-            let seen = self.conn.map(|c| c.tokens());
-            if let (Some(conn), Some(t), Target::Connection) = (self.conn, &seen, target)
+            let seen = self.conn.map(|c| c.current());
+            if let (Some(conn), Some((t, generation)), Target::Connection) =
+                (self.conn, &seen, target)
                 && needs_token(&conn.auth.method)
                 && (t.expired() || t.access.is_none())
                 && !renewed
             {
-                conn.renew(self.inner, t.generation).await?;
+                conn.renew(self.inner, *generation).await?;
                 renewed = true;
                 continue;
             }
             let response = self
-                .send_with_retries(target, &request, seen.as_ref())
+                .send_with_retries(target, &request, seen.as_ref().map(|(t, _)| t))
                 .await?;
             if response.status == 401
                 && target == Target::Connection
                 && !renewed
-                && let (Some(conn), Some(t)) = (self.conn, &seen)
+                && let (Some(conn), Some((_, generation))) = (self.conn, &seen)
                 && needs_token(&conn.auth.method)
             {
-                conn.renew(self.inner, t.generation).await?;
+                conn.renew(self.inner, *generation).await?;
                 renewed = true;
                 continue;
             }

@@ -153,7 +153,7 @@ const SEEDED: &[(&str, &str, &[&str])] = &[
 
 impl Account {
     /// A new id of a kind.
-    pub fn id(&mut self, kind: &'static str) -> u64 {
+    pub(super) fn id(&mut self, kind: &'static str) -> u64 {
         let n = self.next.entry(kind).or_insert(0);
         *n += 1;
         *n
@@ -162,7 +162,7 @@ impl Account {
     /// An account with `fields` custom contact fields (a dropdown, a date, a listbox, a
     /// text, then other types, then texts), one list, account and deal custom field
     /// metadata, and a pipeline with two stages.
-    pub fn seeded(fields: usize) -> Account {
+    pub(super) fn seeded(fields: usize) -> Account {
         let mut a = Account::default();
         for i in 0..fields {
             let (title, kind, opts): (String, &str, &[&str]) = match SEEDED.get(i) {
@@ -199,7 +199,7 @@ impl Account {
     }
 
     /// Adds a custom contact field; returns its id.
-    pub fn add_field(&mut self, title: &str, kind: &str, perstag: Option<String>) -> u64 {
+    pub(super) fn add_field(&mut self, title: &str, kind: &str, perstag: Option<String>) -> u64 {
         let id = self.id("field");
         let t = now();
         let perstag = perstag.unwrap_or_else(|| perstag_of(title));
@@ -221,7 +221,7 @@ impl Account {
     }
 
     /// Adds an option to a field; returns its id.
-    pub fn add_option(&mut self, field: u64, label: &str, value: &str) -> u64 {
+    pub(super) fn add_option(&mut self, field: u64, label: &str, value: &str) -> u64 {
         let id = self.id("fieldOption");
         let orderid = self
             .field_options
@@ -243,7 +243,7 @@ impl Account {
     }
 
     /// Adds a list; returns its id.
-    pub fn add_list(&mut self, name: &str) -> u64 {
+    pub(super) fn add_list(&mut self, name: &str) -> u64 {
         let id = self.id("list");
         self.lists.insert(
             id,
@@ -259,7 +259,7 @@ impl Account {
     }
 
     /// The tag with this name (case-insensitive).
-    pub fn find_tag(&self, name: &str) -> Option<u64> {
+    pub(super) fn find_tag(&self, name: &str) -> Option<u64> {
         self.tags
             .iter()
             .find(|(_, t)| t.name.eq_ignore_ascii_case(name))
@@ -267,7 +267,7 @@ impl Account {
     }
 
     /// Adds a tag; returns its id.
-    pub fn add_tag(&mut self, name: &str, kind: &str, description: &str) -> u64 {
+    pub(super) fn add_tag(&mut self, name: &str, kind: &str, description: &str) -> u64 {
         let id = self.id("tag");
         self.tags.insert(
             id,
@@ -282,7 +282,7 @@ impl Account {
     }
 
     /// Tags a contact (once); returns the association id and whether it is new.
-    pub fn tag_contact(&mut self, contact: u64, tag: u64) -> (u64, bool) {
+    pub(super) fn tag_contact(&mut self, contact: u64, tag: u64) -> (u64, bool) {
         if let Some(id) = self
             .contact_tags
             .iter()
@@ -304,7 +304,7 @@ impl Account {
     }
 
     /// The contact with this email (case-insensitive).
-    pub fn find_email(&self, email: &str) -> Option<u64> {
+    pub(super) fn find_email(&self, email: &str) -> Option<u64> {
         self.contacts
             .iter()
             .find(|(_, c)| c.email.eq_ignore_ascii_case(email))
@@ -312,7 +312,7 @@ impl Account {
     }
 
     /// Adds an empty contact; returns its id.
-    pub fn add_contact(&mut self) -> u64 {
+    pub(super) fn add_contact(&mut self) -> u64 {
         let id = self.id("contact");
         let t = now();
         self.contacts.insert(
@@ -327,7 +327,7 @@ impl Account {
     }
 
     /// Sets a custom field value of a contact (one per contact and field); returns its id.
-    pub fn set_value(&mut self, contact: u64, field: u64, value: String) -> u64 {
+    pub(super) fn set_value(&mut self, contact: u64, field: u64, value: String) -> u64 {
         let t = now();
         if let Some((id, v)) = self
             .field_values
@@ -353,7 +353,7 @@ impl Account {
     }
 
     /// Subscribes (1) or unsubscribes (2) a contact; returns the membership id.
-    pub fn subscribe(&mut self, list: u64, contact: u64, status: u64) -> u64 {
+    pub(super) fn subscribe(&mut self, list: u64, contact: u64, status: u64) -> u64 {
         let t = now();
         if let Some((id, cl)) = self
             .contact_lists
@@ -379,7 +379,7 @@ impl Account {
     }
 
     /// Removes a contact and everything that hangs off it.
-    pub fn remove_contact(&mut self, id: u64) {
+    pub(super) fn remove_contact(&mut self, id: u64) {
         self.contacts.remove(&id);
         self.field_values.retain(|_, v| v.contact != id);
         self.contact_tags.retain(|_, ct| ct.contact != id);
@@ -388,7 +388,7 @@ impl Account {
     }
 
     /// The field a `fieldValues` entry names: its id, or (when seeding) its title or perstag.
-    pub fn field_named(&self, v: &Value) -> Option<u64> {
+    pub(super) fn field_named(&self, v: &Value) -> Option<u64> {
         if let Some(id) = id_of(v).filter(|id| self.fields.contains_key(id)) {
             return Some(id);
         }
@@ -403,7 +403,7 @@ impl Account {
 
     /// Preloads `{"fields", "tags", "lists", "contacts", "accounts", "deals", "schemas",
     /// "records"}`. Lenient: entries it cannot read are skipped.
-    pub fn seed(&mut self, seed: &Value) {
+    pub(super) fn seed(&mut self, seed: &Value) {
         let s = |v: &Value, k: &str| v.get(k).and_then(text).unwrap_or_default();
         for f in seed["fields"].as_array().into_iter().flatten() {
             let title = f.as_str().map_or_else(|| s(f, "title"), str::to_owned);
@@ -549,7 +549,7 @@ impl Account {
     }
 
     /// A new custom-object schema id (uuid-shaped).
-    pub fn schema_id(&mut self) -> String {
+    pub(super) fn schema_id(&mut self) -> String {
         let n = self.id("schema");
         format!("00000000-0000-4000-8000-{n:012}")
     }

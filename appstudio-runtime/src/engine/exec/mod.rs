@@ -18,7 +18,7 @@ use crate::ir::{self, Command, Op};
 type Fut<'a> = Pin<Box<dyn Future<Output = Result<Value>> + Send + 'a>>;
 
 /// Runs `cmd` on `input`. `piped` holds the innermost pipe's values (D18).
-pub fn run<'a>(
+pub(super) fn run<'a>(
     session: &'a Session<'a>,
     cmd: &'a Command,
     input: Value,
@@ -194,7 +194,7 @@ pub(super) fn prepare(
 }
 
 /// Runs a jq program: one output is the value, none is `null`, several are an error.
-pub fn run_jq(jq: &ir::Jq, input: &Value, ctx: &Ctx, piped: &[Value]) -> Result<Value> {
+pub(super) fn run_jq(jq: &ir::Jq, input: &Value, ctx: &Ctx, piped: &[Value]) -> Result<Value> {
     let vars = ctx.vars(piped).jq_vars(&jq.vars)?;
     let program = super::jqcache::get(jq)?;
     let mut outputs = program.run(input, &vars)?;

@@ -15,10 +15,15 @@ use crate::ir::{Command, Http, PageStyle, Param, Scalar};
 pub const MAX_PAGES: usize = 100;
 
 /// The query parameter carrying a cursor (the reference's example: `next_cursor=…`).
-pub const CURSOR_PARAM: &str = "next_cursor";
+pub(super) const CURSOR_PARAM: &str = "next_cursor";
 
 /// Fetches every page and returns them merged, shaped as one response (D3).
-pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]) -> Result<Value> {
+pub(super) async fn run(
+    session: &Session<'_>,
+    h: &Http,
+    ctx: &mut Ctx,
+    piped: &[Value],
+) -> Result<Value> {
     let Some(p) = session.app().api.pagination.as_ref() else {
         return Err(Error::config(
             "`\"pagination\": true` needs `api.pagination`",
@@ -218,7 +223,7 @@ fn is_empty_page(body: &Value) -> bool {
 
 /// Merges pages: arrays are concatenated; in objects, array members are concatenated and the
 /// other members are the first page's.
-pub fn merge(pages: Vec<Value>) -> Value {
+pub(super) fn merge(pages: Vec<Value>) -> Value {
     let mut pages = pages.into_iter();
     let Some(mut out) = pages.next() else {
         return Value::Array(Vec::new());
