@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use super::error::ApiError;
 use crate::lock::unpoisoned;
-use crate::net::body::{self, BodyError, MAX_BODY_BYTES};
+use crate::net::body::{self, Answer, BodyError};
 use crate::net::limit::Bucket;
-use crate::net::retry::{self, Outcome, RetryPolicy};
+use crate::net::retry::{Outcome, RetryPolicy};
 use crate::value::Secret;
 
 /// How a [`Client`] behaves.
@@ -221,23 +221,19 @@ impl Client {
                 .header("Content-Type", "application/json")
                 .body(serde_json::to_vec(body).unwrap_or_default());
         }
-        let response = req.send().await.map_err(|e| {
-            let outcome = Outcome::of_transport(&e);
-            (ApiError::transport(e), outcome)
+        let Answer {
+            status,
+            retry_after,
+            body: bytes,
+        } = body::exchange(req).await.map_err(|(e, outcome)| {
+            let e = match e {
+                BodyError::TooLarge { status } => {
+                    ApiError::unexpected(status, "an answer larger than 16 MiB")
+                }
+                BodyError::Transport(e) => ApiError::transport(e),
+            };
+            (e, outcome)
         })?;
-        let status = response.status().as_u16();
-        let retry_after = retry::retry_after(response.headers());
-        let bytes = body::read_capped(response, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| {
-                let e = match e {
-                    BodyError::TooLarge => {
-                        ApiError::unexpected(status, "an answer larger than 16 MiB")
-                    }
-                    BodyError::Transport(e) => ApiError::transport(e),
-                };
-                (e, Outcome::Broken)
-            })?;
         if !(200..300).contains(&status) {
             let e = ApiError::from_response(status, retry_after, &bytes);
             return Err((e, Outcome::Status(status, retry_after)));

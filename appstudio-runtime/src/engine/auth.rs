@@ -309,9 +309,8 @@ pub(super) async fn token_request(
     if !o.include_client_id {
         req = req.basic_auth(&*o.client_id, Some(&*o.client_secret));
     }
-    let response = req.send().await.map_err(http::transport)?;
-    let status = response.status().as_u16();
-    let body = parse_body(&http::read_body(response).await?);
+    let answer = http::exchange(req).await?;
+    let (status, body) = (answer.status, parse_body(&answer.body));
     if !(200..300).contains(&status) {
         let kind = if status >= 500 {
             ErrorKind::Remote5xx
@@ -417,19 +416,16 @@ pub(super) async fn session_login(
         None => Value::Object(Map::new()),
     };
     inner.throttle(ir::Method::Post, user_limit).await;
-    let response = inner
+    let request = inner
         .client
         .post(url)
         .basic_auth(
             credentials.get("username").unwrap_or_default(),
             credentials.get("password"),
         )
-        .json(&body)
-        .send()
-        .await
-        .map_err(http::transport)?;
-    let status = response.status().as_u16();
-    let body = parse_body(&http::read_body(response).await?);
+        .json(&body);
+    let answer = http::exchange(request).await?;
+    let (status, body) = (answer.status, parse_body(&answer.body));
     if status != 200 {
         return Err(Error::new(
             if status >= 500 {

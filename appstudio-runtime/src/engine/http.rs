@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::error::{Error, ErrorKind, Result};
 use super::expand::{Vars, push_text};
 use crate::ir::{Http, Method, StrTemplate, Target};
-use crate::net::body::{self, BodyError, MAX_BODY_BYTES};
+use crate::net::body::{self, Answer, BodyError, MAX_BODY_BYTES};
 
 /// A request ready to send.
 #[derive(Debug, Clone)]
@@ -225,17 +225,20 @@ pub(crate) fn parse_body(bytes: &[u8]) -> Value {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// Reads a response body up to the transport's cap.
-pub(crate) async fn read_body(response: reqwest::Response) -> Result<Vec<u8>> {
-    body::read_capped(response, MAX_BODY_BYTES)
-        .await
-        .map_err(|e| match e {
-            BodyError::TooLarge => Error::new(
-                ErrorKind::Remote5xx,
-                format!("the response is larger than {MAX_BODY_BYTES} bytes"),
-            ),
-            BodyError::Transport(e) => transport(e),
-        })
+/// A failed attempt in the engine's terms.
+pub(crate) fn failure(e: BodyError) -> Error {
+    match e {
+        BodyError::TooLarge { .. } => Error::new(
+            ErrorKind::Remote5xx,
+            format!("the response is larger than {MAX_BODY_BYTES} bytes"),
+        ),
+        BodyError::Transport(e) => transport(e),
+    }
+}
+
+/// Sends a request once and reads its answer (auth requests, which are not retried).
+pub(crate) async fn exchange(request: reqwest::RequestBuilder) -> Result<Answer> {
+    body::exchange(request).await.map_err(|(e, _)| failure(e))
 }
 
 /// A transport failure (connection refused, timeout, reset).

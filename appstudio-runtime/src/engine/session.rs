@@ -11,6 +11,7 @@ use super::error::{Error, ErrorKind, Result};
 use super::http::{self, Bases, Body, Request, Response};
 use crate::ir::{self, AuthMethod, Target};
 use crate::lock::unpoisoned;
+use crate::net::body;
 use crate::net::retry::{self, Outcome};
 
 /// A connected account's state, shared by every task using the connection.
@@ -269,21 +270,13 @@ impl Session<'_> {
             }
             _ => {}
         }
-        let response = req.send().await.map_err(|e| {
-            let outcome = Outcome::of_transport(&e);
-            (http::transport(e), Some(outcome))
-        })?;
-        let status = response.status().as_u16();
-        let retry_after = retry::retry_after(response.headers());
-        let body = http::parse_body(
-            &http::read_body(response)
-                .await
-                .map_err(|e| (e, Some(Outcome::Broken)))?,
-        );
+        let answer = body::exchange(req)
+            .await
+            .map_err(|(e, outcome)| (http::failure(e), Some(outcome)))?;
         Ok(Response {
-            status,
-            body,
-            retry_after,
+            status: answer.status,
+            body: http::parse_body(&answer.body),
+            retry_after: answer.retry_after,
         })
     }
 }
