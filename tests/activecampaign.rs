@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use appstudio::activecampaign::{Client, ClientConfig};
-use appstudio::engine::{Error, ErrorKind, RetryPolicy};
+use appstudio::engine::{ActiveCampaignResources, Error, ErrorKind, RetryPolicy};
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig, Fault};
 use serde_json::{Value, json};
 

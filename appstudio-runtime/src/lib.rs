@@ -1,11 +1,12 @@
 //! Runtime of `appstudio`: the static IR that `include_app!` emits ([`ir`]), the values the
 //! generated API names ([`value`]), and the jq front end shared with the code generator
 //! ([`jq`]). Executing compiled apps is the `engine` feature's job.
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub, unnameable_types)]
 
 pub mod api;
 pub mod ir;
 pub mod jq;
+mod lock;
 pub mod suggest;
 pub mod value;
 
@@ -13,6 +14,8 @@ pub mod value;
 pub mod activecampaign;
 #[cfg(feature = "engine")]
 pub mod engine;
+#[cfg(feature = "engine")]
+mod net;
 #[cfg(feature = "testing")]
 pub mod testing;
 

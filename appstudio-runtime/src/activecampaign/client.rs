@@ -5,17 +5,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::Value;
 
 use super::error::ApiError;
-use crate::engine::RetryPolicy;
-use crate::engine::limit::Bucket;
-use crate::engine::retry::{self, Outcome};
-use crate::ir::Method;
+use crate::lock::unpoisoned;
+use crate::net::body::{self, Answer, BodyError};
+use crate::net::limit::Bucket;
+use crate::net::retry::{Outcome, RetryPolicy};
 use crate::value::Secret;
-
-/// Largest answer read from ActiveCampaign.
-const MAX_BODY: usize = 16 << 20;
 
 /// How a [`Client`] behaves.
 #[derive(Debug, Clone)]
@@ -71,7 +69,7 @@ type Limiters = HashMap<(String, u32), Arc<Bucket>>;
 static LIMITERS: LazyLock<Mutex<Limiters>> = LazyLock::new(Default::default);
 
 fn limiter(base: &str, rps: u32) -> Arc<Bucket> {
-    let mut map = LIMITERS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut map = unpoisoned(LIMITERS.lock());
     map.entry((base.to_ascii_lowercase(), rps))
         .or_insert_with(|| Arc::new(Bucket::new(rps, 1)))
         .clone()
@@ -106,10 +104,7 @@ impl Client {
 
     /// [`Client::new`] with a configuration.
     pub fn with_config(url: &str, token: Secret, config: ClientConfig) -> Result<Client, ApiError> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("appstudio/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::transport(&e))?;
+        let http = crate::net::http_client(None).map_err(ApiError::transport)?;
         Client::with(http, url, token, config)
     }
 
@@ -150,7 +145,7 @@ impl Client {
 
     /// `GET /api/3/<path>`.
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, ApiError> {
-        self.call(Method::Get, path, query, None, true).await
+        self.call(Method::GET, path, query, None, true).await
     }
 
     /// `POST /api/3/<path>`; `idempotent` when repeating it cannot create twice (an upsert).
@@ -160,18 +155,18 @@ impl Client {
         body: &Value,
         idempotent: bool,
     ) -> Result<Value, ApiError> {
-        self.call(Method::Post, path, &[], Some(body), idempotent)
+        self.call(Method::POST, path, &[], Some(body), idempotent)
             .await
     }
 
     /// `PUT /api/3/<path>`.
     pub async fn put(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
-        self.call(Method::Put, path, &[], Some(body), true).await
+        self.call(Method::PUT, path, &[], Some(body), true).await
     }
 
     /// `DELETE /api/3/<path>`.
     pub async fn delete(&self, path: &str) -> Result<Value, ApiError> {
-        self.call(Method::Delete, path, &[], None, true).await
+        self.call(Method::DELETE, path, &[], None, true).await
     }
 
     /// One call with the limiter and the retries; `path` is relative to `/api/3/`. Returns
@@ -193,26 +188,21 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let policy = &self.shared.config.retry;
-        let mut attempt = 1;
-        loop {
-            self.throttle().await;
-            let result = self.once(method, url.clone(), body).await;
-            let (error, outcome) = match result {
-                Ok(v) => return Ok(v),
-                Err(failure) => failure,
-            };
-            match policy.delay_for(attempt, idempotent, outcome) {
-                Some(wait) => {
-                    tracing::debug!(attempt, ?outcome, ?wait, %path, "retrying an ActiveCampaign call");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
+        let (url, method) = (&url, &method);
+        self.shared
+            .config
+            .retry
+            .run(idempotent, path, || async move {
+                self.throttle().await;
+                match self.once(method.clone(), url.clone(), body).await {
+                    Ok(v) => (Ok(v), None),
+                    Err((e, outcome)) => (Err(e), Some(outcome)),
                 }
-                None => return Err(error),
-            }
-        }
+            })
+            .await
     }
 
+    /// One attempt; a failure says how it ended.
     async fn once(
         &self,
         method: Method,
@@ -222,7 +212,7 @@ impl Client {
         let mut req = self
             .shared
             .http
-            .request(crate::engine::http::method(method), url)
+            .request(method, url)
             .timeout(self.shared.config.timeout)
             .header("Api-Token", self.shared.token.expose())
             .header("Accept", "application/json");
@@ -231,28 +221,21 @@ impl Client {
                 .header("Content-Type", "application/json")
                 .body(serde_json::to_vec(body).unwrap_or_default());
         }
-        let mut response = req.send().await.map_err(|e| {
-            let e = e.without_url();
-            (ApiError::transport(&e), Outcome::of_transport(&e))
-        })?;
-        let status = response.status().as_u16();
-        let retry_after = retry::retry_after(response.headers());
-        let mut bytes = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > MAX_BODY {
-                        let e = ApiError::unexpected(status, "an answer larger than 16 MiB");
-                        return Err((e, Outcome::Broken));
-                    }
-                    bytes.extend_from_slice(&chunk);
+        let Answer {
+            status,
+            retry_after,
+            body: bytes,
+        } = body::exchange(req).await.map_err(|(e, outcome)| {
+            let e = match e {
+                BodyError::TooLarge { status } => {
+                    ApiError::unexpected(status, "an answer larger than 16 MiB")
                 }
-                Ok(None) => break,
-                Err(e) => return Err((ApiError::transport(&e.without_url()), Outcome::Broken)),
-            }
-        }
+                BodyError::Transport(e) => ApiError::transport(e),
+            };
+            (e, outcome)
+        })?;
         if !(200..300).contains(&status) {
-            let e = ApiError::from_response(status, retry_after.map(Duration::from_secs), &bytes);
+            let e = ApiError::from_response(status, retry_after, &bytes);
             return Err((e, Outcome::Status(status, retry_after)));
         }
         if bytes.iter().all(u8::is_ascii_whitespace) {

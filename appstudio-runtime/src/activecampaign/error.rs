@@ -5,8 +5,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::engine::{Error, ErrorKind};
-
 /// One entry of an `errors` array (every member optional; the shapes differ by endpoint).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorItem {
@@ -94,14 +92,14 @@ impl ApiError {
         }
     }
 
-    /// A call that got no answer.
-    pub fn transport(e: &reqwest::Error) -> ApiError {
+    /// A call that got no answer (the message never holds the URL).
+    pub(crate) fn transport(e: reqwest::Error) -> ApiError {
         ApiError {
             status: None,
             retry_after: None,
             message: None,
             errors: Vec::new(),
-            raw: e.to_string(),
+            raw: crate::net::body::describe(e),
         }
     }
 
@@ -161,15 +159,6 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-impl From<ApiError> for Error {
-    fn from(e: ApiError) -> Error {
-        match e.status {
-            Some(status) => Error::remote(status, e.to_string()),
-            None => Error::new(ErrorKind::Remote5xx, e.to_string()),
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -257,13 +246,5 @@ mod tests {
         let e = parse(422, r#"{"errors":[1, null, {"status":"422"}]}"#);
         assert_eq!(e.errors.len(), 3);
         assert_eq!(e.errors[2].status, Some(422));
-    }
-
-    #[test]
-    fn kinds_follow_the_status() {
-        let kind = |s| Error::from(parse(s, "{}")).kind();
-        assert_eq!(kind(429), ErrorKind::RateLimited);
-        assert_eq!(kind(422), ErrorKind::Remote4xx);
-        assert_eq!(kind(503), ErrorKind::Remote5xx);
     }
 }

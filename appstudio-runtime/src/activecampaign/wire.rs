@@ -4,7 +4,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A string, number or boolean as text; `null` or anything else as `""`.
-pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => s,
         Value::Number(n) => n.to_string(),
@@ -14,7 +14,7 @@ pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 /// `"1"`, `1`, `true` as `true`; anything else as `false`.
-pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => s.trim() == "1" || s.eq_ignore_ascii_case("true"),
         Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
@@ -24,7 +24,7 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 }
 
 /// A list of ids (strings or numbers); `null` or a non-list as empty.
-pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Array(items) => items.iter().filter_map(id_of).collect(),
         _ => Vec::new(),
@@ -32,7 +32,7 @@ pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 }
 
 /// An id as text, from a string or a number.
-pub fn id_of(v: &Value) -> Option<String> {
+pub(crate) fn id_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -41,7 +41,7 @@ pub fn id_of(v: &Value) -> Option<String> {
 }
 
 /// `meta.total` of a collection: a string on classic endpoints, a number on custom objects.
-pub fn total(body: &Value) -> Option<u64> {
+pub(crate) fn total(body: &Value) -> Option<u64> {
     match body.get("meta")?.get("total")? {
         Value::String(s) => s.trim().parse().ok(),
         Value::Number(n) => n.as_u64(),
@@ -50,7 +50,7 @@ pub fn total(body: &Value) -> Option<u64> {
 }
 
 /// An id as JSON: a number when it is one (`"12"` → `12`), else the string.
-pub fn id_value(id: &str) -> Value {
+pub(crate) fn id_value(id: &str) -> Value {
     id.parse::<u64>()
         .map(Value::from)
         .unwrap_or_else(|_| Value::String(id.to_owned()))
@@ -58,7 +58,7 @@ pub fn id_value(id: &str) -> Value {
 
 /// A value as ActiveCampaign stores a custom field: text, numbers and booleans as text, a list
 /// as `||a||b||` (multi-select); `None` for `null` (nothing to write).
-pub fn field_text(v: &Value) -> Option<String> {
+pub(crate) fn field_text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),

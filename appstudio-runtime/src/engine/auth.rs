@@ -14,7 +14,7 @@ use crate::ir::{self, AuthMethod, OAuth2};
 use crate::value::Secret;
 
 /// Refresh (or re-verification) attempts before the connection needs reconnecting (D9).
-pub const MAX_REFRESH_ATTEMPTS: u32 = 3;
+pub(super) const MAX_REFRESH_ATTEMPTS: u32 = 3;
 
 /// What the user entered to connect: the auth entry's defined fields (`username`,
 /// `password`, `token`, `subdomain`).
@@ -115,8 +115,6 @@ pub struct Tokens {
     pub refresh: Option<Secret>,
     /// When the access token expires.
     pub expires_at: Option<Instant>,
-    /// Incremented on every refresh, so waiters know one happened.
-    pub generation: u64,
 }
 
 /// [`Tokens`] as stored: the expiry as wall-clock time, which outlives the process.
@@ -161,14 +159,13 @@ impl From<StoredTokens> for Tokens {
             access: s.access,
             refresh: s.refresh,
             expires_at,
-            generation: 0,
         }
     }
 }
 
 impl Tokens {
     /// Tokens from a token endpoint's answer; a missing refresh token keeps `previous`'s.
-    pub fn from_response(body: &Value, previous: Option<&Tokens>) -> Result<Tokens> {
+    pub(crate) fn from_response(body: &Value, previous: Option<&Tokens>) -> Result<Tokens> {
         let access = body
             .get("access_token")
             .and_then(Value::as_str)
@@ -195,7 +192,6 @@ impl Tokens {
             expires_at: expires_in
                 .filter(|s| s.is_finite() && *s > 0.0)
                 .map(|s| Instant::now() + Duration::from_secs_f64(s.min(1e9))),
-            generation: previous.map_or(0, |p| p.generation + 1),
         })
     }
 
@@ -207,7 +203,7 @@ impl Tokens {
 }
 
 /// Vars that only know the subdomain: what auth URLs and `api.base_url` may use.
-pub fn subdomain_vars<'a>(subdomain: Option<&'a str>) -> Vars<'a> {
+pub(super) fn subdomain_vars<'a>(subdomain: Option<&'a str>) -> Vars<'a> {
     Vars {
         subdomain,
         ..Vars::default()
@@ -215,7 +211,7 @@ pub fn subdomain_vars<'a>(subdomain: Option<&'a str>) -> Vars<'a> {
 }
 
 /// Adds the connection's credentials to a request (D8).
-pub fn apply(
+pub(super) fn apply(
     req: reqwest::RequestBuilder,
     method: &AuthMethod,
     credentials: &Credentials,
@@ -246,7 +242,7 @@ pub fn apply(
 }
 
 /// The URL to send the user to (oauth2), with `state` and `redirect_uri`.
-pub fn authorization_url(
+pub(super) fn authorization_url(
     inner: &Inner,
     o: &OAuth2,
     credentials: &Credentials,
@@ -272,7 +268,7 @@ pub fn authorization_url(
 
 /// A token request (code exchange or refresh): form body, client credentials in the body
 /// (`include_client_id`) or as HTTP Basic.
-pub async fn token_request(
+pub(super) async fn token_request(
     inner: &Inner,
     o: &OAuth2,
     url: &ir::StrTemplate,
@@ -313,9 +309,8 @@ pub async fn token_request(
     if !o.include_client_id {
         req = req.basic_auth(&*o.client_id, Some(&*o.client_secret));
     }
-    let response = req.send().await.map_err(http::transport)?;
-    let status = response.status().as_u16();
-    let body = parse_body(&http::read_body(response).await?);
+    let answer = http::exchange(req).await?;
+    let (status, body) = (answer.status, parse_body(&answer.body));
     if !(200..300).contains(&status) {
         let kind = if status >= 500 {
             ErrorKind::Remote5xx
@@ -334,7 +329,7 @@ pub async fn token_request(
 }
 
 /// Exchanges an authorization code for tokens.
-pub async fn exchange_code(
+pub(super) async fn exchange_code(
     inner: &Inner,
     o: &OAuth2,
     credentials: &Credentials,
@@ -358,7 +353,7 @@ pub async fn exchange_code(
 
 /// Refreshes oauth2 tokens through `refresh_url` (else `token_url`), up to
 /// [`MAX_REFRESH_ATTEMPTS`] times; then the connection needs reconnecting.
-pub async fn refresh(
+pub(super) async fn refresh(
     inner: &Inner,
     o: &OAuth2,
     credentials: &Credentials,
@@ -404,7 +399,7 @@ pub async fn refresh(
 
 /// `type: session`: POSTs the credentials (HTTP Basic, plus `request_body` as JSON) to
 /// `verify_url`; 200 with `access_token` gives the session token.
-pub async fn session_login(
+pub(super) async fn session_login(
     inner: &Inner,
     verify_url: &ir::StrTemplate,
     request_body: Option<&ir::Template>,
@@ -421,19 +416,16 @@ pub async fn session_login(
         None => Value::Object(Map::new()),
     };
     inner.throttle(ir::Method::Post, user_limit).await;
-    let response = inner
+    let request = inner
         .client
         .post(url)
         .basic_auth(
             credentials.get("username").unwrap_or_default(),
             credentials.get("password"),
         )
-        .json(&body)
-        .send()
-        .await
-        .map_err(http::transport)?;
-    let status = response.status().as_u16();
-    let body = parse_body(&http::read_body(response).await?);
+        .json(&body);
+    let answer = http::exchange(request).await?;
+    let (status, body) = (answer.status, parse_body(&answer.body));
     if status != 200 {
         return Err(Error::new(
             if status >= 500 {
@@ -449,7 +441,7 @@ pub async fn session_login(
 
 /// `type: basic` and `type: token`: GET `verify_url` with the credentials; only 200 is valid.
 /// The request counts against `api.rate_limit` (`user_limit`: the new connection's buckets).
-pub async fn verify(
+pub(super) async fn verify(
     inner: &Inner,
     auth: &ir::Auth,
     credentials: &Credentials,
@@ -495,7 +487,6 @@ mod tests {
             access: Some(Secret::new("a")),
             refresh: Some(Secret::new("r")),
             expires_at: Some(Instant::now() + Duration::from_secs(3600)),
-            generation: 4,
         };
         let stored = serde_json::to_value(&tokens).unwrap();
         assert_eq!(stored["access"], "a");

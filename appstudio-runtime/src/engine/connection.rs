@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::auth::{self, Credentials, Tokens};
+use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::exec::{self, Ctx};
+use super::exec;
 use super::session::{ConnState, Session};
-use super::workflow::WorkflowRun;
 use super::{EngineConfig, Inner};
 use crate::api::AppSpec;
 use crate::ir::{self, AuthMethod};
+use crate::lock::unpoisoned;
 use crate::value::Secret;
 
 /// Runs one compiled app. Cheap to clone; clones share the HTTP connection pool.
@@ -42,10 +43,7 @@ pub struct Description {
 impl Engine {
     /// An engine for a compiled app's IR.
     pub fn new(app: &'static ir::App, config: EngineConfig) -> Result<Engine> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("appstudio/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(config.timeout)
-            .build()
+        let client = crate::net::http_client(Some(config.timeout))
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let app_limit = app
             .api
@@ -186,7 +184,7 @@ impl Engine {
         let state = ConnState {
             auth,
             credentials,
-            tokens: Mutex::new(tokens),
+            tokens: Mutex::new((tokens, 0)),
             refresh_lock: tokio::sync::Mutex::new(()),
             broken: Mutex::new(None),
             base_url,
@@ -243,11 +241,7 @@ impl Connection {
 
     /// The current tokens (to store them; see [`Engine::restore`]).
     pub fn tokens(&self) -> Tokens {
-        self.state
-            .tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        unpoisoned(self.state.tokens.lock()).0.clone()
     }
 
     /// A context with the connection's variables.
@@ -274,11 +268,7 @@ impl Connection {
         match (out.get("account_id"), out.get("description")) {
             (Some(account_id), Some(description)) => Ok(Description {
                 account_id: {
-                    *self
-                        .state
-                        .account_id
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some(account_id.clone());
+                    *unpoisoned(self.state.account_id.lock()) = Some(account_id.clone());
                     account_id.clone()
                 },
                 description: description.clone(),
@@ -292,22 +282,5 @@ impl Connection {
                 "setup.connect.describe_connection",
             )),
         }
-    }
-
-    /// One workflow of the app, to run its setup and `data_pipeline`.
-    pub fn workflow(&self, name: &str) -> Result<WorkflowRun> {
-        let app = self.engine.inner.app;
-        let wf = app
-            .workflows
-            .iter()
-            .find(|w| w.name == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = app.workflows.iter().map(|w| &*w.name).collect();
-                Error::invalid(format!(
-                    "no workflow `{name}` (the app has {})",
-                    names.join(", ")
-                ))
-            })?;
-        Ok(WorkflowRun::new(self.clone(), wf))
     }
 }

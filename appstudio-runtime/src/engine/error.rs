@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::activecampaign::ApiError;
 use crate::ir::Loc;
 
 /// What kind of failure an [`Error`] is; callers match on it to decide what to do.
@@ -183,3 +184,30 @@ impl From<crate::jq::JqError> for Error {
 
 /// Result of the engine.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A failed ActiveCampaign call: its status decides the kind.
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Error {
+        match e.status {
+            Some(status) => Error::remote(status, e.to_string()),
+            None => Error::new(ErrorKind::Remote5xx, e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(status: u16, body: &str) -> ApiError {
+        ApiError::from_response(status, None, body.as_bytes())
+    }
+
+    #[test]
+    fn kinds_follow_the_status() {
+        let kind = |s| Error::from(parse(s, "{}")).kind();
+        assert_eq!(kind(429), ErrorKind::RateLimited);
+        assert_eq!(kind(422), ErrorKind::Remote4xx);
+        assert_eq!(kind(503), ErrorKind::Remote5xx);
+    }
+}

@@ -45,7 +45,7 @@ impl SavedData {
 
 /// What expansions read: everything a command may refer to at the place it runs.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Vars<'a> {
+pub(crate) struct Vars<'a> {
     /// The selections, `{"<id>": {"value": …, "display": …}}`.
     pub custom_data: Option<&'a Map<String, Value>>,
     /// The workflow's form fields (for personalization).
@@ -67,7 +67,7 @@ pub struct Vars<'a> {
 }
 
 /// How an expansion is written, for messages.
-pub fn describe(e: &Expansion) -> String {
+pub(super) fn describe(e: &Expansion) -> String {
     let mut s = format!("${{{}", e.ns.as_str());
     for seg in e.path.iter() {
         match seg {
@@ -87,7 +87,7 @@ pub fn describe(e: &Expansion) -> String {
 
 impl Vars<'_> {
     /// The JSON value an expansion refers to; its `|default` when absent or `null`.
-    pub fn lookup(&self, e: &Expansion) -> Result<Value> {
+    pub(crate) fn lookup(&self, e: &Expansion) -> Result<Value> {
         let found = self.find(e)?;
         match (found, &e.default) {
             (Some(v), _) if !v.is_null() => Ok(v),
@@ -156,7 +156,7 @@ impl Vars<'_> {
     }
 
     /// A string template as a JSON value: the value itself for one expansion, else text.
-    pub fn value(&self, t: &StrTemplate) -> Result<Value> {
+    pub(crate) fn value(&self, t: &StrTemplate) -> Result<Value> {
         match t {
             StrTemplate::Lit(s) => Ok(Value::String(s.to_string())),
             StrTemplate::Value(e) => self.lookup(e),
@@ -165,7 +165,7 @@ impl Vars<'_> {
     }
 
     /// A string template as text: strings inserted as they are, other values as compact JSON.
-    pub fn text(&self, t: &StrTemplate) -> Result<String> {
+    pub(crate) fn text(&self, t: &StrTemplate) -> Result<String> {
         self.render(t, |v, out| {
             push_text(&v, out);
             Ok(())
@@ -175,7 +175,7 @@ impl Vars<'_> {
     /// A URL path: each expansion is one percent-encoded path segment, so a value cannot add
     /// `/`, `?` or `#` (D2). `.` and `..` are errors: URL parsers resolve them (encoded too),
     /// which would climb out of the path the app wrote.
-    pub fn url_path(&self, t: &StrTemplate) -> Result<String> {
+    pub(crate) fn url_path(&self, t: &StrTemplate) -> Result<String> {
         self.render(t, |v, out| {
             let mut text = String::new();
             push_text(&v, &mut text);
@@ -190,7 +190,7 @@ impl Vars<'_> {
     }
 
     /// A header value: text without CR, LF or NUL.
-    pub fn header(&self, name: &str, t: &StrTemplate) -> Result<String> {
+    pub(crate) fn header(&self, name: &str, t: &StrTemplate) -> Result<String> {
         let text = self.text(t)?;
         if text.contains(['\r', '\n', '\0']) {
             return Err(Error::invalid(format!(
@@ -201,7 +201,7 @@ impl Vars<'_> {
     }
 
     /// A JSON template (body, params, static options) with its expansions resolved.
-    pub fn template(&self, t: &Template) -> Result<Value> {
+    pub(crate) fn template(&self, t: &Template) -> Result<Value> {
         Ok(match t {
             Template::Null => Value::Null,
             Template::Bool(b) => Value::Bool(*b),
@@ -224,7 +224,7 @@ impl Vars<'_> {
     }
 
     /// The values of a jq program's variables `$__as_0`, `$__as_1`, ….
-    pub fn jq_vars(&self, vars: &[Expansion]) -> Result<Vec<Value>> {
+    pub(crate) fn jq_vars(&self, vars: &[Expansion]) -> Result<Vec<Value>> {
         vars.iter().map(|e| self.lookup(e)).collect()
     }
 
@@ -258,7 +258,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'~');
 
 /// A value as text: a string as it is, anything else as compact JSON.
-pub fn push_text(v: &Value, out: &mut String) {
+pub(super) fn push_text(v: &Value, out: &mut String) {
     match v {
         Value::String(s) => out.push_str(s),
         other => out.push_str(&other.to_string()),
@@ -267,7 +267,7 @@ pub fn push_text(v: &Value, out: &mut String) {
 
 /// Follows keys and indices into a value. A key applied to a list reads that key of every
 /// element, so `custom_data.<multiselect>.value` is the list of values (D16).
-pub fn walk(v: &Value, path: &[PathSeg]) -> Option<Value> {
+pub(super) fn walk(v: &Value, path: &[PathSeg]) -> Option<Value> {
     let Some((seg, rest)) = path.split_first() else {
         return Some(v.clone());
     };

@@ -7,7 +7,7 @@ use super::error::{Error, Result};
 
 /// Parses each listed key whose value is a string holding JSON (`to_json`), or keeps the
 /// text; other members pass through.
-pub fn run(
+pub(super) fn run(
     item_keys: &[std::borrow::Cow<'static, str>],
     to_json: bool,
     input: Value,

@@ -4,16 +4,16 @@
 
 use serde_json::{Map, Value};
 
+use std::time::Duration;
+
 use super::error::{Error, ErrorKind, Result};
 use super::expand::{Vars, push_text};
 use crate::ir::{Http, Method, StrTemplate, Target};
-
-/// Largest response body read, in bytes; a larger one is an error, not an allocation.
-pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
+use crate::net::body::{self, Answer, BodyError, MAX_BODY_BYTES};
 
 /// A request ready to send.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(crate) struct Request {
     /// Method.
     pub method: Method,
     /// Absolute URL.
@@ -26,7 +26,7 @@ pub struct Request {
 
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Body {
+pub(crate) enum Body {
     /// JSON.
     Json(Value),
     /// `application/x-www-form-urlencoded` (D4).
@@ -35,13 +35,13 @@ pub enum Body {
 
 /// A response: status and body as JSON (empty → `null`, non-JSON → a string).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Response {
+pub(crate) struct Response {
     /// HTTP status.
     pub status: u16,
     /// The body.
     pub body: Value,
-    /// `Retry-After` in seconds, when given as an integer.
-    pub retry_after: Option<u64>,
+    /// `Retry-After`, when given.
+    pub retry_after: Option<Duration>,
 }
 
 /// Rewrites outgoing URLs whose origin matches a pattern, so tests can point an app at
@@ -60,7 +60,7 @@ impl Overrides {
     }
 
     /// Applies the first matching rule.
-    pub fn apply(&self, url: url::Url) -> Result<url::Url> {
+    pub(crate) fn apply(&self, url: url::Url) -> Result<url::Url> {
         let origin = url.origin().ascii_serialization();
         for (from, to) in &self.rules {
             if origin_matches(from, &origin) {
@@ -85,7 +85,7 @@ fn origin_matches(pattern: &str, origin: &str) -> bool {
 }
 
 /// Where a request goes: the connection's base URL, or the ActiveCampaign account's.
-pub struct Bases<'a> {
+pub(crate) struct Bases<'a> {
     /// `api.base_url`, rendered.
     pub api: Option<&'a str>,
     /// The ActiveCampaign account's API URL.
@@ -93,7 +93,7 @@ pub struct Bases<'a> {
 }
 
 /// Builds the request of an `!http` command.
-pub fn prepare(
+pub(crate) fn prepare(
     http: &Http,
     vars: &Vars,
     bases: &Bases,
@@ -176,7 +176,7 @@ fn target_url(http: &Http, vars: &Vars, bases: &Bases) -> Result<url::Url> {
 }
 
 /// `base` and `path` joined with exactly one `/` (D5).
-pub fn join(base: &str, path: &str) -> String {
+pub(crate) fn join(base: &str, path: &str) -> String {
     format!(
         "{}/{}",
         base.trim_end_matches('/'),
@@ -203,7 +203,7 @@ fn param_values(v: Value) -> Vec<String> {
 }
 
 /// A body object form-encoded: strings as they are, other values as compact JSON.
-pub fn form_encode(v: &Value) -> Result<String> {
+pub(crate) fn form_encode(v: &Value) -> Result<String> {
     let Value::Object(members) = v else {
         return Err(Error::config("a form-encoded body must be a JSON object"));
     };
@@ -217,7 +217,7 @@ pub fn form_encode(v: &Value) -> Result<String> {
 }
 
 /// Parses a response body: empty → `null`, JSON → the value, anything else → a string.
-pub fn parse_body(bytes: &[u8]) -> Value {
+pub(crate) fn parse_body(bytes: &[u8]) -> Value {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }
@@ -225,42 +225,29 @@ pub fn parse_body(bytes: &[u8]) -> Value {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// Reads a response body up to [`MAX_RESPONSE_BYTES`].
-pub async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if out.len() + chunk.len() > MAX_RESPONSE_BYTES {
-            return Err(Error::new(
-                ErrorKind::Remote5xx,
-                format!("the response is larger than {MAX_RESPONSE_BYTES} bytes"),
-            ));
-        }
-        out.extend_from_slice(&chunk);
+/// A failed attempt in the engine's terms.
+pub(crate) fn failure(e: BodyError) -> Error {
+    match e {
+        BodyError::TooLarge { .. } => Error::new(
+            ErrorKind::Remote5xx,
+            format!("the response is larger than {MAX_BODY_BYTES} bytes"),
+        ),
+        BodyError::Transport(e) => transport(e),
     }
-    Ok(out)
+}
+
+/// Sends a request once and reads its answer (auth requests, which are not retried).
+pub(crate) async fn exchange(request: reqwest::RequestBuilder) -> Result<Answer> {
+    body::exchange(request).await.map_err(|(e, _)| failure(e))
 }
 
 /// A transport failure (connection refused, timeout, reset).
-pub fn transport(e: reqwest::Error) -> Error {
-    // Never echo the URL's query (it may hold a token).
-    let e = e.without_url();
-    let mut message = if e.is_timeout() {
-        "request timed out".to_owned()
-    } else {
-        format!("request failed: {e}")
-    };
-    // the causes say what happened (refused, reset, DNS, …)
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
-    Error::new(ErrorKind::Remote5xx, message)
+pub(crate) fn transport(e: reqwest::Error) -> Error {
+    Error::new(ErrorKind::Remote5xx, body::describe(e))
 }
 
 /// The method for reqwest.
-pub fn method(m: Method) -> reqwest::Method {
+pub(crate) fn method(m: Method) -> reqwest::Method {
     match m {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -272,7 +259,7 @@ pub fn method(m: Method) -> reqwest::Method {
 }
 
 /// A short excerpt of a response body for error messages.
-pub fn excerpt(body: &Value) -> String {
+pub(crate) fn excerpt(body: &Value) -> String {
     let mut s = String::new();
     push_text(body, &mut s);
     if s.len() > 300 {
@@ -287,7 +274,7 @@ pub fn excerpt(body: &Value) -> String {
 }
 
 /// `{"body": v}` when the consumers read `.body` (D3), else `v`.
-pub fn shape(wrap_body: bool, v: Value) -> Value {
+pub(crate) fn shape(wrap_body: bool, v: Value) -> Value {
     if wrap_body {
         let mut m = Map::new();
         m.insert("body".to_owned(), v);

@@ -4,10 +4,12 @@
 
 use serde_json::{Map, Value};
 
+use super::ctx::Respond;
 use super::error::{Error, Result};
-use super::exec::{self, Respond};
+use super::exec;
 use super::workflow::{Processed, WorkflowRun};
 use crate::ir::{self, Command, IntakeKind};
+use crate::lock::unpoisoned;
 
 /// A request that reached a webhook.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -199,13 +201,7 @@ impl WorkflowRun {
             let got = exec::run(&session, cmd, payload.clone(), &mut ctx, &[])
                 .await
                 .map_err(|e| self.locate(e, "data_intake.account_id"))?;
-            let ours = self
-                .conn
-                .state
-                .account_id
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone();
+            let ours = unpoisoned(self.conn.state.account_id.lock()).clone();
             match ours {
                 None => {
                     return Err(self.locate(

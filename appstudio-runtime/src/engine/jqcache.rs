@@ -10,7 +10,7 @@ use crate::jq::{self, Program};
 static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| (0..256).map(jq::expansion_var).collect());
 
 /// The compiled program of `jq`.
-pub fn get(jq: &ir::Jq) -> Result<Arc<Program>> {
+pub(super) fn get(jq: &ir::Jq) -> Result<Arc<Program>> {
     let names: Vec<&str> = NAMES
         .iter()
         .take(jq.vars.len())

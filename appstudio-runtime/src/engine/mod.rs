@@ -3,6 +3,7 @@
 
 mod auth;
 mod connection;
+mod ctx;
 mod error;
 mod exec;
 mod expand;
@@ -10,11 +11,10 @@ mod extract;
 pub(crate) mod http;
 mod intake;
 mod jqcache;
-pub(crate) mod limit;
-mod paginate;
+mod limit;
 mod personalize;
 mod polling;
-pub(crate) mod retry;
+mod resource;
 mod session;
 mod sha;
 mod state;
@@ -23,16 +23,17 @@ mod workflow;
 
 use std::time::Duration;
 
+pub use crate::net::retry::RetryPolicy;
 pub use auth::{Credentials, Tokens};
 pub use connection::{AcAccount, Connection, Description, Engine};
+pub use ctx::Respond;
 pub use error::{Error, ErrorKind, Result};
-pub use exec::{Ctx, Respond};
+pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
 pub use intake::{Delivery, Incoming};
-pub use paginate::MAX_PAGES;
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
-pub use retry::RetryPolicy;
+pub use resource::ActiveCampaignResources;
 pub use state::WorkflowState;
 pub use transform::{FieldRef, Mapping};
 pub use workflow::{Processed, WorkflowRun};
@@ -73,22 +74,22 @@ impl Default for EngineConfig {
 }
 
 /// What every run of an app shares.
-pub struct Inner {
+pub(crate) struct Inner {
     /// The compiled app.
-    pub app: &'static ir::App,
+    pub(crate) app: &'static ir::App,
     /// One HTTP client (connection pool) for everything.
-    pub client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     /// Configuration.
-    pub config: EngineConfig,
+    pub(crate) config: EngineConfig,
     /// `api.rate_limit` at app level: one set of buckets for every connection.
-    pub app_limit: Option<limit::Buckets>,
+    pub(crate) app_limit: Option<limit::Buckets>,
     /// `${data.application.*}`: saved values every connection shares.
-    pub application_data: std::sync::Mutex<serde_json::Map<String, serde_json::Value>>,
+    pub(crate) application_data: std::sync::Mutex<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Inner {
     /// New buckets for `api.rate_limit` at user level (one set per connection).
-    pub fn user_limit(&self) -> Option<limit::Buckets> {
+    pub(crate) fn user_limit(&self) -> Option<limit::Buckets> {
         self.app
             .api
             .rate_limit
@@ -99,7 +100,7 @@ impl Inner {
 
     /// Waits until `api.rate_limit` lets one more request with `method` go to the API: the
     /// app's buckets, then the connection's (`user`).
-    pub async fn throttle(&self, method: ir::Method, user: Option<&limit::Buckets>) {
+    pub(crate) async fn throttle(&self, method: ir::Method, user: Option<&limit::Buckets>) {
         if let Some(b) = &self.app_limit {
             b.acquire(method).await;
         }

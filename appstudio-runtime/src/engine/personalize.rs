@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 /// The tags of a contact: `EMAIL`, `FIRSTNAME`, `LASTNAME`, `PHONE`, `FULLNAME`, and every
 /// custom field by its personalization tag (`perstags` maps field id → tag, e.g. `"1"` →
 /// `"TIER"`).
-pub fn tags(
+pub(super) fn tags(
     contact: &Map<String, Value>,
     perstags: &HashMap<String, String>,
 ) -> HashMap<String, String> {
@@ -37,7 +37,7 @@ pub fn tags(
 }
 
 /// Replaces every `%TAG%` whose tag is known; unknown tags and lone `%` stay as they are.
-pub fn apply(text: &str, tags: &HashMap<String, String>) -> String {
+pub(super) fn apply(text: &str, tags: &HashMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('%') {

@@ -8,19 +8,21 @@ use serde_json::Value;
 use super::Inner;
 use super::auth::{self, Credentials, Tokens};
 use super::error::{Error, ErrorKind, Result};
-use super::exec::Ctx;
 use super::http::{self, Bases, Body, Request, Response};
-use super::retry::Outcome;
-use crate::ir::{self, AuthMethod, Resource, Target};
+use crate::ir::{self, AuthMethod, Target};
+use crate::lock::unpoisoned;
+use crate::net::body;
+use crate::net::retry::{self, Outcome};
 
 /// A connected account's state, shared by every task using the connection.
-pub struct ConnState {
+pub(crate) struct ConnState {
     /// The auth entry.
     pub auth: &'static ir::Auth,
     /// What the user entered.
     pub credentials: Credentials,
-    /// Current tokens (oauth2, session).
-    pub tokens: Mutex<Tokens>,
+    /// Current tokens (oauth2, session), with the number of renewals so far (so a task that
+    /// waited for a renewal knows another task already made it).
+    pub tokens: Mutex<(Tokens, u64)>,
     /// Held while refreshing, so one refresh runs at a time however many requests wait.
     pub refresh_lock: tokio::sync::Mutex<()>,
     /// Set when refreshing failed for good: every later request fails fast.
@@ -38,27 +40,20 @@ pub struct ConnState {
 }
 
 impl ConnState {
-    fn tokens(&self) -> Tokens {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+    /// The current tokens and their generation.
+    fn current(&self) -> (Tokens, u64) {
+        unpoisoned(self.tokens.lock()).clone()
     }
 
     /// Refreshes (oauth2) or re-verifies (session) unless another task already did since
     /// `seen` was read.
-    pub async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
+    pub(crate) async fn renew(&self, inner: &Inner, seen: u64) -> Result<()> {
         let _one_at_a_time = self.refresh_lock.lock().await;
-        if let Some(e) = self
-            .broken
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-        {
+        if let Some(e) = unpoisoned(self.broken.lock()).clone() {
             return Err(e);
         }
-        let current = self.tokens();
-        if current.generation != seen {
+        let (current, generation) = self.current();
+        if generation != seen {
             return Ok(());
         }
         let renewed = match &self.auth.method {
@@ -101,11 +96,11 @@ impl ConnState {
         };
         match renewed {
             Ok(t) => {
-                *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) = t;
+                *unpoisoned(self.tokens.lock()) = (t, generation + 1);
                 Ok(())
             }
             Err(e) => {
-                *self.broken.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.clone());
+                *unpoisoned(self.broken.lock()) = Some(e.clone());
                 Err(e)
             }
         }
@@ -113,7 +108,7 @@ impl ConnState {
 }
 
 /// One run of commands: the engine, and the connection when there is one.
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     /// The engine.
     pub inner: &'a Inner,
     /// The connection.
@@ -122,12 +117,12 @@ pub struct Session<'a> {
 
 impl Session<'_> {
     /// The app.
-    pub fn app(&self) -> &'static ir::App {
+    pub(crate) fn app(&self) -> &'static ir::App {
         self.inner.app
     }
 
     /// Base URLs for relative paths.
-    pub fn bases<'b>(&'b self, _ctx: &'b Ctx) -> Bases<'b> {
+    pub(crate) fn bases(&self) -> Bases<'_> {
         Bases {
             api: self.conn.map(|c| c.base_url.as_str()),
             activecampaign: self
@@ -138,29 +133,30 @@ impl Session<'_> {
     }
 
     /// Sends a request to `target` with the right credentials; renews tokens on expiry or 401.
-    pub async fn send(&self, target: Target, request: Request) -> Result<Response> {
+    pub(crate) async fn send(&self, target: Target, request: Request) -> Result<Response> {
         let mut renewed = false;
         loop {
-            let seen = self.conn.map(|c| c.tokens());
-            if let (Some(conn), Some(t), Target::Connection) = (self.conn, &seen, target)
+            let seen = self.conn.map(|c| c.current());
+            if let (Some(conn), Some((t, generation)), Target::Connection) =
+                (self.conn, &seen, target)
                 && needs_token(&conn.auth.method)
                 && (t.expired() || t.access.is_none())
                 && !renewed
             {
-                conn.renew(self.inner, t.generation).await?;
+                conn.renew(self.inner, *generation).await?;
                 renewed = true;
                 continue;
             }
             let response = self
-                .send_with_retries(target, &request, seen.as_ref())
+                .send_with_retries(target, &request, seen.as_ref().map(|(t, _)| t))
                 .await?;
             if response.status == 401
                 && target == Target::Connection
                 && !renewed
-                && let (Some(conn), Some(t)) = (self.conn, &seen)
+                && let (Some(conn), Some((_, generation))) = (self.conn, &seen)
                 && needs_token(&conn.auth.method)
             {
-                conn.renew(self.inner, t.generation).await?;
+                conn.renew(self.inner, *generation).await?;
                 renewed = true;
                 continue;
             }
@@ -175,31 +171,40 @@ impl Session<'_> {
         request: &Request,
         tokens: Option<&Tokens>,
     ) -> Result<Response> {
+        let method = http::method(request.method);
         let policy = &self.inner.config.retry;
-        let mut attempt = 1;
-        loop {
-            if target == Target::ActiveCampaign
-                && let Some(ac) = self.conn.and_then(|c| c.activecampaign.as_ref())
-            {
-                ac.throttle().await;
-            }
-            if target == Target::Connection {
-                let user = self.conn.and_then(|c| c.user_limit.as_ref());
-                self.inner.throttle(request.method, user).await;
-            }
-            let (outcome, result) = match self.send_once(target, request, tokens).await {
-                Ok(r) => (Outcome::Status(r.status, r.retry_after), Ok(r)),
-                Err((e, None)) => return Err(e),
-                Err((e, Some(outcome))) => (outcome, Err(e)),
-            };
-            match policy.delay(attempt, request.method, outcome) {
-                Some(wait) => {
-                    tracing::debug!(attempt, ?outcome, ?wait, path = %request.url.path(), "retrying");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
+        policy
+            .run(
+                retry::idempotent(&method),
+                request.url.path(),
+                || async move {
+                    self.throttle(target, request.method).await;
+                    match self.send_once(target, request, tokens).await {
+                        Ok(r) => {
+                            let outcome = Outcome::Status(r.status, r.retry_after);
+                            (Ok(r), Some(outcome))
+                        }
+                        Err((e, outcome)) => (Err(e), outcome),
+                    }
+                },
+            )
+            .await
+    }
+
+    /// Waits for the rate limit `target` has: the ActiveCampaign account's, or
+    /// `api.rate_limit` for connection requests.
+    async fn throttle(&self, target: Target, method: ir::Method) {
+        match target {
+            Target::ActiveCampaign => {
+                if let Some(ac) = self.conn.and_then(|c| c.activecampaign.as_ref()) {
+                    ac.throttle().await;
                 }
-                None => return result,
             }
+            Target::Connection => {
+                let user = self.conn.and_then(|c| c.user_limit.as_ref());
+                self.inner.throttle(method, user).await;
+            }
+            Target::External => {}
         }
     }
 
@@ -265,80 +270,14 @@ impl Session<'_> {
             }
             _ => {}
         }
-        let response = req.send().await.map_err(|e| {
-            let outcome = Outcome::of_transport(&e);
-            (http::transport(e), Some(outcome))
-        })?;
-        let status = response.status().as_u16();
-        let retry_after = super::retry::retry_after(response.headers());
-        let body = http::parse_body(
-            &http::read_body(response)
-                .await
-                .map_err(|e| (e, Some(Outcome::Broken)))?,
-        );
+        let answer = body::exchange(req)
+            .await
+            .map_err(|(e, outcome)| (http::failure(e), Some(outcome)))?;
         Ok(Response {
-            status,
-            body,
-            retry_after,
+            status: answer.status,
+            body: http::parse_body(&answer.body),
+            retry_after: answer.retry_after,
         })
-    }
-
-    /// Runs an `!resource` command against the connection's ActiveCampaign account.
-    pub async fn resource(
-        &self,
-        r: &Resource,
-        input: Value,
-        ctx: &mut Ctx,
-        piped: &[Value],
-    ) -> Result<Value> {
-        use crate::activecampaign::{contact_options, crm_options};
-        if let (Resource::Contact, Some(contact)) = (r, &ctx.contact) {
-            // Outbound source: the contact being processed.
-            return Ok(contact.clone());
-        }
-        let ac = self
-            .conn
-            .and_then(|c| c.activecampaign.as_ref())
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "`!resource {}` needs the ActiveCampaign account: connect with an `AcAccount`",
-                    resource_name(r)
-                ))
-            })?;
-        Ok(match r {
-            Resource::Contact => ac.write_contact(&input).await?,
-            Resource::ContactFields => {
-                Value::Array(contact_options(&ac.contact_fields().await?, None))
-            }
-            Resource::AccountFields => Value::Array(crm_options(&ac.account_fields().await?, None)),
-            Resource::DealFields => Value::Array(crm_options(&ac.deal_fields().await?, None)),
-            Resource::Fields => {
-                let mut all = contact_options(&ac.contact_fields().await?, Some("contact"));
-                all.extend(crm_options(&ac.account_fields().await?, Some("account")));
-                all.extend(crm_options(&ac.deal_fields().await?, Some("deal")));
-                for schema in ac.schemas().await? {
-                    all.extend(crm_options(&schema.fields, Some(&schema.id)));
-                }
-                Value::Array(all)
-            }
-            Resource::Sync => ac.sync(&input).await?,
-            Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
-            Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
-        })
-    }
-}
-
-/// The name of a resource as written in app.json.
-fn resource_name(r: &Resource) -> &'static str {
-    match r {
-        Resource::Contact => "ActiveCampaignContact",
-        Resource::ContactFields => "ActiveCampaignContact.fields",
-        Resource::AccountFields => "ActiveCampaignAccount.fields",
-        Resource::DealFields => "ActiveCampaignDeal.fields",
-        Resource::Fields => "ActiveCampaign.fields",
-        Resource::Sync => "ActiveCampaign.sync",
-        Resource::AccountSync(_) => "ActiveCampaignAccount.sync",
-        Resource::DealSync(_) => "ActiveCampaignDeal.sync",
     }
 }
 

@@ -14,7 +14,7 @@ const SHAKE_128_LEN: usize = 32;
 const SHAKE_256_LEN: usize = 64;
 
 /// `{value_to_encrypt, hash}` for an input object holding `value_to_encrypt`.
-pub fn run(algorithm: ShaAlgorithm, secret: Option<&str>, input: &Value) -> Result<Value> {
+pub(super) fn run(algorithm: ShaAlgorithm, secret: Option<&str>, input: &Value) -> Result<Value> {
     let Some(value) = input.get("value_to_encrypt") else {
         return Err(Error::invalid(
             "`!sha` needs an input object with `value_to_encrypt`",
@@ -40,7 +40,7 @@ fn xof<X: Default + ExtendableOutput>(data: &[u8], len: usize) -> String {
 }
 
 /// The hex digest of `data`.
-pub fn digest(algorithm: ShaAlgorithm, data: &[u8]) -> String {
+pub(super) fn digest(algorithm: ShaAlgorithm, data: &[u8]) -> String {
     use ShaAlgorithm as A;
     match algorithm {
         A::Md5 => hex_of::<md5::Md5>(data),
@@ -68,7 +68,7 @@ fn mac<M: Mac + hmac::digest::KeyInit>(key: &[u8], data: &[u8]) -> String {
 }
 
 /// The hex HMAC of `data` under `key`.
-pub fn hmac(algorithm: ShaAlgorithm, key: &[u8], data: &[u8]) -> Result<String> {
+pub(super) fn hmac(algorithm: ShaAlgorithm, key: &[u8], data: &[u8]) -> Result<String> {
     use ShaAlgorithm as A;
     Ok(match algorithm {
         A::Md5 => mac::<SimpleHmac<md5::Md5>>(key, data),

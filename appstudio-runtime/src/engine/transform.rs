@@ -156,7 +156,7 @@ fn source_ref(key: &str) -> FieldRef {
 }
 
 /// A JSON type name for messages.
-pub fn kind(v: &Value) -> &'static str {
+pub(super) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

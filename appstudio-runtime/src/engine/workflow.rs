@@ -4,11 +4,13 @@
 use serde_json::{Map, Value};
 
 use super::connection::Connection;
+use super::ctx::Ctx;
 use super::error::{Error, Result};
-use super::exec::{self, Ctx};
+use super::exec;
 use super::expand::SavedData;
 use super::transform::{FieldRef, Mapping};
 use crate::ir::{self, Direction, FieldType, Options};
+use crate::lock::unpoisoned;
 
 /// A workflow being set up or run for one connection.
 #[derive(Debug, Clone)]
@@ -39,6 +41,25 @@ pub struct Processed {
     pub output: Value,
     /// `!print_c` lines.
     pub log: Vec<String>,
+}
+
+impl Connection {
+    /// One workflow of the app, to run its setup and `data_pipeline`.
+    pub fn workflow(&self, name: &str) -> Result<WorkflowRun> {
+        let app = self.engine.inner.app;
+        let wf = app
+            .workflows
+            .iter()
+            .find(|w| w.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = app.workflows.iter().map(|w| &*w.name).collect();
+                Error::invalid(format!(
+                    "no workflow `{name}` (the app has {})",
+                    names.join(", ")
+                ))
+            })?;
+        Ok(WorkflowRun::new(self.clone(), wf))
+    }
 }
 
 impl WorkflowRun {
@@ -386,9 +407,7 @@ impl WorkflowRun {
     /// The saved values: this workflow's own, and the connection's and the app's as they are
     /// now.
     pub(crate) fn shared_data(&self) -> SavedData {
-        let lock = |m: &std::sync::Mutex<Map<String, Value>>| {
-            m.lock().unwrap_or_else(|e| e.into_inner()).clone()
-        };
+        let lock = |m: &std::sync::Mutex<Map<String, Value>>| unpoisoned(m.lock()).clone();
         SavedData {
             workflow: self.data.workflow.clone(),
             connection: lock(&self.conn.state.saved),
@@ -401,7 +420,7 @@ impl WorkflowRun {
     /// workflows in between keep what they saved.)
     pub(crate) fn keep(&mut self, data: SavedData) {
         let merge = |m: &std::sync::Mutex<Map<String, Value>>, new: &Map<String, Value>| {
-            let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
+            let mut m = unpoisoned(m.lock());
             for (k, v) in new {
                 m.insert(k.clone(), v.clone());
             }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 use super::{JqDiag, Program, compile};
+use crate::lock::unpoisoned;
 
 /// Maximum number of distinct (program, variables) pairs [`cached`] keeps; past it, programs
 /// are compiled on every call (the programs of an app are far fewer).
@@ -40,13 +41,13 @@ fn same(names: &[String], vars: &[&str]) -> bool {
 /// The slot of the pair, created if missing; `None` if the cache is full.
 fn slot(program: &str, vars: &[&str]) -> Option<Slot> {
     {
-        let cache = CACHE.read().unwrap_or_else(|e| e.into_inner());
+        let cache = unpoisoned(CACHE.read());
         let found = cache.0.get(program).into_iter().flatten();
         if let Some((_, slot)) = found.into_iter().find(|(names, _)| same(names, vars)) {
             return Some(slot.clone());
         }
     }
-    let mut cache = CACHE.write().unwrap_or_else(|e| e.into_inner());
+    let mut cache = unpoisoned(CACHE.write());
     let (map, len) = &mut *cache;
     let entries = map.get(program);
     if let Some((_, slot)) = entries.into_iter().flatten().find(|(n, _)| same(n, vars)) {

@@ -30,6 +30,7 @@ mod fields;
 mod lists;
 mod objects;
 mod routes;
+mod seed;
 mod state;
 mod tags;
 mod webhooks;
@@ -46,6 +47,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::lock::unpoisoned;
 use state::Account;
 
 /// How the fake behaves.
@@ -210,7 +212,7 @@ impl Shared {
 
 /// Locks, recovering from a poisoned lock (a panicking test thread must not wedge the fake).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    unpoisoned(m.lock())
 }
 
 /// The fake server, on `127.0.0.1` at an OS-assigned port, running on the tokio runtime
@@ -511,48 +513,8 @@ fn control_route(
             shared.reset();
             json_response(200, &json!({}))
         }
-        ("POST", "fail") => {
-            let status = match body["status"].as_u64().and_then(|n| u16::try_from(n).ok()) {
-                Some(s) if (100..1000).contains(&s) => s,
-                None if body["status"].is_null() => 503,
-                _ => {
-                    return json_response(
-                        422,
-                        &json!({"message": "status must be an HTTP status"}),
-                    );
-                }
-            };
-            shared.add_fault(Fault {
-                status,
-                times: body["times"]
-                    .as_u64()
-                    .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX)),
-                retry_after: body["retry_after"].as_u64(),
-                path_prefix: body["path_prefix"].as_str().map(str::to_owned),
-            });
-            json_response(200, &json!({}))
-        }
-        ("GET", "requests") => {
-            let log = lock(&shared.log);
-            let start = log.first().map(|r| r.at);
-            let entries: Vec<Value> = log
-                .iter()
-                .map(|r| {
-                    let headers: serde_json::Map<String, Value> = r
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), json!(v)))
-                        .collect();
-                    let ms = start
-                        .map_or(Duration::ZERO, |t| r.at.duration_since(t))
-                        .as_millis();
-                    json!({"method": r.method, "path": r.path, "query": r.query,
-                           "headers": headers, "body": r.body, "status": r.status,
-                           "ms": u64::try_from(ms).unwrap_or(u64::MAX)})
-                })
-                .collect();
-            json_response(200, &json!({ "requests": entries }))
-        }
+        ("POST", "fail") => fail_route(shared, &body),
+        ("GET", "requests") => json_response(200, &json!({ "requests": request_log(shared) })),
         ("DELETE", "requests") => {
             lock(&shared.log).clear();
             json_response(200, &json!({}))
@@ -573,4 +535,45 @@ fn control_route(
         },
         _ => json_response(404, &json!({"message": "Not Found"})),
     }
+}
+
+/// `POST /__fake/fail`: the next answers (to a path prefix) fail with a status.
+fn fail_route(shared: &Shared, body: &Value) -> Response {
+    let status = match body["status"].as_u64().and_then(|n| u16::try_from(n).ok()) {
+        Some(s) if (100..1000).contains(&s) => s,
+        None if body["status"].is_null() => 503,
+        _ => {
+            return json_response(422, &json!({"message": "status must be an HTTP status"}));
+        }
+    };
+    shared.add_fault(Fault {
+        status,
+        times: body["times"]
+            .as_u64()
+            .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX)),
+        retry_after: body["retry_after"].as_u64(),
+        path_prefix: body["path_prefix"].as_str().map(str::to_owned),
+    });
+    json_response(200, &json!({}))
+}
+
+/// `GET /__fake/requests`: the request log, with times from the first request.
+fn request_log(shared: &Shared) -> Vec<Value> {
+    let log = lock(&shared.log);
+    let start = log.first().map(|r| r.at);
+    log.iter()
+        .map(|r| {
+            let headers: serde_json::Map<String, Value> = r
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            let ms = start
+                .map_or(Duration::ZERO, |t| r.at.duration_since(t))
+                .as_millis();
+            json!({"method": r.method, "path": r.path, "query": r.query,
+                   "headers": headers, "body": r.body, "status": r.status,
+                   "ms": u64::try_from(ms).unwrap_or(u64::MAX)})
+        })
+        .collect()
 }

@@ -1,10 +1,10 @@
-//! The data of one fake account, its seeding, and the small operations routes share.
+//! The data of one fake account and the small operations routes share (seeding is in `seed`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
 
-use super::wire::{id_of, now, text};
+use super::wire::{id_of, now};
 
 /// A contact.
 #[derive(Debug, Clone, Default)]
@@ -153,7 +153,7 @@ const SEEDED: &[(&str, &str, &[&str])] = &[
 
 impl Account {
     /// A new id of a kind.
-    pub fn id(&mut self, kind: &'static str) -> u64 {
+    pub(super) fn id(&mut self, kind: &'static str) -> u64 {
         let n = self.next.entry(kind).or_insert(0);
         *n += 1;
         *n
@@ -162,7 +162,7 @@ impl Account {
     /// An account with `fields` custom contact fields (a dropdown, a date, a listbox, a
     /// text, then other types, then texts), one list, account and deal custom field
     /// metadata, and a pipeline with two stages.
-    pub fn seeded(fields: usize) -> Account {
+    pub(super) fn seeded(fields: usize) -> Account {
         let mut a = Account::default();
         for i in 0..fields {
             let (title, kind, opts): (String, &str, &[&str]) = match SEEDED.get(i) {
@@ -199,7 +199,7 @@ impl Account {
     }
 
     /// Adds a custom contact field; returns its id.
-    pub fn add_field(&mut self, title: &str, kind: &str, perstag: Option<String>) -> u64 {
+    pub(super) fn add_field(&mut self, title: &str, kind: &str, perstag: Option<String>) -> u64 {
         let id = self.id("field");
         let t = now();
         let perstag = perstag.unwrap_or_else(|| perstag_of(title));
@@ -221,7 +221,7 @@ impl Account {
     }
 
     /// Adds an option to a field; returns its id.
-    pub fn add_option(&mut self, field: u64, label: &str, value: &str) -> u64 {
+    pub(super) fn add_option(&mut self, field: u64, label: &str, value: &str) -> u64 {
         let id = self.id("fieldOption");
         let orderid = self
             .field_options
@@ -243,7 +243,7 @@ impl Account {
     }
 
     /// Adds a list; returns its id.
-    pub fn add_list(&mut self, name: &str) -> u64 {
+    pub(super) fn add_list(&mut self, name: &str) -> u64 {
         let id = self.id("list");
         self.lists.insert(
             id,
@@ -259,7 +259,7 @@ impl Account {
     }
 
     /// The tag with this name (case-insensitive).
-    pub fn find_tag(&self, name: &str) -> Option<u64> {
+    pub(super) fn find_tag(&self, name: &str) -> Option<u64> {
         self.tags
             .iter()
             .find(|(_, t)| t.name.eq_ignore_ascii_case(name))
@@ -267,7 +267,7 @@ impl Account {
     }
 
     /// Adds a tag; returns its id.
-    pub fn add_tag(&mut self, name: &str, kind: &str, description: &str) -> u64 {
+    pub(super) fn add_tag(&mut self, name: &str, kind: &str, description: &str) -> u64 {
         let id = self.id("tag");
         self.tags.insert(
             id,
@@ -282,7 +282,7 @@ impl Account {
     }
 
     /// Tags a contact (once); returns the association id and whether it is new.
-    pub fn tag_contact(&mut self, contact: u64, tag: u64) -> (u64, bool) {
+    pub(super) fn tag_contact(&mut self, contact: u64, tag: u64) -> (u64, bool) {
         if let Some(id) = self
             .contact_tags
             .iter()
@@ -304,7 +304,7 @@ impl Account {
     }
 
     /// The contact with this email (case-insensitive).
-    pub fn find_email(&self, email: &str) -> Option<u64> {
+    pub(super) fn find_email(&self, email: &str) -> Option<u64> {
         self.contacts
             .iter()
             .find(|(_, c)| c.email.eq_ignore_ascii_case(email))
@@ -312,7 +312,7 @@ impl Account {
     }
 
     /// Adds an empty contact; returns its id.
-    pub fn add_contact(&mut self) -> u64 {
+    pub(super) fn add_contact(&mut self) -> u64 {
         let id = self.id("contact");
         let t = now();
         self.contacts.insert(
@@ -327,7 +327,7 @@ impl Account {
     }
 
     /// Sets a custom field value of a contact (one per contact and field); returns its id.
-    pub fn set_value(&mut self, contact: u64, field: u64, value: String) -> u64 {
+    pub(super) fn set_value(&mut self, contact: u64, field: u64, value: String) -> u64 {
         let t = now();
         if let Some((id, v)) = self
             .field_values
@@ -353,7 +353,7 @@ impl Account {
     }
 
     /// Subscribes (1) or unsubscribes (2) a contact; returns the membership id.
-    pub fn subscribe(&mut self, list: u64, contact: u64, status: u64) -> u64 {
+    pub(super) fn subscribe(&mut self, list: u64, contact: u64, status: u64) -> u64 {
         let t = now();
         if let Some((id, cl)) = self
             .contact_lists
@@ -379,7 +379,7 @@ impl Account {
     }
 
     /// Removes a contact and everything that hangs off it.
-    pub fn remove_contact(&mut self, id: u64) {
+    pub(super) fn remove_contact(&mut self, id: u64) {
         self.contacts.remove(&id);
         self.field_values.retain(|_, v| v.contact != id);
         self.contact_tags.retain(|_, ct| ct.contact != id);
@@ -388,7 +388,7 @@ impl Account {
     }
 
     /// The field a `fieldValues` entry names: its id, or (when seeding) its title or perstag.
-    pub fn field_named(&self, v: &Value) -> Option<u64> {
+    pub(super) fn field_named(&self, v: &Value) -> Option<u64> {
         if let Some(id) = id_of(v).filter(|id| self.fields.contains_key(id)) {
             return Some(id);
         }
@@ -401,155 +401,8 @@ impl Account {
             .map(|(id, _)| *id)
     }
 
-    /// Preloads `{"fields", "tags", "lists", "contacts", "accounts", "deals", "schemas",
-    /// "records"}`. Lenient: entries it cannot read are skipped.
-    pub fn seed(&mut self, seed: &Value) {
-        let s = |v: &Value, k: &str| v.get(k).and_then(text).unwrap_or_default();
-        for f in seed["fields"].as_array().into_iter().flatten() {
-            let title = f.as_str().map_or_else(|| s(f, "title"), str::to_owned);
-            if title.is_empty() {
-                continue;
-            }
-            let kind = f["type"].as_str().unwrap_or("text");
-            let perstag = f["perstag"].as_str().map(str::to_owned);
-            let id = self.add_field(&title, kind, perstag);
-            for o in f["options"].as_array().into_iter().flatten() {
-                let label = o.as_str().map_or_else(|| s(o, "label"), str::to_owned);
-                let value = o["value"].as_str().unwrap_or(&label).to_owned();
-                self.add_option(id, &label, &value);
-            }
-            let rel = self.id("fieldRel");
-            self.field_rels.insert(
-                rel,
-                FieldRel {
-                    field: id,
-                    relid: 0,
-                    dorder: 0,
-                },
-            );
-        }
-        for t in seed["tags"].as_array().into_iter().flatten() {
-            let name = t.as_str().map_or_else(|| s(t, "tag"), str::to_owned);
-            if !name.is_empty() && self.find_tag(&name).is_none() {
-                let kind = t["tagType"].as_str().unwrap_or("contact");
-                self.add_tag(&name, kind, &s(t, "description"));
-            }
-        }
-        for l in seed["lists"].as_array().into_iter().flatten() {
-            let name = l.as_str().map_or_else(|| s(l, "name"), str::to_owned);
-            if !name.is_empty() {
-                self.add_list(&name);
-            }
-        }
-        for c in seed["contacts"].as_array().into_iter().flatten() {
-            self.seed_contact(c);
-        }
-        for acc in seed["accounts"].as_array().into_iter().flatten() {
-            if let Some(obj) = acc.as_object() {
-                let id = self.id("account");
-                let t = now();
-                let mut obj = obj.clone();
-                obj.insert("id".into(), json!(id.to_string()));
-                obj.entry("createdTimestamp").or_insert(json!(t));
-                obj.entry("updatedTimestamp").or_insert(json!(t));
-                obj.entry("links").or_insert(json!([]));
-                self.accounts.insert(id, Value::Object(obj));
-            }
-        }
-        for d in seed["deals"].as_array().into_iter().flatten() {
-            if let Some(obj) = d.as_object() {
-                let id = self.id("deal");
-                let t = now();
-                let mut obj = obj.clone();
-                obj.insert("id".into(), json!(id.to_string()));
-                obj.entry("cdate").or_insert(json!(t));
-                obj.entry("mdate").or_insert(json!(t));
-                obj.entry("links").or_insert(json!({}));
-                self.deals.insert(id, Value::Object(obj));
-            }
-        }
-        for sc in seed["schemas"].as_array().into_iter().flatten() {
-            let Some(obj) = sc.as_object() else { continue };
-            let id = obj
-                .get("id")
-                .and_then(Value::as_str)
-                .map_or_else(|| self.schema_id(), str::to_owned);
-            let mut obj = obj.clone();
-            let t = now();
-            obj.insert("id".into(), json!(id));
-            obj.entry("slug").or_insert(json!(id));
-            obj.entry("visibility").or_insert(json!("private"));
-            obj.entry("fields").or_insert(json!([]));
-            obj.entry("relationships").or_insert(json!([]));
-            obj.entry("createdTimestamp").or_insert(json!(t));
-            obj.entry("updatedTimestamp").or_insert(json!(t));
-            self.schemas.insert(id, Value::Object(obj));
-        }
-        for r in seed["records"].as_array().into_iter().flatten() {
-            let Some(schema) = r["schemaId"].as_str() else {
-                continue;
-            };
-            let id = self.id("record");
-            let t = now();
-            let record = json!({
-                "id": id.to_string(), "externalId": r["externalId"], "schemaId": schema,
-                "fields": r.get("fields").cloned().unwrap_or(json!([])),
-                "relationships": r.get("relationships").cloned().unwrap_or(json!({})),
-                "createdTimestamp": t, "updatedTimestamp": t,
-            });
-            self.records.insert((schema.to_owned(), id), record);
-        }
-    }
-
-    /// One seeded contact: standard members, `fieldValues` (by id, title or perstag),
-    /// `tags` (names, created when missing) and `lists` (ids or names).
-    fn seed_contact(&mut self, c: &Value) {
-        let s = |k: &str| c.get(k).and_then(text);
-        let id = match s("email").and_then(|e| self.find_email(&e)) {
-            Some(id) => id,
-            None => self.add_contact(),
-        };
-        if let Some(contact) = self.contacts.get_mut(&id) {
-            for (key, slot) in [
-                ("email", &mut contact.email),
-                ("firstName", &mut contact.first_name),
-                ("lastName", &mut contact.last_name),
-                ("phone", &mut contact.phone),
-            ] {
-                if let Some(v) = c.get(key).and_then(text) {
-                    *slot = v;
-                }
-            }
-        }
-        for fv in c["fieldValues"].as_array().into_iter().flatten() {
-            if let (Some(f), Some(v)) = (self.field_named(&fv["field"]), text(&fv["value"])) {
-                self.set_value(id, f, v);
-            }
-        }
-        for t in c["tags"].as_array().into_iter().flatten() {
-            let Some(name) = text(t) else { continue };
-            let tag = match self.find_tag(&name) {
-                Some(tag) => tag,
-                None => self.add_tag(&name, "contact", ""),
-            };
-            self.tag_contact(id, tag);
-        }
-        for l in c["lists"].as_array().into_iter().flatten() {
-            let list = id_of(l).filter(|l| self.lists.contains_key(l)).or_else(|| {
-                let name = l.as_str()?;
-                self.lists
-                    .iter()
-                    .find(|(_, x)| x.name.eq_ignore_ascii_case(name))
-                    .map(|(id, _)| *id)
-            });
-            if let Some(list) = list {
-                self.subscribe(list, id, 1);
-            }
-        }
-    }
-
     /// A new custom-object schema id (uuid-shaped).
-    pub fn schema_id(&mut self) -> String {
+    pub(super) fn schema_id(&mut self) -> String {
         let n = self.id("schema");
         format!("00000000-0000-4000-8000-{n:012}")
     }

@@ -23,12 +23,12 @@ pub(super) struct Req<'a> {
 
 impl Req<'_> {
     /// The path as `&str` segments, for slice patterns.
-    pub fn segments(&self) -> Vec<&str> {
+    pub(super) fn segments(&self) -> Vec<&str> {
         self.path.iter().map(String::as_str).collect()
     }
 
     /// The first value of a query parameter.
-    pub fn q(&self, key: &str) -> Option<&str> {
+    pub(super) fn q(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == key)
@@ -36,12 +36,12 @@ impl Req<'_> {
     }
 
     /// A numeric query parameter (ids, limits); junk reads as absent.
-    pub fn q_u64(&self, key: &str) -> Option<u64> {
+    pub(super) fn q_u64(&self, key: &str) -> Option<u64> {
         self.q(key).and_then(|v| v.trim().parse().ok())
     }
 
     /// `limit` (default 20, at most 100).
-    pub fn limit(&self) -> usize {
+    pub(super) fn limit(&self) -> usize {
         self.q("limit")
             .and_then(|l| l.trim().parse::<usize>().ok())
             .unwrap_or(20)
@@ -49,14 +49,14 @@ impl Req<'_> {
     }
 
     /// `offset` (default 0).
-    pub fn offset(&self) -> usize {
+    pub(super) fn offset(&self) -> usize {
         self.q("offset")
             .and_then(|o| o.trim().parse::<usize>().ok())
             .unwrap_or(0)
     }
 
     /// `orders[<field>]=ASC|DESC` pairs in query order (direction true = descending).
-    pub fn orders(&self) -> Vec<(&str, bool)> {
+    pub(super) fn orders(&self) -> Vec<(&str, bool)> {
         self.query
             .iter()
             .filter_map(|(k, v)| {

@@ -1,83 +1,24 @@
 //! The interpreter: runs one command of the IR on an input value.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+mod paginate;
+
+pub use paginate::MAX_PAGES;
+
+use super::ctx::{Ctx, Respond};
 use super::error::{Error, ErrorKind, Result};
-use super::expand::{SavedData, Vars};
 use super::session::Session;
-use super::{extract, http, paginate, sha};
+use super::{extract, http, resource, sha};
 use crate::ir::{self, Command, Op};
-
-/// What a `!respond` decided about a webhook request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Respond {
-    /// The request is a real payload, to be processed.
-    pub process_payload: bool,
-    /// Status code of the answer.
-    pub code: u16,
-    /// Headers of the answer.
-    pub headers: Value,
-    /// Body of the answer.
-    pub body: Value,
-}
-
-/// The state a command runs in: the values expansions read, and what commands write.
-#[derive(Debug, Clone, Default)]
-pub struct Ctx {
-    /// The workflow being run.
-    pub workflow: Option<&'static ir::Workflow>,
-    /// The selections.
-    pub custom_data: Map<String, Value>,
-    /// Personalization tags of the contact being processed.
-    pub personal: Option<HashMap<String, String>>,
-    /// The connection's subdomain.
-    pub subdomain: Option<String>,
-    /// `${webhook.url}`.
-    pub webhook_url: Option<String>,
-    /// `!save`d values.
-    pub data: SavedData,
-    /// The polling state.
-    pub polling_state: Option<Value>,
-    /// The selected resource id.
-    pub resource_id: Option<Value>,
-    /// `(search_term, what the user typed)` when loading options.
-    pub search: Option<(String, String)>,
-    /// The contact being processed (outbound `!resource ActiveCampaignContact`).
-    pub contact: Option<Value>,
-    /// The last `!respond`.
-    pub response: Option<Respond>,
-    /// `!print_c` lines, in order.
-    pub log: Vec<String>,
-}
-
-impl Ctx {
-    /// The variables seen by a command inside a pipe whose values so far are `piped`.
-    pub fn vars<'a>(&'a self, piped: &'a [Value]) -> Vars<'a> {
-        Vars {
-            custom_data: Some(&self.custom_data),
-            fields: self
-                .workflow
-                .and_then(|w| w.setup.select.as_ref())
-                .map_or(&[], |s| &s.form_fields[..]),
-            personal: self.personal.as_ref(),
-            subdomain: self.subdomain.as_deref(),
-            webhook_url: self.webhook_url.as_deref(),
-            data: Some(&self.data),
-            piped,
-            polling_state: self.polling_state.as_ref(),
-            resource_id: self.resource_id.as_ref(),
-        }
-    }
-}
 
 type Fut<'a> = Pin<Box<dyn Future<Output = Result<Value>> + Send + 'a>>;
 
 /// Runs `cmd` on `input`. `piped` holds the innermost pipe's values (D18).
-pub fn run<'a>(
+pub(super) fn run<'a>(
     session: &'a Session<'a>,
     cmd: &'a Command,
     input: Value,
@@ -111,7 +52,7 @@ pub fn run<'a>(
                     Ok(values.pop().unwrap_or(Value::Null))
                 }
                 Waits::Case(case, input) => run(session, case, input, ctx, piped).await,
-                Waits::Resource(r, input) => session.resource(r, input, ctx, piped).await,
+                Waits::Resource(r, input) => resource::run(session, r, input, ctx, piped).await,
             }
         }
         .await;
@@ -249,11 +190,11 @@ pub(super) fn prepare(
     piped: &[Value],
 ) -> Result<http::Request> {
     let search = ctx.search.as_ref().map(|(p, t)| (p.as_str(), t.as_str()));
-    http::prepare(h, &ctx.vars(piped), &session.bases(ctx), search)
+    http::prepare(h, &ctx.vars(piped), &session.bases(), search)
 }
 
 /// Runs a jq program: one output is the value, none is `null`, several are an error.
-pub fn run_jq(jq: &ir::Jq, input: &Value, ctx: &Ctx, piped: &[Value]) -> Result<Value> {
+pub(super) fn run_jq(jq: &ir::Jq, input: &Value, ctx: &Ctx, piped: &[Value]) -> Result<Value> {
     let vars = ctx.vars(piped).jq_vars(&jq.vars)?;
     let program = super::jqcache::get(jq)?;
     let mut outputs = program.run(input, &vars)?;

@@ -4,32 +4,36 @@
 
 use serde_json::{Map, Value};
 
-use super::error::{Error, Result};
-use super::exec::{self, Ctx};
-use super::http;
-use super::session::Session;
-use crate::ir::{Command, Http, PageStyle, Param, Scalar};
+use crate::engine::ctx::Ctx;
+use crate::engine::error::{Error, Result};
+use crate::engine::exec;
+use crate::engine::http;
+use crate::engine::session::Session;
+use crate::ir::{Command, Http, PageStyle, Pagination, Param, Scalar};
 
 /// Most pages fetched by one paginated request.
 pub const MAX_PAGES: usize = 100;
 
 /// The query parameter carrying a cursor (the reference's example: `next_cursor=…`).
-pub const CURSOR_PARAM: &str = "next_cursor";
+pub(super) const CURSOR_PARAM: &str = "next_cursor";
 
 /// Fetches every page and returns them merged, shaped as one response (D3).
-pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]) -> Result<Value> {
+pub(super) async fn run(
+    session: &Session<'_>,
+    h: &Http,
+    ctx: &mut Ctx,
+    piped: &[Value],
+) -> Result<Value> {
     let Some(p) = session.app().api.pagination.as_ref() else {
         return Err(Error::config(
             "`\"pagination\": true` needs `api.pagination`",
         ));
     };
     let mut pages: Vec<Value> = Vec::new();
-    let mut seen_tokens: Vec<String> = Vec::new();
-    let mut next_url: Option<String> = None;
     let mut state = Cursor::start(&p.style);
     for _ in 0..MAX_PAGES {
         let mut request = exec::prepare(session, h, ctx, piped)?;
-        match &next_url {
+        match &state.next_url {
             Some(u) => {
                 request.url = url::Url::parse(u).map_err(|e| {
                     Error::invalid(format!("`next_page_url` `{u}` is not a URL: {e}"))
@@ -48,68 +52,90 @@ pub async fn run(session: &Session<'_>, h: &Http, ctx: &mut Ctx, piped: &[Value]
         }
         let shaped = http::shape(h.wrap_body, body.clone());
         pages.push(body);
-        // What comes next, by the parser of the style.
-        match &p.style {
-            PageStyle::Page { .. } => {
-                state.page += 1;
-                // a next-page URL is followed; without one, `total_pages` (when the app
-                // parses it) still says whether the numbered next page exists
-                if let Some(cmd) = &p.next_page_url {
-                    match parse(session, cmd, &shaped, ctx).await? {
-                        Value::String(u) if !u.is_empty() => {
-                            if seen_tokens.contains(&u) {
-                                break;
-                            }
-                            seen_tokens.push(u.clone());
-                            next_url = Some(u);
-                            continue;
-                        }
-                        _ if p.total_pages.is_none() => break,
-                        _ => next_url = None,
-                    }
-                }
-                let total = match &p.total_pages {
-                    Some(cmd) => number(&parse(session, cmd, &shaped, ctx).await?),
-                    None => None,
-                };
-                if total.is_some_and(|t| state.page - state.first_page >= t) {
-                    break;
-                }
-            }
-            PageStyle::LimitOffset { .. } => {
-                state.offset += state.size;
-                let total = match &p.total_items {
-                    Some(cmd) => number(&parse(session, cmd, &shaped, ctx).await?),
-                    None => None,
-                };
-                if total.is_some_and(|t| state.offset >= t) {
-                    break;
-                }
-            }
-            PageStyle::Cursor { .. } => {
-                let Some(cmd) = &p.next_result_token else {
-                    break;
-                };
-                let token = match parse(session, cmd, &shaped, ctx).await? {
-                    Value::Null => break,
-                    Value::String(s) if s.is_empty() => break,
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                };
-                if seen_tokens.contains(&token) {
-                    break;
-                }
-                seen_tokens.push(token.clone());
-                state.cursor = Some(token);
-            }
+        if !state.advance(session, p, &shaped, ctx).await? {
+            break;
         }
     }
     Ok(http::shape(h.wrap_body, merge(pages)))
 }
 
+impl Cursor {
+    /// Moves past the page just fetched (`shaped` as the parsers read it), by the parser of
+    /// the style; `false` when there is no next page.
+    async fn advance(
+        &mut self,
+        session: &Session<'_>,
+        p: &Pagination,
+        shaped: &Value,
+        ctx: &mut Ctx,
+    ) -> Result<bool> {
+        match &p.style {
+            PageStyle::Page { .. } => {
+                self.page += 1;
+                // a next-page URL is followed; without one, `total_pages` (when the app
+                // parses it) still says whether the numbered next page exists
+                if let Some(cmd) = &p.next_page_url {
+                    match parse(session, cmd, shaped, ctx).await? {
+                        Value::String(u) if !u.is_empty() => {
+                            let new = self.first_time(&u);
+                            self.next_url = Some(u);
+                            return Ok(new);
+                        }
+                        _ if p.total_pages.is_none() => return Ok(false),
+                        _ => self.next_url = None,
+                    }
+                }
+                let total = count(session, p.total_pages.as_ref(), shaped, ctx).await?;
+                Ok(total.is_none_or(|t| self.page - self.first_page < t))
+            }
+            PageStyle::LimitOffset { .. } => {
+                self.offset += self.size;
+                let total = count(session, p.total_items.as_ref(), shaped, ctx).await?;
+                Ok(total.is_none_or(|t| self.offset < t))
+            }
+            PageStyle::Cursor { .. } => {
+                let Some(cmd) = &p.next_result_token else {
+                    return Ok(false);
+                };
+                let token = match parse(session, cmd, shaped, ctx).await? {
+                    Value::Null => return Ok(false),
+                    Value::String(s) if s.is_empty() => return Ok(false),
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                let new = self.first_time(&token);
+                self.cursor = Some(token);
+                Ok(new)
+            }
+        }
+    }
+
+    /// Whether a next-page URL or cursor is new (a repeated one ends the walk).
+    fn first_time(&mut self, token: &str) -> bool {
+        if self.seen.iter().any(|t| t == token) {
+            return false;
+        }
+        self.seen.push(token.to_owned());
+        true
+    }
+}
+
 /// Runs a parser command on one page.
 async fn parse(session: &Session<'_>, cmd: &Command, page: &Value, ctx: &mut Ctx) -> Result<Value> {
     exec::run(session, cmd, page.clone(), ctx, &[]).await
+}
+
+/// The count a parser, when there is one, gives for one page.
+async fn count(
+    session: &Session<'_>,
+    cmd: Option<&Command>,
+    page: &Value,
+    ctx: &mut Ctx,
+) -> Result<Option<i64>> {
+    match cmd {
+        Some(cmd) => Ok(number(&parse(session, cmd, page, ctx).await?)),
+        None => Ok(None),
+    }
 }
 
 /// A count from a parser: a number or a numeric string (ActiveCampaign's `meta.total`).
@@ -128,6 +154,10 @@ struct Cursor {
     size: i64,
     offset: i64,
     cursor: Option<String>,
+    /// The next-page URL a parser gave.
+    next_url: Option<String>,
+    /// Every next-page URL and cursor followed so far.
+    seen: Vec<String>,
 }
 
 impl Cursor {
@@ -153,6 +183,8 @@ impl Cursor {
             size,
             offset,
             cursor: None,
+            next_url: None,
+            seen: Vec::new(),
         }
     }
 
@@ -217,7 +249,7 @@ fn is_empty_page(body: &Value) -> bool {
 
 /// Merges pages: arrays are concatenated; in objects, array members are concatenated and the
 /// other members are the first page's.
-pub fn merge(pages: Vec<Value>) -> Value {
+pub(super) fn merge(pages: Vec<Value>) -> Value {
     let mut pages = pages.into_iter();
     let Some(mut out) = pages.next() else {
         return Value::Array(Vec::new());
