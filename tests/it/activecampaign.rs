@@ -7,6 +7,8 @@ use appstudio::engine::{Error, ErrorKind, RetryPolicy};
 use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig, Fault};
 use serde_json::{Value, json};
 
+use crate::support::unlimited;
+
 fn quick_retries() -> ClientConfig {
     ClientConfig {
         retry: RetryPolicy {
@@ -23,13 +25,6 @@ fn quick_retries() -> ClientConfig {
 
 fn client(ac: &FakeActiveCampaign, token: &str, config: ClientConfig) -> Client {
     Client::with_config(&ac.url(), token.into(), config).expect("client")
-}
-
-fn unlimited() -> FakeConfig {
-    FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    }
 }
 
 #[tokio::test]
