@@ -12,8 +12,6 @@ pub mod value;
 pub mod activecampaign;
 #[cfg(feature = "engine")]
 pub mod engine;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 #[doc(hidden)]
 pub use serde as __serde;

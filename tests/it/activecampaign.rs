@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use appstudio::activecampaign::{Client, ClientConfig};
 use appstudio::engine::{Error, ErrorKind, RetryPolicy};
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig, Fault};
+use appstudio_testing::{FakeActiveCampaign, FakeConfig, Fault};
 use serde_json::{Value, json};
 
 use crate::support::unlimited;

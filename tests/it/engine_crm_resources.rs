@@ -9,7 +9,7 @@ mod ledger {
 use appstudio::activecampaign::Client;
 use appstudio::engine::Credentials;
 use appstudio::value::Secret;
-use appstudio_runtime::testing::FakeActiveCampaign;
+use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer};

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use appstudio::engine::{
     Connection, Credentials, Engine, ErrorKind, MAX_REQUESTS, MAX_RESULTS, PollStop,
 };
-use appstudio_runtime::testing::FakeActiveCampaign;
+use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};

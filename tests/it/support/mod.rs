@@ -5,7 +5,7 @@ pub mod apps;
 
 use appstudio::api::AppSpec;
 use appstudio::engine::{Engine, EngineConfig};
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
+use appstudio_testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,5 +1,5 @@
-//! A fake ActiveCampaign API v3 on loopback, for tests (this crate's and users'): the
-//! "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
+//! A fake ActiveCampaign API v3 on loopback, for tests of apps that `appstudio` runs (there
+//! `appstudio::testing`, feature `testing`): the "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
 //! contacts, custom fields (105 seeded per account), field values, tags and contactTags,
 //! lists and contactLists, CRM accounts, account contacts and deals, custom objects and
 //! webhooks — with per-account rate limiting, fault injection and a request log.
@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn f() {
-//! use appstudio_runtime::testing::FakeActiveCampaign;
+//! use appstudio_testing::FakeActiveCampaign;
 //! let ac = FakeActiveCampaign::start().await;
 //! // point a client or an engine at `ac.url()` with `ac.token()`
 //! assert!(ac.contacts(ac.token()).is_empty());
@@ -23,6 +23,7 @@
 //! `GET /__fake/requests` (`DELETE` clears it), `POST /__fake/seed` (the account of the
 //! `Api-Token` header, else of `"token"` in the body, else the first one) and
 //! `GET /__fake/contacts` (a snapshot, same account rule).
+#![warn(missing_docs)]
 
 mod config;
 mod contacts;
@@ -42,6 +43,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use appstudio_runtime::engine::AcAccount;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -255,8 +257,8 @@ impl FakeActiveCampaign {
     }
 
     /// The account of the first token, to connect an engine to this server.
-    pub fn account(&self) -> crate::engine::AcAccount {
-        crate::engine::AcAccount {
+    pub fn account(&self) -> AcAccount {
+        AcAccount {
             url: self.url(),
             token: self.token.as_str().into(),
         }
