@@ -17,7 +17,7 @@ pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
 
 /// The fake ActiveCampaign server for tests (feature `testing`).
 #[cfg(feature = "testing")]
-pub use appstudio_runtime::testing;
+pub use appstudio_testing as testing;
 
 /// Compiles an App Studio config into a typed API, or fails the build pointing into the file.
 ///

@@ -1,6 +1,10 @@
 //! trybuild UI tests of the macro wiring. `.stderr` files are generated with
 //! `TRYBUILD=overwrite cargo test --test ui`, never written by hand.
 //!
+//! Its own binary, not a module of `tests/it/`: trybuild runs cargo on every case, minutes of
+//! compiling that would share the cores with the timing-sensitive tests there (rate limits,
+//! timeouts) if they ran in one process; cargo runs test binaries one after another.
+//!
 //! trybuild compiles each case in its own project under the target directory, whose
 //! `CARGO_MANIFEST_DIR` is not this crate's; the app files are copied there first so that the
 //! cases name them as `tests/ui/apps/…`, the path a user would write.

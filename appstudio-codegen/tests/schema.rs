@@ -1,4 +1,5 @@
-//! `schema/app.schema.json` must match the spec model. Run with `BLESS=1` to regenerate it.
+//! `schema/app.schema.json` must match the spec model. Run with `EXPECTORATE=overwrite` to
+//! regenerate it.
 
 use std::path::Path;
 
@@ -7,16 +8,7 @@ fn checked_in_schema_is_current() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join(appstudio_codegen::SCHEMA_PATH);
-    let generated = appstudio_codegen::json_schema();
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        checked_in == generated,
-        "{} is stale: run `BLESS=1 cargo test -p appstudio-codegen --test schema`",
-        appstudio_codegen::SCHEMA_PATH
-    );
+    expectorate::assert_contents(path, &appstudio_codegen::json_schema());
 }
 
 #[test]

@@ -6,7 +6,8 @@
 pub mod api;
 pub mod ir;
 pub mod jq;
-mod lock;
+#[doc(hidden)] // for the fake ActiveCampaign crate; not part of the API
+pub mod lock;
 pub mod suggest;
 pub mod value;
 
@@ -16,8 +17,6 @@ pub mod activecampaign;
 pub mod engine;
 #[cfg(feature = "engine")]
 mod net;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 #[doc(hidden)]
 pub use serde as __serde;

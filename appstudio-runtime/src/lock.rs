@@ -5,7 +5,7 @@ use std::sync::{LockResult, PoisonError};
 /// The guard of `result` (a `lock`, `read` or `write`), also when a thread panicked while
 /// holding it: what the runtime keeps behind a lock is whole between statements, so one
 /// panicking task must not wedge every other.
-pub(crate) fn unpoisoned<G>(result: LockResult<G>) -> G {
+pub fn unpoisoned<G>(result: LockResult<G>) -> G {
     result.unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -4,7 +4,7 @@
 //! `cargo run --example inbound_forms` and the example's test.
 
 use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming, WorkflowRun};
-use appstudio_runtime::testing::FakeActiveCampaign;
+use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

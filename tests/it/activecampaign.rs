@@ -4,8 +4,10 @@ use std::time::{Duration, Instant};
 
 use appstudio::activecampaign::{Client, ClientConfig};
 use appstudio::engine::{ActiveCampaignResources, Error, ErrorKind, RetryPolicy};
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig, Fault};
+use appstudio_testing::{FakeActiveCampaign, FakeConfig, Fault};
 use serde_json::{Value, json};
+
+use crate::support::unlimited;
 
 fn quick_retries() -> ClientConfig {
     ClientConfig {
@@ -23,13 +25,6 @@ fn quick_retries() -> ClientConfig {
 
 fn client(ac: &FakeActiveCampaign, token: &str, config: ClientConfig) -> Client {
     Client::with_config(&ac.url(), token.into(), config).expect("client")
-}
-
-fn unlimited() -> FakeConfig {
-    FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    }
 }
 
 #[tokio::test]

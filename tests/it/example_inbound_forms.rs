@@ -1,9 +1,10 @@
 //! The inbound example (`cargo run --example inbound_forms`) end to end against the stand-in
 //! Formly API and the fake ActiveCampaign.
 
-appstudio::include_app!("examples/inbound_forms/app.json", allow(AS1003));
+// The scenario of the example runs `super::App`.
+use crate::support::apps::inbound_forms::App;
 
-#[path = "../examples/inbound_forms/scenario.rs"]
+#[path = "../../examples/inbound_forms/scenario.rs"]
 mod scenario;
 
 use serde_json::json;

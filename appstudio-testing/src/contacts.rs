@@ -5,14 +5,14 @@ use std::cmp::Ordering;
 
 use serde_json::{Value, json};
 
-use super::FakeConfig;
-use super::fields::field_value_json;
-use super::lists::contact_list_json;
+use super::config::FakeConfig;
+use super::render::{
+    account_contact_json, contact_json, contact_list_json, contact_tag_json, field_value_json,
+};
 use super::state::{Account, Contact};
-use super::tags::contact_tag_json;
 use super::wire::{
-    Answer, Req, email_duplicate, email_invalid, hash_hex, id_of, id_strings, invalid, missing,
-    mysql_time, not_found, page, text, time_matches, valid_email, wrapper,
+    Answer, Req, email_duplicate, email_invalid, id_of, invalid, missing, not_found, page, text,
+    time_matches, valid_email, wrapper,
 };
 
 /// Routes of this module; `None` when the request is not one of them.
@@ -77,60 +77,6 @@ fn contact_id(a: &Account, id: &str) -> Option<u64> {
         .filter(|i| a.contacts.contains_key(i))
 }
 
-/// A contact in wire shape (`fieldValues` holds the ids of its values).
-pub(super) fn contact_json(a: &Account, id: u64) -> Value {
-    let Some(c) = a.contacts.get(&id) else {
-        return Value::Null;
-    };
-    let values: Vec<u64> = a
-        .field_values
-        .iter()
-        .filter(|(_, v)| v.contact == id)
-        .map(|(fv, _)| *fv)
-        .collect();
-    let (local, domain) = c.email.split_once('@').unwrap_or(("", ""));
-    let links: serde_json::Map<String, Value> = [
-        "bounceLogs",
-        "contactAutomations",
-        "contactData",
-        "contactGoals",
-        "contactLists",
-        "contactLogs",
-        "contactTags",
-        "contactDeals",
-        "deals",
-        "fieldValues",
-        "geoIps",
-        "notes",
-        "organization",
-        "plusAppend",
-        "trackingLogs",
-        "scoreValues",
-        "accountContacts",
-        "automationEntryCounts",
-    ]
-    .iter()
-    .map(|k| ((*k).to_owned(), json!(format!("/api/3/contacts/{id}/{k}"))))
-    .collect();
-    let mut out = json!({
-        "cdate": c.cdate, "email": c.email, "phone": c.phone, "firstName": c.first_name,
-        "lastName": c.last_name, "orgid": "0", "orgname": "", "segmentio_id": "",
-        "bounced_hard": "0", "bounced_soft": "0", "bounced_date": null, "ip": "0", "ua": null,
-        "socialdata_lastcheck": null, "sentcnt": "0", "rating_tstamp": null,
-        "gravatar": "0", "deleted": "0", "anonymized": "0", "adate": null, "udate": c.udate,
-        "edate": null, "deleted_at": null,
-        "created_utc_timestamp": mysql_time(&c.cdate), "updated_utc_timestamp": mysql_time(&c.udate),
-        "created_timestamp": mysql_time(&c.cdate), "updated_timestamp": mysql_time(&c.udate),
-        "mpp_tracking": "0", "fieldValues": id_strings(&values), "scoreValues": [],
-        "links": links,
-        "id": id.to_string(), "organization": null,
-    });
-    out["hash"] = json!(hash_hex(&format!("{id}:{}", c.email)));
-    out["email_local"] = json!(local);
-    out["email_domain"] = json!(domain);
-    out
-}
-
 /// The field values of a contact in wire shape.
 pub(super) fn field_values_of(a: &Account, contact: u64) -> Vec<Value> {
     a.field_values
@@ -161,7 +107,7 @@ fn account_contacts_of(a: &Account, contact: u64) -> Vec<Value> {
     a.account_contacts
         .iter()
         .filter(|(_, ac)| ac.contact == contact)
-        .map(|(id, ac)| super::crm::account_contact_json(*id, ac))
+        .map(|(id, ac)| account_contact_json(*id, ac))
         .collect()
 }
 

@@ -6,10 +6,12 @@ mod notes {
     appstudio::include_app!("tests/apps/hostile_values.json", allow(AS1003));
 }
 
-use appstudio::engine::{Credentials, Engine, EngineConfig, ErrorKind, WorkflowRun};
+use appstudio::engine::{Credentials, ErrorKind, WorkflowRun};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{engine, ok};
 
 const HOSTILE: &str = "a/b?c=d&e=f#g\" | env | \"\\(1) ${x} %2F .. \r\nX-Injected: 1";
 
@@ -18,7 +20,7 @@ async fn notes_api() -> MockServer {
     Mock::given(method("GET"))
         .and(path("/me"))
         .and(header("authorization", "Bearer k1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1, "name": "Ann"})))
+        .respond_with(ok(json!({"id": 1, "name": "Ann"})))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -29,9 +31,7 @@ async fn notes_api() -> MockServer {
 }
 
 async fn workflow(server: &MockServer) -> WorkflowRun {
-    let config = EngineConfig::default().with_override("https://api.notes.example", server.uri());
-    let engine = Engine::of::<notes::App>(config).unwrap();
-    let conn = engine
+    let conn = engine::<notes::App>("https://api.notes.example", server)
         .connect("api-key", Credentials::default().with("token", "k1"), None)
         .await
         .unwrap();

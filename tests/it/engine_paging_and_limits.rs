@@ -12,25 +12,12 @@ mod stream {
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use appstudio::engine::{
-    Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_PAGES, RetryPolicy,
-};
+use appstudio::engine::{Connection, Credentials, Engine, ErrorKind, MAX_PAGES, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-fn engine<A: appstudio::api::AppSpec>(origin: &str, server: &MockServer) -> Engine {
-    let config = EngineConfig::default().with_override(origin, server.uri());
-    Engine::of::<A>(config).unwrap()
-}
-
-/// The `display`s of options.
-fn displays(options: &[Value]) -> Vec<&str> {
-    options
-        .iter()
-        .filter_map(|o| o["display"].as_str())
-        .collect()
-}
+use crate::support::{config, displays, engine, ok};
 
 // ------------------------------------------------------------------ limitoffset, token auth
 
@@ -41,9 +28,7 @@ async fn shelf_api() -> MockServer {
             .and(path("/v1/me"))
             // a token without `token_prefix` is sent alone (D8)
             .and(header("x-api-key", key))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"id": key, "name": "Shelf"})),
-            )
+            .respond_with(ok(json!({"id": key, "name": "Shelf"})))
             .mount(&server)
             .await;
     }
@@ -76,9 +61,7 @@ async fn limitoffset_pages_until_total_items() {
             .and(query_param("limit", "2"))
             .and(query_param("offset", offset))
             .and(query_param("sort", "name"))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_json(json!({"shelves": shelves, "total": 5})),
-            )
+            .respond_with(ok(json!({"shelves": shelves, "total": 5})))
             .expect(1)
             .mount(&server)
             .await;
@@ -97,9 +80,7 @@ async fn a_repeated_page_stops_paging() {
     // an API that ignores `offset` and says nothing of the total
     Mock::given(method("GET"))
         .and(path("/v1/shelves"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"shelves": [shelf("A"), shelf("B")]})),
-        )
+        .respond_with(ok(json!({"shelves": [shelf("A"), shelf("B")]})))
         .expect(2)
         .mount(&server)
         .await;
@@ -115,14 +96,12 @@ async fn user_limits_split_reads_and_writes_and_belong_to_each_connection() {
     let server = shelf_api().await;
     Mock::given(method("GET"))
         .and(path("/v1/shelves"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"shelves": [shelf("A")], "total": 1})),
-        )
+        .respond_with(ok(json!({"shelves": [shelf("A")], "total": 1})))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/v1/labels/search"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"labels": ["vip"]})))
+        .respond_with(ok(json!({"labels": ["vip"]})))
         .mount(&server)
         .await;
     // 3 reads and 3 writes per 2 seconds for each connection
@@ -159,11 +138,7 @@ async fn user_limits_split_reads_and_writes_and_belong_to_each_connection() {
 #[tokio::test]
 async fn a_slow_api_times_out_reads_retried_and_writes_not() {
     let server = shelf_api().await;
-    let slow = |body: Value| {
-        ResponseTemplate::new(200)
-            .set_body_json(body)
-            .set_delay(Duration::from_secs(5))
-    };
+    let slow = |body: Value| ok(body).set_delay(Duration::from_secs(5));
     Mock::given(method("GET"))
         .and(path("/v1/shelves"))
         .respond_with(slow(json!({"shelves": [], "total": 0})))
@@ -176,8 +151,7 @@ async fn a_slow_api_times_out_reads_retried_and_writes_not() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut config =
-        EngineConfig::default().with_override("https://api.shelf.example", server.uri());
+    let mut config = config("https://api.shelf.example", &server);
     config.timeout = Duration::from_millis(300);
     config.retry = RetryPolicy {
         max_attempts: 3,
@@ -208,7 +182,7 @@ async fn stream_api() -> MockServer {
     Mock::given(method("GET"))
         .and(path("/me"))
         .and(header("authorization", "Basic YW5uOnB3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 7, "name": "Ann"})))
+        .respond_with(ok(json!({"id": 7, "name": "Ann"})))
         .mount(&server)
         .await;
     server
@@ -226,7 +200,7 @@ fn channels(names: &[&str], next: Value) -> ResponseTemplate {
         .iter()
         .map(|n| json!({"id": n.to_lowercase(), "name": n}))
         .collect();
-    ResponseTemplate::new(200).set_body_json(json!({"channels": channels, "next": next}))
+    ok(json!({"channels": channels, "next": next}))
 }
 
 #[tokio::test]

@@ -3,17 +3,16 @@
 //! contact read by id, a personalized Pipewise deal, an `!http` call to ActiveCampaign and
 //! `ActiveCampaignDeal.sync`.
 
-appstudio::include_app!("examples/crm_objects/app.json", allow(AS1003));
-
-use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming};
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
+use appstudio::engine::{Credentials, Delivery, Incoming};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
+
+use crate::support::apps::crm_objects::App;
+use crate::support::{engine, fake_activecampaign, get, ok};
 
 async fn pipewise() -> MockServer {
     let server = MockServer::start().await;
-    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
         .respond_with(ok(
@@ -21,11 +20,12 @@ async fn pipewise() -> MockServer {
         ))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/users/me"))
-        .respond_with(ok(json!({"data": {"email": "ops@globex.example", "company": {"id": 3, "name": "Globex"}}})))
-        .mount(&server)
-        .await;
+    get(
+        &server,
+        "/v1/users/me",
+        json!({"data": {"email": "ops@globex.example", "company": {"id": 3, "name": "Globex"}}}),
+    )
+    .await;
     // paginated (page style, parser total_pages): two pages
     for page in [1, 2] {
         Mock::given(method("GET"))
@@ -39,16 +39,18 @@ async fn pipewise() -> MockServer {
             .mount(&server)
             .await;
     }
-    Mock::given(method("GET"))
-        .and(path("/v1/labels"))
-        .respond_with(ok(json!({"data": [{"name": "VIP"}, {"name": "Partner"}]})))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/pipelines/7/stages"))
-        .respond_with(ok(json!({"data": [{"id": 2, "name": "Won", "position": 2}, {"id": 1, "name": "New", "position": 1}]})))
-        .mount(&server)
-        .await;
+    get(
+        &server,
+        "/v1/labels",
+        json!({"data": [{"name": "VIP"}, {"name": "Partner"}]}),
+    )
+    .await;
+    get(
+        &server,
+        "/v1/pipelines/7/stages",
+        json!({"data": [{"id": 2, "name": "Won", "position": 2}, {"id": 1, "name": "New", "position": 1}]}),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path("/v1/webhooks"))
         .respond_with(ok(json!({"data": {"id": "wh9"}})))
@@ -83,13 +85,8 @@ fn event(pipeline: u64, email: &str) -> Value {
 #[tokio::test]
 async fn deals_sync_in_and_out() {
     let server = pipewise().await;
-    let ac = FakeActiveCampaign::start_with(FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    })
-    .await;
-    let config = EngineConfig::default().with_override("https://*.pipewise.example", server.uri());
-    let engine = Engine::of::<App>(config).expect("engine");
+    let ac = fake_activecampaign().await;
+    let engine = engine::<App>("https://*.pipewise.example", &server);
     let account = ac.account();
     let conn = engine
         .connect_oauth2(

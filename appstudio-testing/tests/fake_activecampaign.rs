@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig, Fault};
+use appstudio_testing::{FakeActiveCampaign, FakeConfig, Fault};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -2,8 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::FakeConfig;
-use super::state::{Account, ContactTag};
+use super::config::FakeConfig;
+use super::render::contact_tag_json;
+use super::state::Account;
 use super::wire::{
     Answer, Req, attribute_error, error, errors_not_found, id_of, invalid, member, missing,
     not_found, page, wrapper,
@@ -98,17 +99,6 @@ fn tag_json_counted(a: &Account, id: u64) -> Value {
     let n = a.contact_tags.values().filter(|ct| ct.tag == id).count();
     t["subscriber_count"] = json!(n.to_string());
     t
-}
-
-/// A contact–tag association in wire shape.
-pub(super) fn contact_tag_json(id: u64, ct: &ContactTag) -> Value {
-    json!({"contact": ct.contact.to_string(), "tag": ct.tag.to_string(), "cdate": ct.cdate,
-           "created_timestamp": super::wire::mysql_time(&ct.cdate),
-           "updated_timestamp": super::wire::mysql_time(&ct.cdate),
-           "created_by": null, "updated_by": null,
-           "links": {"contact": format!("/api/3/contactTags/{id}/contact"),
-                     "tag": format!("/api/3/contactTags/{id}/tag")},
-           "id": id.to_string()})
 }
 
 /// `GET /tags`: `search` (contains), `filters[search][op]`, `orders[search]`.

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::contacts::contact_json;
+use super::render::{account_contact_json, contact_json};
 use super::state::{Account, AccountContact};
 use super::wire::{
     Answer, Req, error, hash_hex, id_of, invalid, member, missing, not_found, now, page, text,
@@ -129,15 +129,6 @@ fn outcome(r: Result<Answer, Answer>) -> Answer {
 /// The id in a path segment, if it is a key of the map.
 fn key<V>(map: &std::collections::BTreeMap<u64, V>, id: &str) -> Option<u64> {
     id.trim().parse().ok().filter(|i| map.contains_key(i))
-}
-
-/// An account–contact link in wire shape.
-pub(super) fn account_contact_json(id: u64, ac: &AccountContact) -> Value {
-    json!({"account": ac.account.to_string(), "contact": ac.contact.to_string(),
-           "jobTitle": ac.job_title, "createdTimestamp": ac.cdate, "updatedTimestamp": ac.cdate,
-           "links": {"account": format!("/api/3/accountContacts/{id}/account"),
-                     "contact": format!("/api/3/accountContacts/{id}/contact")},
-           "id": id.to_string()})
 }
 
 /// An account with its current contact and deal counts.

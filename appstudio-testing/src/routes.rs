@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::FakeConfig;
+use super::config::FakeConfig;
 use super::state::Account;
 use super::wire::{Answer, Req, route_not_found};
 use super::{contacts, crm, fields, lists, objects, tags, webhooks};

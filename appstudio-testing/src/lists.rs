@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::contacts::contact_json;
-use super::state::{Account, ContactList, slug};
+use super::render::{contact_json, contact_list_json};
+use super::state::{Account, slug};
 use super::wire::{Answer, Req, id_of, invalid, member, missing, not_found, page, wrapper};
 
 /// Routes of this module; `None` when the request is not one of them.
@@ -76,22 +76,6 @@ fn list_json(a: &Account, id: u64) -> Value {
            "links": {"contactGoalLists": format!("/api/3/lists/{id}/contactGoalLists"),
                      "user": format!("/api/3/lists/{id}/user")},
            "id": id.to_string()})
-}
-
-/// A list membership in wire shape.
-pub(super) fn contact_list_json(a: &Account, id: u64, cl: &ContactList) -> Value {
-    let c = a.contacts.get(&cl.contact);
-    json!({"contact": cl.contact.to_string(), "list": cl.list.to_string(), "form": null,
-           "seriesid": "0", "sdate": cl.cdate, "udate": cl.udate, "status": cl.status.to_string(),
-           "responder": "1", "sync": "0", "unsubreason": null, "campaign": null, "message": null,
-           "first_name": c.map(|c| c.first_name.as_str()).unwrap_or(""),
-           "last_name": c.map(|c| c.last_name.as_str()).unwrap_or(""),
-           "ip4Sub": "0", "sourceid": "0", "autosyncLog": null, "ip4_last": "0", "ip4Unsub": "0",
-           "unsubscribeAutomation": null,
-           "links": {"automation": "", "list": format!("/api/3/contactLists/{id}/list"),
-                     "contact": format!("/api/3/contactLists/{id}/contact"), "form": "",
-                     "autosyncLog": "", "campaign": "", "unsubscribeAutomation": "", "message": ""},
-           "id": id.to_string(), "automation": null})
 }
 
 fn create(a: &mut Account, body: &Value) -> Result<Answer, Answer> {

@@ -4,17 +4,18 @@
 //! starts where the first ended; an expired session logged in again; against an API that never
 //! stops paging, the request and result caps of a cycle.
 
-appstudio::include_app!("examples/polling_orders/app.json", allow(AS1003));
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use appstudio::engine::{
-    Connection, Credentials, Engine, EngineConfig, ErrorKind, MAX_REQUESTS, MAX_RESULTS, PollStop,
+    Connection, Credentials, Engine, ErrorKind, MAX_REQUESTS, MAX_RESULTS, PollStop,
 };
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
+use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::support::apps::polling_orders::App;
+use crate::support::{fake_activecampaign, ok};
 
 const ORDERS: &str = "/admin/api/2024-04/stores/11/orders";
 
@@ -28,10 +29,7 @@ async fn shoplane() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/admin/api/sessions"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "sess-1", "expires_in": 3600})),
-        )
+        .respond_with(ok(json!({"access_token": "sess-1", "expires_in": 3600})))
         .expect(1)
         .mount(&server)
         .await;
@@ -39,7 +37,7 @@ async fn shoplane() -> MockServer {
         Mock::given(method("GET"))
             .and(path(p.to_owned()))
             .and(header("authorization", "Bearer sess-1"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .respond_with(ok(body))
     };
     get(
         "/admin/api/2024-04/shop",
@@ -103,13 +101,12 @@ fn orders(params: &[(&str, &str)], body: Value) -> Mock {
     for (k, v) in params {
         m = m.and(query_param(*k, *v));
     }
-    m.respond_with(ResponseTemplate::new(200).set_body_json(body))
+    m.respond_with(ok(body))
 }
 
 /// An engine for the app against the mock.
 fn engine(server: &MockServer) -> Engine {
-    let config = EngineConfig::default().with_override("https://*.shoplane.example", server.uri());
-    Engine::of::<App>(config).expect("engine")
+    crate::support::engine::<App>("https://*.shoplane.example", server)
 }
 
 fn credentials() -> Credentials {
@@ -125,14 +122,6 @@ async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
         .connect("shoplane-session", credentials(), Some(ac.account()))
         .await
         .expect("session login")
-}
-
-async fn fake_activecampaign() -> FakeActiveCampaign {
-    FakeActiveCampaign::start_with(FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    })
-    .await
 }
 
 #[tokio::test]
@@ -259,8 +248,7 @@ impl Respond for Endless {
                 o
             })
             .collect();
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"orders": orders, "next_cursor": format!("page-{}", n + 1)}))
+        ok(json!({"orders": orders, "next_cursor": format!("page-{}", n + 1)}))
     }
 }
 
@@ -325,8 +313,7 @@ impl Respond for Sessions {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
         let expires_in = if n == 1 { 6 } else { 3600 };
-        ResponseTemplate::new(200)
-            .set_body_json(json!({"access_token": format!("sess-{n}"), "expires_in": expires_in}))
+        ok(json!({"access_token": format!("sess-{n}"), "expires_in": expires_in}))
     }
 }
 
@@ -341,10 +328,7 @@ async fn an_expired_session_logs_in_again() {
         .await;
     Mock::given(method("GET"))
         .and(path("/admin/api/2024-04/stores"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"stores": [{"id": 11, "name": "Main street"}]})),
-        )
+        .respond_with(ok(json!({"stores": [{"id": 11, "name": "Main street"}]})))
         .mount(&server)
         .await;
     let ac = fake_activecampaign().await;

@@ -2,13 +2,13 @@
 //! uses it), live orders through the webhook, and the one-time backfill through the
 //! `historical_data_intake` poll, whose results share the webhook's `data_pipeline`.
 
-appstudio::include_app!("examples/order_history/app.json");
-
-use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming, PollStop};
-use appstudio_runtime::testing::{FakeActiveCampaign, FakeConfig};
+use appstudio::engine::{Credentials, Delivery, Engine, Incoming, PollStop};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::apps::order_history::App;
+use crate::support::{config, fake_activecampaign, get, ok};
 
 fn order(id: u64, email: &str, orders_count: u64) -> Value {
     json!({"id": id, "total_price": "10.00",
@@ -18,17 +18,17 @@ fn order(id: u64, email: &str, orders_count: u64) -> Value {
 #[tokio::test]
 async fn webhook_and_backfill_share_the_pipeline() {
     let server = MockServer::start().await;
-    let ok = |body: Value| ResponseTemplate::new(200).set_body_json(body);
     Mock::given(method("POST"))
         .and(path("/admin/api/sessions"))
         .respond_with(ok(json!({"access_token": "s", "expires_in": 3600})))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/admin/api/2024-04/shop"))
-        .respond_with(ok(json!({"shop": {"id": 5, "name": "Acme Shop"}})))
-        .mount(&server)
-        .await;
+    get(
+        &server,
+        "/admin/api/2024-04/shop",
+        json!({"shop": {"id": 5, "name": "Acme Shop"}}),
+    )
+    .await;
     Mock::given(method("POST"))
         .and(path("/admin/api/2024-04/webhooks"))
         .and(body_partial_json(
@@ -63,13 +63,8 @@ async fn webhook_and_backfill_share_the_pipeline() {
         .mount(&server)
         .await;
 
-    let ac = FakeActiveCampaign::start_with(FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    })
-    .await;
-    let mut config =
-        EngineConfig::default().with_override("https://*.shoplane.example", server.uri());
+    let ac = fake_activecampaign().await;
+    let mut config = config("https://*.shoplane.example", &server);
     // ~400 ActiveCampaign calls: not at the production 5 per second in a test
     config.activecampaign_rate = 1000;
     let engine = Engine::of::<App>(config).expect("engine");

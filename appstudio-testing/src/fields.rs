@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::contacts::contact_json;
-use super::state::{Account, FieldRel, FieldValue, perstag_of};
+use super::render::{contact_json, field_value_json};
+use super::state::{Account, FieldRel, perstag_of};
 use super::wire::{
     Answer, Req, id_of, id_strings, invalid, member, missing, not_found, now, page, text, wrapper,
 };
@@ -189,15 +189,6 @@ fn rels_json(a: &Account, fields: &[u64]) -> Vec<Value> {
         .filter(|(_, r)| fields.contains(&r.field))
         .map(|(id, r)| rel_json(*id, r))
         .collect()
-}
-
-/// A field value in wire shape.
-pub(super) fn field_value_json(id: u64, v: &FieldValue) -> Value {
-    json!({"contact": v.contact.to_string(), "field": v.field.to_string(), "value": v.value,
-           "cdate": v.cdate, "udate": v.udate, "created_by": null, "updated_by": null,
-           "links": {"owner": format!("/api/3/fieldValues/{id}/owner"),
-                     "field": format!("/api/3/fieldValues/{id}/field")},
-           "id": id.to_string(), "owner": v.contact.to_string()})
 }
 
 fn duplicate_title(title: &str) -> Answer {

@@ -1,5 +1,5 @@
-//! A fake ActiveCampaign API v3 on loopback, for tests (this crate's and users'): the
-//! "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
+//! A fake ActiveCampaign API v3 on loopback, for tests of apps that `appstudio` runs (there
+//! `appstudio::testing`, feature `testing`): the "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
 //! contacts, custom fields (105 seeded per account), field values, tags and contactTags,
 //! lists and contactLists, CRM accounts, account contacts and deals, custom objects and
 //! webhooks — with per-account rate limiting, fault injection and a request log.
@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn f() {
-//! use appstudio_runtime::testing::FakeActiveCampaign;
+//! use appstudio_testing::FakeActiveCampaign;
 //! let ac = FakeActiveCampaign::start().await;
 //! // point a client or an engine at `ac.url()` with `ac.token()`
 //! assert!(ac.contacts(ac.token()).is_empty());
@@ -23,12 +23,15 @@
 //! `GET /__fake/requests` (`DELETE` clears it), `POST /__fake/seed` (the account of the
 //! `Api-Token` header, else of `"token"` in the body, else the first one) and
 //! `GET /__fake/contacts` (a snapshot, same account rule).
+#![warn(missing_docs)]
 
+mod config;
 mod contacts;
 mod crm;
 mod fields;
 mod lists;
 mod objects;
+mod render;
 mod routes;
 mod seed;
 mod state;
@@ -41,47 +44,16 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use appstudio_runtime::engine::AcAccount;
+use appstudio_runtime::lock::unpoisoned;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::lock::unpoisoned;
+pub use config::FakeConfig;
 use state::Account;
-
-/// How the fake behaves.
-#[derive(Debug, Clone)]
-pub struct FakeConfig {
-    /// Accepted `Api-Token`s; each is one account with its own data and rate limit.
-    pub tokens: Vec<String>,
-    /// Requests per second per account (a token bucket of that capacity, refilled at that
-    /// rate); `None`: unlimited.
-    pub rate_limit: Option<u32>,
-    /// `Retry-After` seconds of a rate-limited answer.
-    pub retry_after: u64,
-    /// Custom contact fields seeded per account (a dropdown and a listbox with options, a
-    /// date and a text among the first four).
-    pub seed_fields: usize,
-    /// Creating a tag whose name exists gives 422 `duplicate` (else the existing tag).
-    pub duplicate_tag_is_error: bool,
-    /// An unknown field id in a contact's `fieldValues` gives 422 `field_invalid` (else it is
-    /// ignored).
-    pub unknown_field_is_error: bool,
-}
-
-impl Default for FakeConfig {
-    fn default() -> Self {
-        FakeConfig {
-            tokens: vec!["test-token".into()],
-            rate_limit: Some(5),
-            retry_after: 1,
-            seed_fields: 105,
-            duplicate_tag_is_error: true,
-            unknown_field_is_error: false,
-        }
-    }
-}
 
 /// A failure to inject: the next `times` matching requests get `status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,8 +259,8 @@ impl FakeActiveCampaign {
     }
 
     /// The account of the first token, to connect an engine to this server.
-    pub fn account(&self) -> crate::engine::AcAccount {
-        crate::engine::AcAccount {
+    pub fn account(&self) -> AcAccount {
+        AcAccount {
             url: self.url(),
             token: self.token.as_str().into(),
         }

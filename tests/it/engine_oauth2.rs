@@ -6,18 +6,19 @@ mod app {
     appstudio::include_app!("tests/apps/oauth_notes.json");
 }
 
-use appstudio::engine::{Credentials, Engine, EngineConfig, ErrorKind, Tokens};
+use appstudio::engine::{Credentials, Engine, ErrorKind, Tokens};
 use appstudio::value::Secret;
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::ok;
+
 /// HTTP Basic of the app's client credentials (`ac-notes:shh`): `include_client_id` is false.
 const CLIENT_BASIC: &str = "Basic YWMtbm90ZXM6c2ho";
 
 fn engine(server: &MockServer) -> Engine {
-    let config = EngineConfig::default().with_override("https://*.notes.example", server.uri());
-    Engine::of::<app::App>(config).unwrap()
+    crate::support::engine::<app::App>("https://*.notes.example", server)
 }
 
 fn credentials() -> Credentials {
@@ -26,7 +27,7 @@ fn credentials() -> Credentials {
 
 async fn me(server: &MockServer, token: &str, status: u16) {
     let response = if status == 200 {
-        ResponseTemplate::new(200).set_body_json(json!({"id": "u1", "name": "Ada"}))
+        ok(json!({"id": "u1", "name": "Ada"}))
     } else {
         ResponseTemplate::new(status).set_body_json(json!({"error": "invalid_token"}))
     };
@@ -46,7 +47,7 @@ async fn authorization_url_and_code_exchange() {
         .and(header("authorization", CLIENT_BASIC))
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=c0de"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        .respond_with(ok(json!({
             "access_token": "t1", "refresh_token": "r1", "expires_in": 3600
         })))
         .expect(1)
@@ -97,10 +98,7 @@ async fn twenty_concurrent_requests_refresh_once_and_keep_the_rotated_token() {
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=r1"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(
-                    json!({"access_token": "t2", "refresh_token": "r2", "expires_in": 3600}),
-                )
+            ok(json!({"access_token": "t2", "refresh_token": "r2", "expires_in": 3600}))
                 // Slow enough that every request is waiting on the one refresh.
                 .set_delay(std::time::Duration::from_millis(200)),
         )

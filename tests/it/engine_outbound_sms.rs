@@ -2,15 +2,13 @@
 //! auth, `verify_url`), describe the connection, load options, select, and push contacts
 //! through `data_pipeline` (`!switch`, form-encoded bodies, personalization, `!print_c`).
 
-#[allow(deprecated)] // AS1003 of the example
-mod app {
-    appstudio::include_app!("examples/outbound_sms/app.json");
-}
-
-use appstudio::engine::{Credentials, Engine, EngineConfig, ErrorKind};
+use appstudio::engine::{Credentials, Engine, ErrorKind};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::apps::outbound_sms as app;
+use crate::support::{config, ok};
 
 /// The credentials of `textbolt-account-sid`: HTTP Basic `AC0001:s3cret`.
 const BASIC: &str = "Basic QUMwMDAxOnMzY3JldA==";
@@ -20,7 +18,7 @@ async fn textbolt() -> MockServer {
     Mock::given(method("GET"))
         .and(path("/v2/account"))
         .and(header("authorization", BASIC))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+        .respond_with(ok(json!({
             "account_sid": "AC0001", "friendly_name": "Acme"
         })))
         .mount(&server)
@@ -29,21 +27,19 @@ async fn textbolt() -> MockServer {
         .and(path("/v2/phone-numbers"))
         .and(query_param("capability", "sms"))
         .and(query_param("page_size", "100"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"phone_numbers": [
-                {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}},
-                {"number": "+15550199", "friendly_name": "Voice", "capabilities": {"sms": false}}
-            ]})),
-        )
+        .respond_with(ok(json!({"phone_numbers": [
+            {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}},
+            {"number": "+15550199", "friendly_name": "Voice", "capabilities": {"sms": false}}
+        ]})))
         .mount(&server)
         .await;
     server
 }
 
+const ORIGIN: &str = "https://api.textbolt.example";
+
 fn engine(server: &MockServer) -> Engine {
-    let config =
-        EngineConfig::default().with_override("https://api.textbolt.example", server.uri());
-    Engine::of::<app::App>(config).unwrap()
+    crate::support::engine::<app::App>(ORIGIN, server)
 }
 
 fn credentials() -> Credentials {
@@ -202,10 +198,9 @@ async fn retries_follow_the_policy() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/account"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"account_sid": "AC0001", "friendly_name": "Acme"})),
-        )
+        .respond_with(ok(
+            json!({"account_sid": "AC0001", "friendly_name": "Acme"}),
+        ))
         .mount(&server)
         .await;
     // Two 503s, then a 429 asking for one second, then the answer.
@@ -225,11 +220,9 @@ async fn retries_follow_the_policy() {
         .await;
     Mock::given(method("GET"))
         .and(path("/v2/phone-numbers"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"phone_numbers": [
-                {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}}
-            ]})),
-        )
+        .respond_with(ok(json!({"phone_numbers": [
+            {"number": "+15550100", "friendly_name": "Main", "capabilities": {"sms": true}}
+        ]})))
         .with_priority(3)
         .mount(&server)
         .await;
@@ -239,8 +232,7 @@ async fn retries_follow_the_policy() {
         .expect(1)
         .mount(&server)
         .await;
-    let mut config =
-        EngineConfig::default().with_override("https://api.textbolt.example", server.uri());
+    let mut config = config(ORIGIN, &server);
     config.retry.base = std::time::Duration::from_millis(5);
     let engine = Engine::of::<app::App>(config).unwrap();
     let conn = engine

@@ -7,12 +7,14 @@ mod ledger {
 }
 
 use appstudio::activecampaign::Client;
-use appstudio::engine::{Credentials, Engine, EngineConfig};
+use appstudio::engine::Credentials;
 use appstudio::value::Secret;
-use appstudio_runtime::testing::FakeActiveCampaign;
+use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
+
+use crate::support::{displays, engine, ok};
 
 async fn ledger_api() -> MockServer {
     let server = MockServer::start().await;
@@ -20,7 +22,7 @@ async fn ledger_api() -> MockServer {
         .and(path("/me"))
         // `token_prefix` and the token, one space between (D8)
         .and(header("authorization", "Token k1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 4, "name": "Ledger"})))
+        .respond_with(ok(json!({"id": 4, "name": "Ledger"})))
         .mount(&server)
         .await;
     for (email, company, cents) in [
@@ -30,10 +32,7 @@ async fn ledger_api() -> MockServer {
         Mock::given(method("GET"))
             .and(path("/customers"))
             .and(query_param("email", email))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(json!({"company": company, "balance_cents": cents})),
-            )
+            .respond_with(ok(json!({"company": company, "balance_cents": cents})))
             .mount(&server)
             .await;
     }
@@ -45,19 +44,11 @@ fn id(v: &Value) -> String {
     v.as_str().map_or_else(|| v.to_string(), str::to_owned)
 }
 
-fn titles(options: &[Value]) -> Vec<&str> {
-    options
-        .iter()
-        .filter_map(|o| o["display"].as_str())
-        .collect()
-}
-
 #[tokio::test]
 async fn accounts_are_matched_by_name_and_deals_attached() {
     let ac = FakeActiveCampaign::start().await;
     let server = ledger_api().await;
-    let config = EngineConfig::default().with_override("https://api.ledger.example", server.uri());
-    let engine = Engine::of::<ledger::App>(config).unwrap();
+    let engine = engine::<ledger::App>("https://api.ledger.example", &server);
     let account = ac.account();
     let conn = engine
         .connect(
@@ -72,10 +63,13 @@ async fn accounts_are_matched_by_name_and_deals_attached() {
     let account_fields = wf.options("account_field", None).await.unwrap();
     let deal_fields = wf.options("deal_field", None).await.unwrap();
     assert!(
-        titles(&account_fields).contains(&"Industry"),
+        displays(&account_fields).contains(&"Industry"),
         "{account_fields:?}"
     );
-    assert!(titles(&deal_fields).contains(&"Source"), "{deal_fields:?}");
+    assert!(
+        displays(&deal_fields).contains(&"Source"),
+        "{deal_fields:?}"
+    );
     wf.select(json!({"account_field": account_fields[0], "deal_field": deal_fields[0]}))
         .unwrap();
 
