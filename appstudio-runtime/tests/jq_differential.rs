@@ -1,4 +1,4 @@
-//! Differential test of the jq engine against the `jq` command-line tool (DESIGN D15: where jaq
+//! Differential test of the jq engine against the `jq` command-line tool (D15 in ARCHITECTURE.md: where jaq
 //! and jq differ, the runtime follows jq).
 //!
 //! Two sources of programs:

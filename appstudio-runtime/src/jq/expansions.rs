@@ -1,4 +1,4 @@
-//! jq programs with expansions (DESIGN D2): every `${…}` of a program becomes a jq variable
+//! jq programs with expansions (D2 in ARCHITECTURE.md): every `${…}` of a program becomes a jq variable
 //! bound to the expansion's JSON value, never spliced source text.
 //!
 //! In code, `${x}` becomes `$__as_N` ([`expansion_var`]); inside a jq string literal it becomes

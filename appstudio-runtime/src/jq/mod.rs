@@ -8,9 +8,9 @@
 //!
 //! # Expansions
 //!
-//! The `${…}` expansions of an app's programs are jq variables, never spliced text (DESIGN
-//! D2): [`rewrite_expansions`] turns the `N`-th into `$__as_N` ([`expansion_var`]), and the
-//! engine binds it to the expansion's value.
+//! The `${…}` expansions of an app's programs are jq variables, never spliced text (D2 in
+//! ARCHITECTURE.md): [`rewrite_expansions`] turns the `N`-th into `$__as_N`
+//! ([`expansion_var`]), and the engine binds it to the expansion's value.
 //!
 //! # Sandbox
 //!
