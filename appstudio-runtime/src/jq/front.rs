@@ -172,7 +172,7 @@ type NativeFun<'s> = (&'s str, Box<[jaq_core::Bind]>, jaq_core::Native<D>);
 /// The native filters, with their `'static` names shortened to the program's lifetime.
 fn natives<'s>() -> Vec<NativeFun<'s>> {
     let mut natives = value::natives();
-    natives.push(limits::tick_native());
+    natives.push(value::tick_native());
     natives
 }
 

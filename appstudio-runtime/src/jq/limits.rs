@@ -7,17 +7,12 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use jaq_core::box_iter::box_once;
-use jaq_core::{Bind, Error, Exn, Native};
-
-use super::value::{D, V};
-
 /// Steps counted in the fast path before the slow path takes more from the budget.
 const CHUNK: u64 = 1 << 12;
 
 /// The exit code of the `halt` exception that stops an evaluation which exceeded a limit;
 /// `try` cannot catch it (and the sandbox leaves no `halt` to programs).
-const HALT: i32 = i32::MIN + 0x6a71;
+pub(super) const HALT: i32 = i32::MIN + 0x6a71;
 
 /// Which limit an evaluation exceeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,22 +129,19 @@ impl Drop for Budget {
 }
 
 /// Records that the running evaluation exceeded a limit (the first one is kept) and returns
-/// the error the operation fails with.
-fn trip(t: Trip) -> Error<V> {
+/// it: the value type turns it into the error the operation fails with.
+fn trip(t: Trip) -> Trip {
     let mut s = STATE.get();
     if s.active && s.tripped.is_none() {
         s.tripped = Some(t);
         STATE.set(s);
     }
-    Error::str(format_args!(
-        "the jq program exceeded a limit: {}",
-        t.message()
-    ))
+    t
 }
 
 /// Counts one evaluation step; fails once the running evaluation has no steps left.
 #[inline]
-pub(super) fn tick() -> Result<(), Error<V>> {
+pub(super) fn tick() -> Result<(), Trip> {
     let n = FUEL.get();
     if n != 0 {
         FUEL.set(n - 1);
@@ -160,7 +152,7 @@ pub(super) fn tick() -> Result<(), Error<V>> {
 }
 
 #[cold]
-fn refill() -> Result<(), Error<V>> {
+fn refill() -> Result<(), Trip> {
     let mut s = STATE.get();
     if !s.active {
         FUEL.set(u64::MAX);
@@ -188,7 +180,7 @@ pub(super) fn max_size() -> usize {
 
 /// Fails if a string of `len` bytes or an array of `len` elements is too large to build.
 #[inline]
-pub(super) fn check_size(len: usize) -> Result<(), Error<V>> {
+pub(super) fn check_size(len: usize) -> Result<(), Trip> {
     let max = max_size();
     if len > max {
         Err(trip(Trip::Size(max)))
@@ -204,18 +196,18 @@ pub(super) fn note_too_large() {
 }
 
 /// The check made on entry to every recursive definition: a step, and the stack depth.
-/// Its exception is a `halt`, which `try` does not catch.
+/// `false` when a limit is exceeded: the caller raises a `halt` with [`HALT`], which `try`
+/// does not catch.
 #[inline]
-fn enter_def<'a>() -> Result<(), Exn<'a, V>> {
+pub(super) fn enter_def() -> bool {
     if tick().is_err() {
-        return Err(Exn::halt(HALT));
+        return false;
     }
-    let low = STACK_LOW.get();
-    if stack_here() < low {
+    if stack_here() < STACK_LOW.get() {
         let _ = trip(Trip::Stack(STATE.get().stack));
-        return Err(Exn::halt(HALT));
+        return false;
     }
-    Ok(())
+    true
 }
 
 /// True if `code` is the exit code of the exception raised by an exceeded limit.
@@ -225,20 +217,3 @@ pub(super) fn is_limit_halt(code: i32) -> bool {
 
 /// Name of the native filter called first in every recursive definition.
 pub(super) const TICK: &str = "_jq_tick";
-
-/// The native filter [`TICK`]: the identity, after [`enter_def`]; also in paths and updates.
-pub(super) fn tick_native<'s>() -> (&'s str, Box<[Bind]>, Native<D>) {
-    let native = Native::new(|cv| match enter_def() {
-        Ok(()) => box_once(Ok(cv.1)),
-        Err(e) => box_once(Err(e)),
-    })
-    .with_paths(|cv| match enter_def() {
-        Ok(()) => box_once(Ok(cv.1)),
-        Err(e) => box_once(Err(e)),
-    })
-    .with_update(|cv, f| match enter_def() {
-        Ok(()) => f(cv.1),
-        Err(e) => box_once(Err(e)),
-    });
-    (TICK, Box::new([]), native)
-}

@@ -15,6 +15,23 @@ pub(super) type D = jaq_core::data::JustLut<V>;
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) struct V(pub(super) Val);
 
+/// An exceeded limit, as the error the operation that exceeded it fails with.
+impl From<limits::Trip> for Error<V> {
+    fn from(t: limits::Trip) -> Self {
+        Error::str(format_args!(
+            "the jq program exceeded a limit: {}",
+            t.message()
+        ))
+    }
+}
+
+/// An exceeded limit, as the exception of a path operation.
+impl From<limits::Trip> for Exn<'_, V> {
+    fn from(t: limits::Trip) -> Self {
+        Error::from(t).into()
+    }
+}
+
 /// An error of `jaq_json` as an error on [`V`].
 fn lift(e: jaq_json::Error) -> Error<V> {
     Error::new(V(e.into_val()))
@@ -273,7 +290,7 @@ impl jaq_core::ValT for V {
 
     fn key_values(self) -> BoxIter<'static, ValR<(Self, Self), Self>> {
         if let Err(e) = limits::tick() {
-            return Box::new(core::iter::once(Err(e)));
+            return Box::new(core::iter::once(Err(e.into())));
         }
         Box::new(
             self.0
@@ -284,7 +301,7 @@ impl jaq_core::ValT for V {
 
     fn values(self) -> Box<dyn Iterator<Item = ValR<Self>>> {
         if let Err(e) = limits::tick() {
-            return Box::new(core::iter::once(Err(e)));
+            return Box::new(core::iter::once(Err(e.into())));
         }
         Box::new(self.0.values().map(|r| r.map(V).map_err(lift)))
     }
@@ -557,4 +574,4 @@ mod natives;
 
 use json::{WriteError, write_json};
 pub(super) use json::{exn_to_error, from_json, to_json};
-pub(super) use natives::natives;
+pub(super) use natives::{natives, tick_native};

@@ -1,6 +1,7 @@
 //! Native filters written for [`V`].
 
 use super::*;
+use jaq_core::box_iter::box_once;
 
 fn length(v: &V) -> ValR<V> {
     Ok(V(match &v.0 {
@@ -259,4 +260,29 @@ pub(in crate::jq) fn natives() -> Vec<Fun<D>> {
         .filter(|(name, args, _)| !excluded(name) && !ours.contains(&(*name, args.len())))
         .chain(own.into_iter().map(run::<D>))
         .collect()
+}
+
+/// The native filter [`limits::TICK`]: the identity, after [`limits::enter_def`]; also in
+/// paths and updates. An exceeded limit raises a `halt`, which `try` does not catch.
+pub(in crate::jq) fn tick_native<'s>() -> (&'s str, Box<[jaq_core::Bind]>, jaq_core::Native<D>) {
+    fn enter<'a>() -> Result<(), Exn<'a, V>> {
+        if limits::enter_def() {
+            Ok(())
+        } else {
+            Err(Exn::halt(limits::HALT))
+        }
+    }
+    let native = jaq_core::Native::new(|cv| match enter() {
+        Ok(()) => box_once(Ok(cv.1)),
+        Err(e) => box_once(Err(e)),
+    })
+    .with_paths(|cv| match enter() {
+        Ok(()) => box_once(Ok(cv.1)),
+        Err(e) => box_once(Err(e)),
+    })
+    .with_update(|cv, f| match enter() {
+        Ok(()) => f(cv.1),
+        Err(e) => box_once(Err(e)),
+    });
+    (limits::TICK, Box::new([]), native)
 }
