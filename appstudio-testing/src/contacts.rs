@@ -11,8 +11,8 @@ use super::render::{
 };
 use super::state::{Account, Contact};
 use super::wire::{
-    Answer, Req, email_duplicate, email_invalid, id_of, invalid, missing, not_found, page, text,
-    time_matches, valid_email, wrapper,
+    Answer, Req, email_duplicate, email_invalid, id_of, invalid, known_id, missing, not_found,
+    page, text, time_matches, valid_email, wrapper,
 };
 
 /// Routes of this module; `None` when the request is not one of them.
@@ -71,10 +71,7 @@ enum Write {
 }
 
 fn contact_id(a: &Account, id: &str) -> Option<u64> {
-    id.trim()
-        .parse()
-        .ok()
-        .filter(|i| a.contacts.contains_key(i))
+    known_id(&a.contacts, id)
 }
 
 /// The field values of a contact in wire shape.
@@ -240,102 +237,16 @@ fn try_write(
 
 /// `GET /contacts` with its filters and orders.
 fn list(a: &Account, req: &Req<'_>) -> Answer {
-    let email = req.q("email").map(|e| e.trim().to_lowercase());
-    let like = req.q("email_like").map(str::to_lowercase);
-    let search = req
-        .q("search")
-        .map(str::to_lowercase)
-        .filter(|s| !s.is_empty());
-    let greater = req.q_u64("id_greater");
-    let less = req.q_u64("id_less");
-    let exclude = req.q_u64("exclude");
-    let tag = req.q_u64("tagid").filter(|t| *t > 0);
-    let list = req.q_u64("listid").filter(|l| *l > 0);
-    let status: Option<u64> = req
-        .q("status")
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|s| u64::try_from(s).ok());
-    let ids: Vec<u64> = req
-        .query
-        .iter()
-        .filter(|(k, _)| k == "ids[]" || k == "ids")
-        .flat_map(|(_, v)| {
-            v.split(',')
-                .filter_map(|x| x.trim().parse().ok())
-                .collect::<Vec<u64>>()
-        })
-        .collect();
-    let dates: Vec<(&str, &str, bool)> = [
-        ("filters[created_after]", true, true),
-        ("filters[created_before]", true, false),
-        ("filters[updated_after]", false, true),
-        ("filters[updated_before]", false, false),
-    ]
-    .into_iter()
-    .filter_map(|(k, created, after)| {
-        req.q(k)
-            .map(|v| (if created { "c" } else { "u" }, v, after))
-    })
-    .collect();
+    let filter = ContactFilter::from_req(req);
     let mut items: Vec<(u64, &Contact)> = a
         .contacts
         .iter()
         .map(|(id, c)| (*id, c))
-        .filter(|(id, c)| {
-            let e = c.email.to_lowercase();
-            email.as_ref().is_none_or(|x| &e == x)
-                && like.as_ref().is_none_or(|x| e.contains(x.as_str()))
-                && search.as_ref().is_none_or(|x| {
-                    let name = format!("{} {}", c.first_name, c.last_name);
-                    [&c.email, &c.first_name, &c.last_name, &c.phone, &name]
-                        .iter()
-                        .any(|f| f.to_lowercase().contains(x.as_str()))
-                })
-                && greater.is_none_or(|g| *id > g)
-                && less.is_none_or(|l| *id < l)
-                && exclude.is_none_or(|x| *id != x)
-                && (ids.is_empty() || ids.contains(id))
-                && tag.is_none_or(|t| {
-                    a.contact_tags
-                        .values()
-                        .any(|ct| ct.contact == *id && ct.tag == t)
-                })
-                && (list.is_none() && status.is_none()
-                    || a.contact_lists.values().any(|cl| {
-                        cl.contact == *id
-                            && list.is_none_or(|l| cl.list == l)
-                            && status.is_none_or(|s| cl.status == s)
-                    }))
-                && dates.iter().all(|(which, v, after)| {
-                    let stamp = if *which == "c" { &c.cdate } else { &c.udate };
-                    time_matches(stamp, v, *after)
-                })
-        })
+        .filter(|(id, c)| filter.matches(a, *id, c))
         .collect();
     let orders = req.orders();
     if !orders.is_empty() {
-        items.sort_by(|(x_id, x), (y_id, y)| {
-            for (field, desc) in &orders {
-                let o = match *field {
-                    "id" | "cdate" => x_id.cmp(y_id),
-                    "udate" => x.udate.cmp(&y.udate),
-                    "email" => x.email.to_lowercase().cmp(&y.email.to_lowercase()),
-                    "first_name" => x
-                        .first_name
-                        .to_lowercase()
-                        .cmp(&y.first_name.to_lowercase()),
-                    "last_name" => x.last_name.to_lowercase().cmp(&y.last_name.to_lowercase()),
-                    "name" => (x.first_name.to_lowercase(), x.last_name.to_lowercase())
-                        .cmp(&(y.first_name.to_lowercase(), y.last_name.to_lowercase())),
-                    _ => Ordering::Equal,
-                };
-                let o = if *desc { o.reverse() } else { o };
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            x_id.cmp(y_id)
-        });
+        items.sort_by(|x, y| compare_contacts(&orders, *x, *y));
     }
     let (status_code, mut body) = page(
         "contacts",
@@ -343,13 +254,165 @@ fn list(a: &Account, req: &Req<'_>) -> Answer {
         req,
     );
     body["scoreValues"] = json!([]);
-    body["meta"]["page_input"] = json!({
+    body["meta"]["page_input"] = page_input(req, filter.list, filter.tag);
+    (status_code, body)
+}
+
+/// The `status` query parameter as a number (it may be negative).
+fn status_param(req: &Req<'_>) -> Option<i64> {
+    req.q("status").and_then(|s| s.trim().parse::<i64>().ok())
+}
+
+/// The filters of `GET /contacts`.
+struct ContactFilter<'r> {
+    email: Option<String>,
+    like: Option<String>,
+    search: Option<String>,
+    greater: Option<u64>,
+    less: Option<u64>,
+    exclude: Option<u64>,
+    ids: Vec<u64>,
+    tag: Option<u64>,
+    list: Option<u64>,
+    status: Option<u64>,
+    /// `("c" | "u", stamp, after)`: created or updated, after or before the stamp.
+    dates: Vec<(&'static str, &'r str, bool)>,
+}
+
+impl<'r> ContactFilter<'r> {
+    fn from_req(req: &'r Req<'_>) -> Self {
+        let ids: Vec<u64> = req
+            .query
+            .iter()
+            .filter(|(k, _)| k == "ids[]" || k == "ids")
+            .flat_map(|(_, v)| {
+                v.split(',')
+                    .filter_map(|x| x.trim().parse().ok())
+                    .collect::<Vec<u64>>()
+            })
+            .collect();
+        let dates = [
+            ("filters[created_after]", true, true),
+            ("filters[created_before]", true, false),
+            ("filters[updated_after]", false, true),
+            ("filters[updated_before]", false, false),
+        ]
+        .into_iter()
+        .filter_map(|(k, created, after)| {
+            req.q(k)
+                .map(|v| (if created { "c" } else { "u" }, v, after))
+        })
+        .collect();
+        Self {
+            email: req.q("email").map(|e| e.trim().to_lowercase()),
+            like: req.q("email_like").map(str::to_lowercase),
+            search: req
+                .q("search")
+                .map(str::to_lowercase)
+                .filter(|s| !s.is_empty()),
+            greater: req.q_u64("id_greater"),
+            less: req.q_u64("id_less"),
+            exclude: req.q_u64("exclude"),
+            ids,
+            tag: req.q_u64("tagid").filter(|t| *t > 0),
+            list: req.q_u64("listid").filter(|l| *l > 0),
+            status: status_param(req).and_then(|s| u64::try_from(s).ok()),
+            dates,
+        }
+    }
+
+    fn matches(&self, a: &Account, id: u64, c: &Contact) -> bool {
+        self.matches_text(c)
+            && self.matches_id(id)
+            && self.matches_membership(a, id)
+            && self.matches_dates(c)
+    }
+
+    /// `email`, `email_like` and `search`.
+    fn matches_text(&self, c: &Contact) -> bool {
+        let e = c.email.to_lowercase();
+        self.email.as_ref().is_none_or(|x| &e == x)
+            && self.like.as_ref().is_none_or(|x| e.contains(x.as_str()))
+            && self.search.as_ref().is_none_or(|x| {
+                let name = format!("{} {}", c.first_name, c.last_name);
+                [&c.email, &c.first_name, &c.last_name, &c.phone, &name]
+                    .iter()
+                    .any(|f| f.to_lowercase().contains(x.as_str()))
+            })
+    }
+
+    /// `id_greater`, `id_less`, `exclude` and `ids`.
+    fn matches_id(&self, id: u64) -> bool {
+        self.greater.is_none_or(|g| id > g)
+            && self.less.is_none_or(|l| id < l)
+            && self.exclude.is_none_or(|x| id != x)
+            && (self.ids.is_empty() || self.ids.contains(&id))
+    }
+
+    /// `tagid`, `listid` and `status` (of a list membership).
+    fn matches_membership(&self, a: &Account, id: u64) -> bool {
+        self.tag.is_none_or(|t| {
+            a.contact_tags
+                .values()
+                .any(|ct| ct.contact == id && ct.tag == t)
+        }) && (self.list.is_none() && self.status.is_none()
+            || a.contact_lists.values().any(|cl| {
+                cl.contact == id
+                    && self.list.is_none_or(|l| cl.list == l)
+                    && self.status.is_none_or(|s| cl.status == s)
+            }))
+    }
+
+    /// `filters[created_after]` and its siblings.
+    fn matches_dates(&self, c: &Contact) -> bool {
+        self.dates.iter().all(|(which, v, after)| {
+            let stamp = if *which == "c" { &c.cdate } else { &c.udate };
+            time_matches(stamp, v, *after)
+        })
+    }
+}
+
+/// Two contacts by the `orders[...]` of the request, then by id.
+fn compare_contacts(
+    orders: &[(&str, bool)],
+    (x_id, x): (u64, &Contact),
+    (y_id, y): (u64, &Contact),
+) -> Ordering {
+    for (field, desc) in orders {
+        let o = compare_by(field, (x_id, x), (y_id, y));
+        let o = if *desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    x_id.cmp(&y_id)
+}
+
+/// Two contacts by one order field (unknown fields leave them equal).
+fn compare_by(field: &str, (x_id, x): (u64, &Contact), (y_id, y): (u64, &Contact)) -> Ordering {
+    match field {
+        "id" | "cdate" => x_id.cmp(&y_id),
+        "udate" => x.udate.cmp(&y.udate),
+        "email" => x.email.to_lowercase().cmp(&y.email.to_lowercase()),
+        "first_name" => x
+            .first_name
+            .to_lowercase()
+            .cmp(&y.first_name.to_lowercase()),
+        "last_name" => x.last_name.to_lowercase().cmp(&y.last_name.to_lowercase()),
+        "name" => (x.first_name.to_lowercase(), x.last_name.to_lowercase())
+            .cmp(&(y.first_name.to_lowercase(), y.last_name.to_lowercase())),
+        _ => Ordering::Equal,
+    }
+}
+
+/// `meta.page_input` of a contact list: the request as the API echoes it.
+fn page_input(req: &Req<'_>, list: Option<u64>, tag: Option<u64>) -> Value {
+    json!({
         "segmentid": null, "formid": 0, "listid": list.unwrap_or(0), "tagid": tag.unwrap_or(0),
         "limit": req.limit(), "offset": req.offset(), "search": req.q("search"), "sort": null,
-        "seriesid": 0, "waitid": 0, "status": req.q("status").and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or(-1),
+        "seriesid": 0, "waitid": 0, "status": status_param(req).unwrap_or(-1),
         "forceQuery": 0, "cacheid": "",
-    });
-    (status_code, body)
+    })
 }
 
 /// The contacts with their values and tag names (for assertions).

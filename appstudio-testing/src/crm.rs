@@ -1,45 +1,37 @@
-//! CRM: accounts, account–contact links, deals, their custom field metadata, pipelines.
+//! CRM: accounts, account–contact links, custom field metadata of accounts and deals,
+//! pipelines; deals themselves are in `deals`.
 
 use serde_json::{Map, Value, json};
 
-use super::render::{account_contact_json, contact_json};
+use super::deals;
+use super::render::account_contact_json;
 use super::state::{Account, AccountContact};
 use super::wire::{
-    Answer, Req, error, hash_hex, id_of, invalid, member, missing, not_found, now, page, text,
+    Answer, Req, error, id_of, invalid, known_id, member, missing, not_found, now, outcome, page,
     wrapper,
 };
 
 /// Routes of this module; `None` when the request is not one of them.
 pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
+    let parts: [fn(&mut Account, &Req<'_>) -> Option<Answer>; 4] =
+        [accounts_route, links_route, deals::route, meta_route];
+    parts.iter().find_map(|route| route(a, req))
+}
+
+/// `/accounts` and `/accounts/{id}`.
+fn accounts_route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
     let answer = match (req.method, req.segments().as_slice()) {
-        ("GET", ["accounts"]) => {
-            let search = req.q("search").map(str::to_lowercase);
-            let items = a
-                .accounts
-                .iter()
-                .filter(|(_, acc)| {
-                    search.as_ref().is_none_or(|s| {
-                        acc["name"]
-                            .as_str()
-                            .unwrap_or("")
-                            .to_lowercase()
-                            .contains(s.as_str())
-                    })
-                })
-                .map(|(id, _)| account_json(a, *id))
-                .collect();
-            page("accounts", items, req)
-        }
+        ("GET", ["accounts"]) => list_accounts(a, req),
         ("POST", ["accounts"]) => outcome(write_account(a, req.body, None)),
-        ("GET", ["accounts", id]) => match key(&a.accounts, id) {
+        ("GET", ["accounts", id]) => match known_id(&a.accounts, id) {
             Some(aid) => (200, json!({"account": account_json(a, aid)})),
             None => not_found("Account", id),
         },
-        ("PUT", ["accounts", id]) => match key(&a.accounts, id) {
+        ("PUT", ["accounts", id]) => match known_id(&a.accounts, id) {
             Some(aid) => outcome(write_account(a, req.body, Some(aid))),
             None => not_found("Account", id),
         },
-        ("DELETE", ["accounts", id]) => match key(&a.accounts, id) {
+        ("DELETE", ["accounts", id]) => match known_id(&a.accounts, id) {
             Some(aid) => {
                 a.accounts.remove(&aid);
                 a.account_contacts.retain(|_, ac| ac.account != aid);
@@ -47,51 +39,71 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
             }
             None => not_found("Account", id),
         },
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// `GET /accounts`, optionally by `search` in the name.
+fn list_accounts(a: &Account, req: &Req<'_>) -> Answer {
+    let search = req.q("search").map(str::to_lowercase);
+    let items = a
+        .accounts
+        .iter()
+        .filter(|(_, acc)| {
+            search.as_ref().is_none_or(|s| {
+                acc["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .contains(s.as_str())
+            })
+        })
+        .map(|(id, _)| account_json(a, *id))
+        .collect();
+    page("accounts", items, req)
+}
+
+/// `/accountContacts` and `/accountContacts/{id}`.
+fn links_route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
+    let answer = match (req.method, req.segments().as_slice()) {
         ("POST", ["accountContacts"]) => outcome(link(a, req.body)),
-        ("GET", ["accountContacts"]) => {
-            let c = req.q_u64("filters[contact]");
-            let acc = req.q_u64("filters[account]");
-            let items = a
-                .account_contacts
-                .iter()
-                .filter(|(_, ac)| {
-                    c.is_none_or(|c| c == ac.contact) && acc.is_none_or(|x| x == ac.account)
-                })
-                .map(|(id, ac)| account_contact_json(*id, ac))
-                .collect();
-            page("accountContacts", items, req)
-        }
-        ("GET", ["accountContacts", id]) => match key(&a.account_contacts, id) {
+        ("GET", ["accountContacts"]) => list_links(a, req),
+        ("GET", ["accountContacts", id]) => match known_id(&a.account_contacts, id) {
             Some(lid) => (
                 200,
                 json!({"accountContact": account_contact_json(lid, &a.account_contacts[&lid])}),
             ),
             None => not_found("AccountContact", id),
         },
-        ("DELETE", ["accountContacts", id]) => match key(&a.account_contacts, id) {
+        ("DELETE", ["accountContacts", id]) => match known_id(&a.account_contacts, id) {
             Some(lid) => {
                 a.account_contacts.remove(&lid);
                 (200, json!({}))
             }
             None => not_found("AccountContact", id),
         },
-        ("GET", ["deals"]) => list_deals(a, req),
-        ("POST", ["deals"]) => outcome(write_deal(a, req.body, None)),
-        ("GET", ["deals", id]) => match key(&a.deals, id) {
-            Some(did) => (200, json!({"deal": a.deals[&did]})),
-            None => not_found("Deal", id),
-        },
-        ("PUT", ["deals", id]) => match key(&a.deals, id) {
-            Some(did) => outcome(write_deal(a, req.body, Some(did))),
-            None => not_found("Deal", id),
-        },
-        ("DELETE", ["deals", id]) => match key(&a.deals, id) {
-            Some(did) => {
-                a.deals.remove(&did);
-                (200, json!({}))
-            }
-            None => not_found("Deal", id),
-        },
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// `GET /accountContacts` by `filters[contact]` and `filters[account]`.
+fn list_links(a: &Account, req: &Req<'_>) -> Answer {
+    let c = req.q_u64("filters[contact]");
+    let acc = req.q_u64("filters[account]");
+    let items = a
+        .account_contacts
+        .iter()
+        .filter(|(_, ac)| c.is_none_or(|c| c == ac.contact) && acc.is_none_or(|x| x == ac.account))
+        .map(|(id, ac)| account_contact_json(*id, ac))
+        .collect();
+    page("accountContacts", items, req)
+}
+
+/// Custom field metadata of accounts and deals, pipelines and their stages.
+fn meta_route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
+    let answer = match (req.method, req.segments().as_slice()) {
         ("GET", ["accountCustomFieldMeta"]) => {
             page("accountCustomFieldMeta", a.account_field_meta.clone(), req)
         }
@@ -120,15 +132,24 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
     Some(answer)
 }
 
-fn outcome(r: Result<Answer, Answer>) -> Answer {
-    match r {
-        Ok(a) | Err(a) => a,
+/// The id and status of a write: the given id and 200, or a new `kind` id and 201.
+pub(super) fn id_and_status(a: &mut Account, id: Option<u64>, kind: &'static str) -> (u64, u16) {
+    match id {
+        Some(id) => (id, 200),
+        None => (a.id(kind), 201),
     }
 }
 
-/// The id in a path segment, if it is a key of the map.
-fn key<V>(map: &std::collections::BTreeMap<u64, V>, id: &str) -> Option<u64> {
-    id.trim().parse().ok().filter(|i| map.contains_key(i))
+/// Copies the members of a write's input onto the stored object, but `fields` (merged
+/// separately) and `id`.
+pub(super) fn merge_members(merged: &mut Map<String, Value>, input: &Value) {
+    if let Some(obj) = input.as_object() {
+        for (k, v) in obj {
+            if k != "fields" && k != "id" {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+    }
 }
 
 /// An account with its current contact and deal counts.
@@ -153,7 +174,7 @@ fn account_json(a: &Account, id: u64) -> Value {
 
 /// Reads `fields: [{customFieldId, fieldValue, fieldCurrency?}]` and merges it into the
 /// stored ones (one per custom field), numbering the data with `datum`.
-fn merge_custom_fields(
+pub(super) fn merge_custom_fields(
     a: &mut Account,
     stored: Option<&Value>,
     input: Option<&Value>,
@@ -239,10 +260,7 @@ fn write_account(a: &mut Account, body: &Value, id: Option<u64>) -> Result<Answe
         input.get("fields"),
         "accountCustomFieldDatumId",
     )?;
-    let (id, status) = match id {
-        Some(id) => (id, 200),
-        None => (a.id("account"), 201),
-    };
+    let (id, status) = id_and_status(a, id, "account");
     let t = now();
     let mut merged: Map<String, Value> = stored
         .and_then(|s| s.as_object().cloned())
@@ -253,13 +271,7 @@ fn write_account(a: &mut Account, body: &Value, id: Option<u64>) -> Result<Answe
             m.insert("createdTimestamp".into(), json!(t));
             m
         });
-    if let Some(obj) = input.as_object() {
-        for (k, v) in obj {
-            if k != "fields" && k != "id" {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
-    }
+    merge_members(&mut merged, &input);
     if let Some(n) = name {
         merged.insert("name".into(), json!(n));
     }
@@ -304,162 +316,6 @@ fn link(a: &mut Account, body: &Value) -> Result<Answer, Answer> {
     let out = account_contact_json(id, &link);
     a.account_contacts.insert(id, link);
     Ok((201, json!({ "accountContact": out })))
-}
-
-fn list_deals(a: &Account, req: &Req<'_>) -> Answer {
-    let search = req
-        .q("filters[search]")
-        .or(req.q("search"))
-        .map(str::to_lowercase);
-    let title = req.q("filters[title]").map(str::to_lowercase);
-    let exact: Vec<(&str, &str)> = [
-        ("filters[stage]", "stage"),
-        ("filters[group]", "group"),
-        ("filters[status]", "status"),
-        ("filters[owner]", "owner"),
-        ("filters[contact]", "contact"),
-        ("filters[account]", "account"),
-    ]
-    .into_iter()
-    .filter_map(|(k, member)| req.q(k).map(|v| (member, v)))
-    .collect();
-    let items = a
-        .deals
-        .values()
-        .filter(|d| {
-            let t = d["title"].as_str().unwrap_or("").to_lowercase();
-            search.as_ref().is_none_or(|s| t.contains(s.as_str()))
-                && title.as_ref().is_none_or(|s| t.contains(s.as_str()))
-                && exact
-                    .iter()
-                    .all(|(m, v)| text(&d[*m]).is_some_and(|x| x == v.trim()))
-        })
-        .cloned()
-        .collect();
-    page("deals", items, req)
-}
-
-fn write_deal(a: &mut Account, body: &Value, id: Option<u64>) -> Result<Answer, Answer> {
-    let Some(input) = wrapper(body, "deal")? else {
-        return Err(missing("title"));
-    };
-    let input = Value::Object(input.clone());
-    let title = member(&input, "title")?;
-    if id.is_none() {
-        if title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            return Err(missing("title"));
-        }
-        if input["contact"].is_null() && input["account"].is_null() {
-            return Err(missing("contact"));
-        }
-    }
-    if !input["contact"].is_null()
-        && id_of(&input["contact"]).is_none_or(|c| !a.contacts.contains_key(&c))
-    {
-        return Err(invalid("contact"));
-    }
-    if !input["account"].is_null()
-        && id_of(&input["account"]).is_none_or(|c| !a.accounts.contains_key(&c))
-    {
-        return Err(invalid("account"));
-    }
-    if let Some(v) = input.get("value")
-        && !v.is_null()
-        && v.as_f64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-            .is_none_or(|n| n < 0.0 || !n.is_finite())
-    {
-        return Err(invalid("value"));
-    }
-    if let Some(s) = input.get("status")
-        && !s.is_null()
-        && id_of(s).is_none_or(|s| s > 2)
-    {
-        return Err(invalid("status"));
-    }
-    if let Some(c) = member(&input, "currency")?
-        && (c.len() != 3 || !c.chars().all(|x| x.is_ascii_alphabetic()))
-    {
-        return Err(invalid("currency"));
-    }
-    for k in ["description", "owner", "percent", "group", "stage"] {
-        member(&input, k)?;
-    }
-    let stored = id.and_then(|i| a.deals.get(&i)).cloned();
-    let fields = merge_custom_fields(
-        a,
-        stored.as_ref().map(|s| &s["fields"]),
-        input.get("fields"),
-        "dealCustomFieldDatumId",
-    )?;
-    let (id, status) = match id {
-        Some(id) => (id, 200),
-        None => (a.id("deal"), 201),
-    };
-    let t = now();
-    let mut merged: Map<String, Value> = stored
-        .and_then(|s| s.as_object().cloned())
-        .unwrap_or_else(|| {
-            let mut m = Map::new();
-            for (k, v) in [
-                ("owner", json!("1")),
-                ("group", json!("1")),
-                ("stage", json!("1")),
-                ("status", json!("0")),
-                ("percent", json!("0")),
-                ("currency", json!("usd")),
-                ("value", json!("0")),
-                ("description", json!("")),
-                ("contact", Value::Null),
-                ("account", Value::Null),
-                ("cdate", json!(t)),
-                (
-                    "hash",
-                    json!(hash_hex(&format!("deal:{id}")).get(..8).unwrap_or("")),
-                ),
-            ] {
-                m.insert(k.into(), v);
-            }
-            m
-        });
-    if let Some(obj) = input.as_object() {
-        for (k, v) in obj {
-            if k == "fields" || k == "id" {
-                continue;
-            }
-            let v = match (k.as_str(), v) {
-                ("currency", Value::String(c)) => json!(c.to_lowercase()),
-                _ => v.clone(),
-            };
-            merged.insert(k.clone(), v);
-        }
-    }
-    merged.insert("mdate".into(), json!(t));
-    merged.insert("fields".into(), json!(fields));
-    merged.insert(
-        "links".into(),
-        json!({"dealActivities": format!("/api/3/deals/{id}/dealActivities"),
-               "contact": format!("/api/3/deals/{id}/contact"),
-               "stage": format!("/api/3/deals/{id}/stage")}),
-    );
-    merged.insert("id".into(), json!(id.to_string()));
-    let deal = Value::Object(merged);
-    a.deals.insert(id, deal.clone());
-    let contacts: Vec<Value> = id_of(&deal["contact"])
-        .filter(|c| a.contacts.contains_key(c))
-        .map(|c| contact_json(a, c))
-        .into_iter()
-        .collect();
-    let stages: Vec<Value> = a
-        .deal_stages
-        .iter()
-        .filter(|s| text(&s["id"]) == text(&deal["stage"]))
-        .cloned()
-        .collect();
-    Ok((
-        status,
-        json!({"contacts": contacts, "deal": deal, "dealStages": stages}),
-    ))
 }
 
 fn add_meta(a: &mut Account, body: &Value, account: bool) -> Result<Answer, Answer> {

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::render::{contact_json, field_value_json};
 use super::state::{Account, FieldRel, perstag_of};
 use super::wire::{
-    Answer, Req, id_of, id_strings, invalid, member, missing, not_found, now, page, text, wrapper,
+    Answer, Req, id_of, id_strings, invalid, known_id, member, missing, not_found, now, outcome,
+    page, text, wrapper,
 };
 
 /// Field types the API knows.
@@ -28,26 +29,7 @@ const TYPES: &[&str] = &[
 /// Routes of this module; `None` when the request is not one of them.
 pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
     let answer = match (req.method, req.segments().as_slice()) {
-        ("GET", ["fields"]) => {
-            let mut ids: Vec<u64> = a.fields.keys().copied().collect();
-            if let Some(tag) = req.q("filters[perstag]") {
-                ids.retain(|i| a.fields[i].perstag.eq_ignore_ascii_case(tag.trim()));
-            }
-            let (status, mut body) = page(
-                "fields",
-                ids.iter().map(|i| field_json(a, *i)).collect(),
-                req,
-            );
-            let shown: Vec<u64> = body["fields"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|f| id_of(&f["id"]))
-                .collect();
-            body["fieldOptions"] = json!(options_json(a, &shown));
-            body["fieldRels"] = json!(rels_json(a, &shown));
-            (status, body)
-        }
+        ("GET", ["fields"]) => list_fields(a, req),
         ("GET", ["fields", id]) => match field_id(a, id) {
             Some(fid) => (
                 200,
@@ -62,68 +44,89 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
             None => not_found("Field", id),
         },
         ("DELETE", ["fields", id]) => match field_id(a, id) {
-            Some(fid) => {
-                a.fields.remove(&fid);
-                a.field_values.retain(|_, v| v.field != fid);
-                a.field_options.retain(|_, o| o.field != fid);
-                a.field_rels.retain(|_, r| r.field != fid);
-                (200, json!({}))
-            }
+            Some(fid) => delete_field(a, fid),
             None => not_found("Field", id),
         },
         ("POST", ["fieldRels"]) => outcome(create_rel(a, req.body)),
         ("POST", ["fieldOption", "bulk"]) => outcome(bulk_options(a, req.body)),
         ("POST", ["fieldValues"]) => outcome(create_value(a, req.body)),
-        ("GET", ["fieldValues"]) => {
-            let field = req.q_u64("filters[fieldid]");
-            let contact = req.q_u64("filters[contactid]");
-            let val = req.q("filters[val]");
-            let items = a
-                .field_values
-                .iter()
-                .filter(|(_, v)| {
-                    field.is_none_or(|x| x == v.field)
-                        && contact.is_none_or(|x| x == v.contact)
-                        && val.is_none_or(|x| x == v.value)
-                })
-                .map(|(id, v)| field_value_json(*id, v))
-                .collect();
-            page("fieldValues", items, req)
-        }
-        ("GET" | "PUT" | "DELETE", ["fieldValues", id]) => {
-            let Some(fvid) = id
-                .trim()
-                .parse()
-                .ok()
-                .filter(|i| a.field_values.contains_key(i))
-            else {
-                return Some(not_found("FieldValue", id));
-            };
-            match req.method {
-                "GET" => (
-                    200,
-                    json!({"fieldValue": field_value_json(fvid, &a.field_values[&fvid])}),
-                ),
-                "DELETE" => {
-                    a.field_values.remove(&fvid);
-                    (200, json!({}))
-                }
-                _ => outcome(update_value(a, fvid, req.body)),
-            }
-        }
+        ("GET", ["fieldValues"]) => list_values(a, req),
+        ("GET" | "PUT" | "DELETE", ["fieldValues", id]) => match known_id(&a.field_values, id) {
+            Some(fvid) => field_value_route(a, req, fvid),
+            None => not_found("FieldValue", id),
+        },
         _ => return None,
     };
     Some(answer)
 }
 
-fn outcome(r: Result<Answer, Answer>) -> Answer {
-    match r {
-        Ok(a) | Err(a) => a,
+/// `GET /fields` (optionally by `filters[perstag]`), sideloading the options and
+/// relations of the fields on the page.
+fn list_fields(a: &Account, req: &Req<'_>) -> Answer {
+    let mut ids: Vec<u64> = a.fields.keys().copied().collect();
+    if let Some(tag) = req.q("filters[perstag]") {
+        ids.retain(|i| a.fields[i].perstag.eq_ignore_ascii_case(tag.trim()));
+    }
+    let (status, mut body) = page(
+        "fields",
+        ids.iter().map(|i| field_json(a, *i)).collect(),
+        req,
+    );
+    let shown: Vec<u64> = body["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| id_of(&f["id"]))
+        .collect();
+    body["fieldOptions"] = json!(options_json(a, &shown));
+    body["fieldRels"] = json!(rels_json(a, &shown));
+    (status, body)
+}
+
+/// `DELETE /fields/{id}`, with the field's values, options and relations.
+fn delete_field(a: &mut Account, fid: u64) -> Answer {
+    a.fields.remove(&fid);
+    a.field_values.retain(|_, v| v.field != fid);
+    a.field_options.retain(|_, o| o.field != fid);
+    a.field_rels.retain(|_, r| r.field != fid);
+    (200, json!({}))
+}
+
+/// `GET /fieldValues` with `filters[fieldid]`, `filters[contactid]` and `filters[val]`.
+fn list_values(a: &Account, req: &Req<'_>) -> Answer {
+    let field = req.q_u64("filters[fieldid]");
+    let contact = req.q_u64("filters[contactid]");
+    let val = req.q("filters[val]");
+    let items = a
+        .field_values
+        .iter()
+        .filter(|(_, v)| {
+            field.is_none_or(|x| x == v.field)
+                && contact.is_none_or(|x| x == v.contact)
+                && val.is_none_or(|x| x == v.value)
+        })
+        .map(|(id, v)| field_value_json(*id, v))
+        .collect();
+    page("fieldValues", items, req)
+}
+
+/// `GET`, `PUT` or `DELETE /fieldValues/{id}` of an existing value.
+fn field_value_route(a: &mut Account, req: &Req<'_>, fvid: u64) -> Answer {
+    match req.method {
+        "GET" => (
+            200,
+            json!({"fieldValue": field_value_json(fvid, &a.field_values[&fvid])}),
+        ),
+        "DELETE" => {
+            a.field_values.remove(&fvid);
+            (200, json!({}))
+        }
+        _ => outcome(update_value(a, fvid, req.body)),
     }
 }
 
 fn field_id(a: &Account, id: &str) -> Option<u64> {
-    id.trim().parse().ok().filter(|i| a.fields.contains_key(i))
+    known_id(&a.fields, id)
 }
 
 /// A field in wire shape, `options` and `relations` as ids into the sideloaded arrays.

@@ -28,9 +28,11 @@
 mod config;
 mod contacts;
 mod crm;
+mod deals;
 mod fields;
 mod lists;
 mod objects;
+mod records;
 mod render;
 mod routes;
 mod seed;

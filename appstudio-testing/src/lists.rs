@@ -4,7 +4,9 @@ use serde_json::{Value, json};
 
 use super::render::{contact_json, contact_list_json};
 use super::state::{Account, slug};
-use super::wire::{Answer, Req, id_of, invalid, member, missing, not_found, page, wrapper};
+use super::wire::{
+    Answer, Req, id_of, invalid, known_id, member, missing, not_found, outcome, page, wrapper,
+};
 
 /// Routes of this module; `None` when the request is not one of them.
 pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
@@ -50,14 +52,8 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
     Some(answer)
 }
 
-fn outcome(r: Result<Answer, Answer>) -> Answer {
-    match r {
-        Ok(a) | Err(a) => a,
-    }
-}
-
 fn list_id(a: &Account, id: &str) -> Option<u64> {
-    id.trim().parse().ok().filter(|i| a.lists.contains_key(i))
+    known_id(&a.lists, id)
 }
 
 /// A list in wire shape.

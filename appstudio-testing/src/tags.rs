@@ -6,8 +6,8 @@ use super::config::FakeConfig;
 use super::render::contact_tag_json;
 use super::state::Account;
 use super::wire::{
-    Answer, Req, attribute_error, error, errors_not_found, id_of, invalid, member, missing,
-    not_found, page, wrapper,
+    Answer, Req, attribute_error, error, errors_not_found, id_of, invalid, known_id, member,
+    missing, not_found, outcome, page, wrapper,
 };
 
 /// Routes of this module; `None` when the request is not one of them.
@@ -66,14 +66,8 @@ pub(super) fn route(a: &mut Account, config: &FakeConfig, req: &Req<'_>) -> Opti
     Some(answer)
 }
 
-fn outcome(r: Result<Answer, Answer>) -> Answer {
-    match r {
-        Ok(a) | Err(a) => a,
-    }
-}
-
 fn tag_id(a: &Account, id: &str) -> Option<u64> {
-    id.trim().parse().ok().filter(|i| a.tags.contains_key(i))
+    known_id(&a.tags, id)
 }
 
 fn contact_tag_id(a: &Account, id: &str) -> Option<u64> {

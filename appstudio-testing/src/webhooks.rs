@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::state::Account;
-use super::wire::{Answer, Req, id_of, invalid, member, missing, not_found, now, page, wrapper};
+use super::wire::{
+    Answer, Req, id_of, invalid, known_id, member, missing, not_found, now, outcome, page, wrapper,
+};
 
 /// The events `GET /webhook/events` lists.
 const EVENTS: &[&str] = &[
@@ -82,17 +84,8 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
     Some(answer)
 }
 
-fn outcome(r: Result<Answer, Answer>) -> Answer {
-    match r {
-        Ok(a) | Err(a) => a,
-    }
-}
-
 fn webhook_id(a: &Account, id: &str) -> Option<u64> {
-    id.trim()
-        .parse()
-        .ok()
-        .filter(|i| a.webhooks.contains_key(i))
+    known_id(&a.webhooks, id)
 }
 
 /// A list of known names (`events`, `sources`).

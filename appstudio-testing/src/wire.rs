@@ -1,6 +1,7 @@
 //! Wire conventions shared by every route: the request as routes see it, envelopes,
 //! paging, every error body shape, lenient reading of ids and scalars, timestamps.
 
+use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
@@ -91,6 +92,18 @@ pub(super) fn page_numeric(key: &str, items: Vec<Value>, req: &Req<'_>) -> Answe
         200,
         json!({ key: items, "meta": {"total": total, "count": count, "limit": limit, "offset": offset} }),
     )
+}
+
+/// The answer of a write, whether it succeeded or was refused.
+pub(super) fn outcome(r: Result<Answer, Answer>) -> Answer {
+    match r {
+        Ok(a) | Err(a) => a,
+    }
+}
+
+/// The id in a path segment, if it is a key of the map.
+pub(super) fn known_id<V>(map: &BTreeMap<u64, V>, id: &str) -> Option<u64> {
+    id.trim().parse().ok().filter(|i| map.contains_key(i))
 }
 
 /// `{"message": text}` (404s, 403s).

@@ -398,78 +398,9 @@ impl jaq_core::ValT for V {
                 let end = o.get(&key("end")).cloned().map(V);
                 V(v).map_range(start.as_ref()..end.as_ref(), opt, f)
             }
-            (Val::Obj(mut o), Val::TStr(_) | Val::BStr(_)) => {
-                let m = Rc::make_mut(&mut o);
-                match m.get_index_of(&index.0) {
-                    Some(i) => {
-                        let old = m
-                            .get_index_mut(i)
-                            .map(|(_, v)| core::mem::take(v))
-                            .unwrap_or_default();
-                        match f(V(old)).next().transpose()? {
-                            Some(y) => {
-                                if let Some((_, slot)) = m.get_index_mut(i) {
-                                    *slot = y.0;
-                                }
-                            }
-                            None => {
-                                m.shift_remove_index(i);
-                            }
-                        }
-                    }
-                    None => {
-                        if let Some(y) = f(V(Val::Null)).next().transpose()? {
-                            m.insert(index.0.clone(), y.0);
-                        }
-                    }
-                }
-                Ok(V(Val::Obj(o)))
-            }
-            (Val::Null, Val::TStr(_) | Val::BStr(_)) => {
-                Ok(match f(V(Val::Null)).next().transpose()? {
-                    Some(y) => V(Val::obj(Map::from_iter([(index.0.clone(), y.0)]))),
-                    None => V(Val::Null),
-                })
-            }
-            (v @ (Val::Null | Val::Arr(_)), Val::Num(n)) => {
-                let was_null = matches!(v, Val::Null);
-                let mut a = match v {
-                    Val::Arr(a) => a,
-                    _ => Rc::new(Vec::new()),
-                };
-                let i = num_index(n);
-                let i = if i < 0 { i + a.len() as isize } else { i };
-                let orig = |a| V(if was_null { Val::Null } else { Val::Arr(a) });
-                if i < 0 {
-                    let e = || Exn::from(Error::str("out of bounds negative array index"));
-                    return opt.fail(orig(a), |_| e());
-                }
-                let i = i as usize;
-                if i < a.len() {
-                    let am = Rc::make_mut(&mut a);
-                    let old = core::mem::take(&mut am[i]);
-                    match f(V(old)).next().transpose()? {
-                        Some(y) => am[i] = y.0,
-                        None => {
-                            am.remove(i);
-                        }
-                    }
-                    Ok(V(Val::Arr(a)))
-                } else {
-                    match f(V(Val::Null)).next().transpose()? {
-                        Some(_) if i > MAX_PAD => Err(Exn::from(Error::str(format_args!(
-                            "array index {i} is too large"
-                        )))),
-                        Some(y) => {
-                            let am = Rc::make_mut(&mut a);
-                            am.resize(i, Val::Null);
-                            am.push(y.0);
-                            Ok(V(Val::Arr(a)))
-                        }
-                        None => Ok(orig(a)),
-                    }
-                }
-            }
+            (Val::Obj(o), Val::TStr(_) | Val::BStr(_)) => update::update_key(o, &index.0, f),
+            (Val::Null, Val::TStr(_) | Val::BStr(_)) => update::update_key_of_null(&index.0, f),
+            (v @ (Val::Null | Val::Arr(_)), Val::Num(n)) => update::update_element(v, n, opt, f),
             (v, _) => opt.fail(V(v), |v| {
                 Exn::from(Error::str(format_args!(
                     "cannot index {} with {}",
@@ -489,17 +420,10 @@ impl jaq_core::ValT for V {
         limits::tick()?;
         match self.0 {
             v @ (Val::Null | Val::Arr(_)) => {
-                let was_null = matches!(v, Val::Null);
-                let mut a = match v {
-                    Val::Arr(a) => a,
-                    _ => Rc::new(Vec::new()),
-                };
+                let (was_null, mut a) = update::array_or_empty(v);
                 let (from, to) = match slice_bounds(a.len(), range.start, range.end) {
                     Ok(b) => b,
-                    Err(e) => {
-                        let orig = V(if was_null { Val::Null } else { Val::Arr(a) });
-                        return opt.fail(orig, |_| Exn::from(e));
-                    }
+                    Err(e) => return opt.fail(update::unchanged(was_null, a), |_| Exn::from(e)),
                 };
                 let slice = V(a[from..to].iter().cloned().collect());
                 let new = match f(slice).next().transpose()? {
@@ -571,6 +495,7 @@ impl jaq_std::ValT for V {
 
 pub(super) mod json;
 mod natives;
+mod update;
 
 use json::{WriteError, write_json};
 pub(super) use json::{exn_to_error, from_json, to_json};
