@@ -11,7 +11,7 @@
 //! in the file, or expands to a typed API: `App`, `auth::*` credentials types and one module per
 //! workflow under `workflows::*` with its `CustomData`, `FormField`, option queries and mapping
 //! descriptors, backed by the compiled pipeline (`App::ir()`).
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
 

@@ -23,7 +23,7 @@
 //! `GET /__fake/requests` (`DELETE` clears it), `POST /__fake/seed` (the account of the
 //! `Api-Token` header, else of `"token"` in the body, else the first one) and
 //! `GET /__fake/contacts` (a snapshot, same account rule).
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
 mod config;
 mod contacts;
