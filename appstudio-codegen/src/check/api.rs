@@ -8,17 +8,19 @@ use crate::spec::{App, PageParser, PageStyle, Pagination, RateLimit, RateQuota};
 use crate::suggest;
 
 /// The rules of `api`.
+/// Nothing when `api` is missing or broken (reported when loaded).
 pub(super) fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
+    let Some(api) = app.api.get() else { return };
     absolute_url(
-        &app.api.base_url.text,
-        app.api.base_url.span,
+        &api.base_url.text,
+        api.base_url.span,
         "`api.base_url`",
         diags,
     );
-    if let Some(p) = &app.api.pagination {
+    if let Some(p) = &api.pagination {
         pagination(p, index, diags);
     }
-    if let Some(r) = &app.api.rate_limit {
+    if let Some(r) = &api.rate_limit {
         rate_limit(r, diags);
     }
 }

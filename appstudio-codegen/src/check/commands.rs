@@ -68,8 +68,9 @@ fn http(c: &Command, h: &Http, app: &App, index: &Index, diags: &mut Vec<Diagnos
     destination(c, h, index, diags);
     if let Some(p) = &h.pagination
         && p.value
-        && app.api.pagination.is_none()
-        && !index.lost_member(app.api.span, "pagination")
+        && let Some(api) = app.api.get()
+        && api.pagination.is_none()
+        && !index.lost_member(api.span, "pagination")
     {
         diags.push(
             Diagnostic::error(

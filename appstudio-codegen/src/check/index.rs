@@ -58,15 +58,26 @@ impl<'a> Index<'a> {
     /// Resolves the names of `app` (reporting nothing; rules report). `root` is the file `app`
     /// was loaded from and `broken` the parts the loader left out.
     pub(crate) fn new(app: &'a App, root: &'a Node, broken: &[Broken]) -> Self {
-        let lost: Vec<String> = broken
+        let mut lost: Vec<String> = broken
             .iter()
             .filter(|b| !b.command)
             .filter_map(|b| root.locate(b.span))
             .collect();
+        // A required top-level part that is missing is left out too.
+        for (pointer, absent) in [
+            ("/auth", app.auth.get().is_none()),
+            ("/api", app.api.get().is_none()),
+            ("/workflows", app.workflows.get().is_none()),
+        ] {
+            if absent && !lost.iter().any(|l| l == pointer) {
+                lost.push(pointer.to_owned());
+            }
+        }
         let auth: Vec<(&str, &Auth)> = app
             .auth
-            .0
-            .iter()
+            .get()
+            .into_iter()
+            .flat_map(|m| m.0.iter())
             .map(|(k, a)| (k.value.as_str(), a))
             .collect();
         let intakes: Vec<&Intake> = app.data_intake.iter().flatten().collect();
@@ -76,7 +87,9 @@ impl<'a> Index<'a> {
         };
         let workflows = app
             .workflows
-            .iter()
+            .get()
+            .into_iter()
+            .flatten()
             .map(|wf| WorkflowIx {
                 wf,
                 auth: auth.iter().position(|(k, _)| *k == wf.auth.value),
@@ -117,6 +130,16 @@ impl<'a> Index<'a> {
             l.strip_prefix(pointer)
                 .is_some_and(|r| r.is_empty() || r.starts_with('/'))
         })
+    }
+
+    /// Whether the part at `pointer`, one inside it or one holding it is broken and left out.
+    pub(crate) fn lost_around(&self, pointer: &str) -> bool {
+        self.lost_under(pointer)
+            || self.lost.iter().any(|l| {
+                pointer
+                    .strip_prefix(l.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+            })
     }
 
     /// Whether member `key` of the object at `parent` is present but broken, hence absent from

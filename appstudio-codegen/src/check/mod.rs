@@ -26,7 +26,7 @@ use crate::spec::{App, Spanned, Text};
 /// Runs every rule on a loaded app, appending to `diags`.
 pub(crate) fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<Diagnostic>) {
     unique(
-        app.workflows.iter().map(|w| &w.name),
+        index.workflows.iter().map(|w| &w.wf.name),
         "workflow name",
         diags,
     );
@@ -156,6 +156,14 @@ mod tests {
             (
                 include_str!("../../tests/diagnostics/malformed_expansion_no_cascade.json"),
                 5,
+            ),
+            (
+                include_str!("../../tests/diagnostics/missing_api_no_cascade.json"),
+                5,
+            ),
+            (
+                include_str!("../../tests/diagnostics/missing_workflows_and_auth_no_cascade.json"),
+                4,
             ),
         ] {
             assert_eq!(errors(text), n);

@@ -3,7 +3,7 @@
 //! or expansions implement [`Visitor`] instead of walking the app themselves.
 
 use super::Index;
-use crate::spec::{App, Auth, Command, Intake, Op, OptionsOf, Scope, StrTmpl, Template};
+use crate::spec::{Api, App, Auth, Command, Intake, Op, OptionsOf, Scope, StrTmpl, Template};
 
 /// What part of the app a command belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,9 +87,25 @@ pub(super) fn walk(app: &App, index: &Index, v: &mut impl Visitor) {
         let owner = format!("auth `{key}`");
         walk_auth(auth, Place::new(Section::Auth(i), &[], &owner), v);
     }
-    let api = Place::new(Section::Api, &[], "`api`");
-    v.text(&app.api.base_url, api, false);
-    if let Some(parser) = app.api.pagination.as_ref().and_then(|p| p.parser.as_ref()) {
+    if let Some(api) = app.api.get() {
+        walk_api(api, v);
+    }
+    for (i, intake) in index.intakes.iter().enumerate() {
+        let users = index.intake_users(i);
+        let owner = format!("data intake `{}`", intake.name().value);
+        walk_intake(intake, &users, &owner, v);
+    }
+    for (n, wix) in index.workflows.iter().enumerate() {
+        let owner = format!("workflow `{}`", wix.wf.name.value);
+        walk_workflow(wix.wf, &[n], &owner, v);
+    }
+}
+
+/// Walks `api`: the base URL and the pagination parser's commands.
+fn walk_api(api: &Api, v: &mut impl Visitor) {
+    let place = Place::new(Section::Api, &[], "`api`");
+    v.text(&api.base_url, place, false);
+    if let Some(parser) = api.pagination.as_ref().and_then(|p| p.parser.as_ref()) {
         for c in [
             &parser.total_pages,
             &parser.total_items,
@@ -100,17 +116,8 @@ pub(super) fn walk(app: &App, index: &Index, v: &mut impl Visitor) {
         .into_iter()
         .flatten()
         {
-            command(c, api, v);
+            command(c, place, v);
         }
-    }
-    for (i, intake) in index.intakes.iter().enumerate() {
-        let users = index.intake_users(i);
-        let owner = format!("data intake `{}`", intake.name().value);
-        walk_intake(intake, &users, &owner, v);
-    }
-    for (n, wix) in index.workflows.iter().enumerate() {
-        let owner = format!("workflow `{}`", wix.wf.name.value);
-        walk_workflow(wix.wf, &[n], &owner, v);
     }
 }
 

@@ -61,7 +61,7 @@ fn name_and_auth(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
         );
     }
     if wix.auth.is_none()
-        && !index.lost_under(&format!(
+        && !index.lost_around(&format!(
             "/auth/{}",
             crate::json::pointer_segment(&wf.auth.value)
         ))

@@ -80,8 +80,9 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
     let auth = app
         .auth
-        .0
-        .iter()
+        .get()
+        .into_iter()
+        .flat_map(|m| m.0.iter())
         .map(|(key, a)| {
             let mut fields: Vec<(Span, &str)> = a
                 .defined_fields()
@@ -109,7 +110,9 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
         .collect();
     let workflows = app
         .workflows
-        .iter()
+        .get()
+        .into_iter()
+        .flatten()
         .map(|wf| workflow_of(wf, source))
         .collect();
     Shape { auth, workflows }

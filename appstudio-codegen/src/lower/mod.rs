@@ -24,7 +24,7 @@ pub(crate) fn lower(app: &spec::App, index: &Index, source: &Source) -> ir::App 
             .map(|(key, a)| l.auth(key, a))
             .collect::<Vec<_>>()
             .into(),
-        api: l.api(&app.api),
+        api: l.api(app.api.get().expect("a valid app has `api`")),
         intakes: index
             .intakes
             .iter()

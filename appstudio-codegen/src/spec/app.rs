@@ -1,6 +1,6 @@
 //! The top level and `objects`.
 
-use super::{Api, Auth, Intake, Json, NamedMap, Text, Workflow, spec_struct};
+use super::{Api, Auth, Intake, Json, NamedMap, Required, Text, Workflow, spec_struct};
 
 spec_struct! {
     /// A whole `app.json`.
@@ -8,15 +8,15 @@ spec_struct! {
         /// JSON Schema reference for editors; ignored.
         "$schema" schema: Option<Text>,
         /// Always `"2"`.
-        "$version" version: Text,
+        "$version" version: Required<Text>,
         /// Named authentication methods.
-        "auth" auth: NamedMap<Auth>,
+        "auth" auth: Required<NamedMap<Auth>>,
         /// The third party's API.
-        "api" api: Api,
+        "api" api: Required<Api>,
         /// Inbound data sources.
         "data_intake" data_intake: Option<Vec<Intake>>,
         /// The integration's workflows.
-        "workflows" workflows: Vec<Workflow>,
+        "workflows" workflows: Required<Vec<Workflow>>,
         /// Core and custom object definitions.
         "objects" objects: Option<Vec<Object>>,
     }

@@ -67,8 +67,10 @@ macro_rules! spec_struct {
                                 if !misspelt {
                                     cx.missing_key(node, $key, $what);
                                 }
-                                ok = false;
-                                None
+                                // A part that may be left out keeps its holder.
+                                let stand_in = <$ty as $crate::spec::FromNode>::missing();
+                                ok &= stand_in.is_some();
+                                stand_in
                             }
                         },
                     };

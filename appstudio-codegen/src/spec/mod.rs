@@ -155,6 +155,53 @@ pub(crate) trait FromNode: Sized {
     fn broken() -> Option<Self> {
         None
     }
+
+    /// What stands for a required key that is missing (and reported), so that the object
+    /// holding it is kept; `None` makes the holder broken too.
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+/// A required part that the model keeps going without: when it is missing or broken (and
+/// reported) it is `None`, the object holding it is kept, and the rules that need it skip.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Required<T>(pub Option<T>);
+
+impl<T> Required<T> {
+    /// The part, unless it was missing or broken.
+    pub(crate) fn get(&self) -> Option<&T> {
+        self.0.as_ref()
+    }
+}
+
+impl<T: FromNode> FromNode for Required<T> {
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        T::from_node(node, cx).map(|v| Required(Some(v)))
+    }
+
+    fn broken() -> Option<Self> {
+        Some(Required(None))
+    }
+
+    fn missing() -> Option<Self> {
+        Some(Required(None))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Required<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
 }
 
 /// Whether `key` is a key of `node` or of any object nested in it.
