@@ -48,9 +48,18 @@ pub(crate) struct WorkflowIx<'a> {
 }
 
 impl WorkflowIx<'_> {
-    /// Whether the workflow is inbound.
+    /// Whether the workflow is inbound; `false` when its `type` is broken (reported), and then
+    /// the rules that depend on the direction skip it (see [`WorkflowIx::direction_known`]).
     pub(crate) fn inbound(&self) -> bool {
-        self.wf.kind.value == WorkflowType::Generic
+        self.wf
+            .kind
+            .get()
+            .is_some_and(|k| k.value == WorkflowType::Generic)
+    }
+
+    /// Whether the workflow's `type` was loaded, so its direction is known.
+    pub(crate) fn direction_known(&self) -> bool {
+        self.wf.kind.get().is_some()
     }
 }
 

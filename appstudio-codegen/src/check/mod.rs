@@ -158,6 +158,10 @@ mod tests {
                 5,
             ),
             (
+                include_str!("../../tests/diagnostics/broken_workflow_type_still_checked.json"),
+                3,
+            ),
+            (
                 include_str!("../../tests/diagnostics/missing_api_no_cascade.json"),
                 5,
             ),

@@ -11,10 +11,11 @@ fn one_inbound(index: &Index, diags: &mut Vec<Diagnostic>) {
     let mut inbound = index.workflows.iter().filter(|w| w.inbound()).map(|w| w.wf);
     let Some(first) = inbound.next() else { return };
     for wf in inbound {
+        let Some(kind) = wf.kind.get() else { continue };
         diags.push(
             Diagnostic::error(
                 Code::SECOND_INBOUND,
-                wf.kind.span,
+                kind.span,
                 format!("workflow `{}` is a second inbound workflow", wf.name.value),
             )
             .label("an app has at most one inbound (`generic`) workflow")
@@ -35,6 +36,10 @@ pub(super) fn check(app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     one_inbound(index, diags);
     for wix in &index.workflows {
         name_and_auth(wix, index, diags);
+        if !wix.direction_known() {
+            // The other rules depend on the direction; the broken `type` was reported.
+            continue;
+        }
         data_intake(wix, index, &intake_names, diags);
         historical(wix, index, &intake_names, diags);
         resource_type(wix, diags);
@@ -112,7 +117,7 @@ fn data_intake(
         (None, true) if !index.lost_member(wf.span, "data_intake") => diags.push(
             Diagnostic::error(
                 Code::MISSING_INTAKE,
-                wf.kind.span,
+                wf.kind.get().map_or(wf.span, |k| k.span),
                 format!("inbound workflow `{name}` has no `data_intake`"),
             )
             .label("inbound workflows receive data from an intake")

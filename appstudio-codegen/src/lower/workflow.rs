@@ -28,7 +28,7 @@ impl Lower<'_> {
             name: s(&wf.name.value),
             label: s(&wf.label.value),
             description: opt(&wf.description),
-            direction: match wf.kind.value {
+            direction: match wf.kind.get().expect("a valid workflow has `type`").value {
                 spec::WorkflowType::Automations => ir::Direction::Outbound,
                 spec::WorkflowType::Generic => ir::Direction::Inbound,
             },

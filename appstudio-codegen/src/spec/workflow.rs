@@ -3,7 +3,8 @@
 use schemars::JsonSchema;
 
 use super::{
-    Command, Cx, FromNode, ImportKind, Spanned, StrTmpl, Template, Text, spec_enum, spec_struct,
+    Command, Cx, FromNode, ImportKind, Required, Spanned, StrTmpl, Template, Text, spec_enum,
+    spec_struct,
 };
 use crate::json::{Node, Value};
 
@@ -27,7 +28,7 @@ spec_struct! {
         /// One sentence ending with a period.
         "description" description: Option<Text>,
         /// `automations` (outbound) or `generic` (inbound).
-        "type" kind: Spanned<WorkflowType>,
+        "type" kind: Required<Spanned<WorkflowType>>,
         /// Plural noun for branded triggers (inbound only).
         "resource_type" resource_type: Option<Text>,
         /// Key of an `auth` entry.
