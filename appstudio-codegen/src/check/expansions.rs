@@ -135,7 +135,10 @@ impl<'a, 'i> Expansions<'a, 'i> {
                         | Section::Webhook { .. }
                         | Section::Polling
                 ) && p.workflows.iter().all(|&w| {
-                    let setup = &self.index.workflows[w].wf.setup;
+                    // A broken `setup` (reported) may have had the selection.
+                    let Some(setup) = self.index.workflows[w].wf.setup.get() else {
+                        return true;
+                    };
                     match &setup.select {
                         Some(s) => {
                             s.describe_selection.is_some()

@@ -67,21 +67,7 @@ impl<'a> Index<'a> {
     /// Resolves the names of `app` (reporting nothing; rules report). `root` is the file `app`
     /// was loaded from and `broken` the parts the loader left out.
     pub(crate) fn new(app: &'a App, root: &'a Node, broken: &[Broken]) -> Self {
-        let mut lost: Vec<String> = broken
-            .iter()
-            .filter(|b| !b.command)
-            .filter_map(|b| root.locate(b.span))
-            .collect();
-        // A required top-level part that is missing is left out too.
-        for (pointer, absent) in [
-            ("/auth", app.auth.get().is_none()),
-            ("/api", app.api.get().is_none()),
-            ("/workflows", app.workflows.get().is_none()),
-        ] {
-            if absent && !lost.iter().any(|l| l == pointer) {
-                lost.push(pointer.to_owned());
-            }
-        }
+        let lost = lost_parts(app, root, broken);
         let auth: Vec<(&str, &Auth)> = app
             .auth
             .get()
@@ -106,8 +92,9 @@ impl<'a> Index<'a> {
                 historical: find_intake(&wf.historical_data_intake),
                 fields: wf
                     .setup
-                    .select
-                    .iter()
+                    .get()
+                    .and_then(|s| s.select.as_ref())
+                    .into_iter()
                     .flat_map(|s| s.form_fields.iter())
                     .collect(),
                 fields_lost: fields_lost(&lost, root.locate(wf.span).unwrap_or_default()),
@@ -170,6 +157,38 @@ impl<'a> Index<'a> {
             .map(|(n, _)| n)
             .collect()
     }
+}
+
+/// The JSON pointers of the parts left out of `app`: the broken ones and the required ones
+/// that are missing.
+fn lost_parts(app: &App, root: &Node, broken: &[Broken]) -> Vec<String> {
+    let mut lost: Vec<String> = broken
+        .iter()
+        .filter(|b| !b.command)
+        .filter_map(|b| root.locate(b.span))
+        .collect();
+    // A required top-level part that is missing is left out too.
+    for (pointer, absent) in [
+        ("/auth", app.auth.get().is_none()),
+        ("/api", app.api.get().is_none()),
+        ("/workflows", app.workflows.get().is_none()),
+    ] {
+        if absent && !lost.iter().any(|l| l == pointer) {
+            lost.push(pointer.to_owned());
+        }
+    }
+    // So is the `setup` of a workflow that lacks one.
+    for wf in app.workflows.get().into_iter().flatten() {
+        if wf.setup.get().is_none()
+            && let Some(at) = root.locate(wf.span)
+        {
+            let pointer = format!("{at}/setup");
+            if !lost.contains(&pointer) {
+                lost.push(pointer);
+            }
+        }
+    }
+    lost
 }
 
 /// Whether a form field of the workflow at `workflow` (a pointer), or what holds them, is in

@@ -37,11 +37,14 @@ pub(super) fn check(intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>)
                 let i = index.intakes.iter().position(|x| std::ptr::eq(*x, intake));
                 for u in i.map(|i| index.intake_users(i)).unwrap_or_default() {
                     let wf = index.workflows[u].wf;
-                    if wf.setup.connect.describe_connection.is_none() {
+                    let Some(setup) = wf.setup.get() else {
+                        continue;
+                    };
+                    if setup.connect.describe_connection.is_none() {
                         diags.push(
                             Diagnostic::error(
                                 Code::APPLICATION_SCOPE,
-                                wf.setup.connect.span,
+                                setup.connect.span,
                                 format!(
                                     "workflow `{}` uses application-scope webhook `{}` but has no `describe_connection`",
                                     wf.name.value, w.name.value

@@ -162,6 +162,10 @@ mod tests {
                 3,
             ),
             (
+                include_str!("../../tests/diagnostics/broken_setup_still_checked.json"),
+                5,
+            ),
+            (
                 include_str!("../../tests/diagnostics/missing_api_no_cascade.json"),
                 5,
             ),

@@ -19,7 +19,7 @@ pub(super) fn check(
 ) {
     let wf = wix.wf;
     let name = &wf.name.value;
-    let s = &wf.setup;
+    let Some(s) = wf.setup.get() else { return };
     let inbound = wix.inbound();
     if s.connect.describe_connection.is_none() {
         diags.push(
@@ -53,7 +53,7 @@ pub(super) fn check(
 fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
     let wf = wix.wf;
     let name = &wf.name.value;
-    let s = &wf.setup;
+    let Some(s) = wf.setup.get() else { return };
     let inbound = wix.inbound();
     let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     if inbound {
@@ -118,7 +118,7 @@ fn needs_schedule(
 ) {
     let wf = wix.wf;
     let name = &wf.name.value;
-    let s = &wf.setup;
+    let Some(s) = wf.setup.get() else { return };
     let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     let polling = matches!(intake, Some(Intake::Polling(p)) if p.frequency.is_none() && p.import_option.is_none());
     let historical = wf.historical_data_intake.is_some();

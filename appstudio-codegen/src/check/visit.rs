@@ -3,7 +3,9 @@
 //! or expansions implement [`Visitor`] instead of walking the app themselves.
 
 use super::Index;
-use crate::spec::{Api, App, Auth, Command, Intake, Op, OptionsOf, Scope, StrTmpl, Template};
+use crate::spec::{
+    Api, App, Auth, Command, Intake, Op, OptionsOf, Scope, Setup, StrTmpl, Template,
+};
 
 /// What part of the app a command belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,7 +205,20 @@ fn walk_intake(intake: &Intake, users: &[usize], owner: &str, v: &mut impl Visit
 
 fn walk_workflow(wf: &crate::spec::Workflow, me: &[usize], owner: &str, v: &mut impl Visitor) {
     let place = |section| Place::new(section, me, owner);
-    let setup = &wf.setup;
+    if let Some(setup) = wf.setup.get() {
+        walk_setup(setup, me, owner, v);
+    }
+    command(&wf.data_pipeline.source, place(Section::Source), v);
+    let target = Place {
+        step: Some(1),
+        ..place(Section::Target)
+    };
+    command(&wf.data_pipeline.target, target, v);
+}
+
+/// Walks a workflow's `setup`: connect, form field options, selection, map sides.
+fn walk_setup(setup: &Setup, me: &[usize], owner: &str, v: &mut impl Visitor) {
+    let place = |section| Place::new(section, me, owner);
     if let Some(c) = &setup.connect.describe_connection {
         command(c, place(Section::Connect), v);
     }
@@ -233,12 +248,6 @@ fn walk_workflow(wf: &crate::spec::Workflow, me: &[usize], owner: &str, v: &mut 
             }
         }
     }
-    command(&wf.data_pipeline.source, place(Section::Source), v);
-    let target = Place {
-        step: Some(1),
-        ..place(Section::Target)
-    };
-    command(&wf.data_pipeline.target, target, v);
 }
 
 /// Visits `c`, its templates and the commands nested in it.

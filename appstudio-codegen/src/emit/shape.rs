@@ -121,7 +121,12 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
 fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
     let at = |span: Span| source.location(span.start);
     let mut fields: Vec<FieldShape> = Vec::new();
-    for f in wf.setup.select.iter().flat_map(|s| &s.form_fields) {
+    let setup = wf.setup.get();
+    for f in setup
+        .and_then(|s| s.select.as_ref())
+        .into_iter()
+        .flat_map(|s| &s.form_fields)
+    {
         // Fields its options read, declared before it, by first use in the file.
         let mut uses: Vec<(u32, String)> = Vec::new();
         if let Some(o) = &f.options {
@@ -166,7 +171,7 @@ fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
             _ => Vec::new(),
         }
     };
-    let map = wf.setup.map.as_ref();
+    let map = setup.and_then(|s| s.map.as_ref());
     WorkflowShape {
         name: wf.name.value.clone(),
         label: wf.label.value.clone(),

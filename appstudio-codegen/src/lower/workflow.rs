@@ -8,7 +8,7 @@ use crate::spec::{self, OptionsOf};
 impl Lower<'_> {
     pub(super) fn workflow(&self, w: &crate::check::WorkflowIx) -> ir::Workflow {
         let wf = w.wf;
-        let st = &wf.setup;
+        let st = wf.setup.get().expect("a valid workflow has `setup`");
         let labels = wf.resource_labels.as_ref();
         let strs = |v: Option<&Option<Vec<spec::Text>>>| {
             list(

@@ -40,7 +40,7 @@ spec_struct! {
         /// Label overrides.
         "resource_labels" resource_labels: Option<ResourceLabels>,
         /// Guided setup.
-        "setup" setup: Setup,
+        "setup" setup: Required<Setup>,
         /// Source → transform → target.
         "data_pipeline" data_pipeline: DataPipeline,
     }
