@@ -174,3 +174,37 @@ async fn a_subdomain_cannot_change_the_host() {
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}: {err}");
     }
 }
+
+/// A token endpoint that accepts the connection and never answers fails the code exchange
+/// after the engine's timeout, instead of hanging `connect_oauth2`.
+#[tokio::test]
+async fn a_token_endpoint_that_never_answers_times_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ok(json!({"access_token": "t1"})).set_delay(std::time::Duration::from_secs(30)),
+        )
+        .mount(&server)
+        .await;
+    let mut config = crate::support::config("https://*.notes.example", &server);
+    config.timeout = std::time::Duration::from_millis(200);
+    let engine = Engine::of::<app::App>(config).unwrap();
+    let started = std::time::Instant::now();
+    let err = engine
+        .connect_oauth2(
+            "notes-oauth",
+            credentials(),
+            "c0de",
+            "https://ac.example/cb",
+            None,
+        )
+        .await
+        .expect_err("the token request times out");
+    assert!(err.message().contains("timed out"), "{err}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -213,7 +213,6 @@ impl Client {
             .shared
             .http
             .request(method, url)
-            .timeout(self.shared.config.timeout)
             .header("Api-Token", self.shared.token.expose())
             .header("Accept", "application/json");
         if let Some(body) = body {
@@ -225,15 +224,17 @@ impl Client {
             status,
             retry_after,
             body: bytes,
-        } = body::exchange(req).await.map_err(|(e, outcome)| {
-            let e = match e {
-                BodyError::TooLarge { status } => {
-                    ApiError::unexpected(status, "an answer larger than 16 MiB")
-                }
-                BodyError::Transport(e) => ApiError::transport(e),
-            };
-            (e, outcome)
-        })?;
+        } = body::exchange(req, self.shared.config.timeout)
+            .await
+            .map_err(|(e, outcome)| {
+                let e = match e {
+                    BodyError::TooLarge { status } => {
+                        ApiError::unexpected(status, "an answer larger than 16 MiB")
+                    }
+                    BodyError::Transport(e) => ApiError::transport(e),
+                };
+                (e, outcome)
+            })?;
         if !(200..300).contains(&status) {
             let e = ApiError::from_response(status, retry_after, &bytes);
             return Err((e, Outcome::Status(status, retry_after)));

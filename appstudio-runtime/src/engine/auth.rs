@@ -309,7 +309,7 @@ pub(super) async fn token_request(
     if !o.include_client_id {
         req = req.basic_auth(&*o.client_id, Some(&*o.client_secret));
     }
-    let answer = http::exchange(req).await?;
+    let answer = http::exchange(req, inner.config.timeout).await?;
     let (status, body) = (answer.status, parse_body(&answer.body));
     if !(200..300).contains(&status) {
         let kind = if status >= 500 {
@@ -424,7 +424,7 @@ pub(super) async fn session_login(
             credentials.get("password"),
         )
         .json(&body);
-    let answer = http::exchange(request).await?;
+    let answer = http::exchange(request, inner.config.timeout).await?;
     let (status, body) = (answer.status, parse_body(&answer.body));
     if status != 200 {
         return Err(Error::new(

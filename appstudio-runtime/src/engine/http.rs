@@ -236,9 +236,15 @@ pub(crate) fn failure(e: BodyError) -> Error {
     }
 }
 
-/// Sends a request once and reads its answer (auth requests, which are not retried).
-pub(crate) async fn exchange(request: reqwest::RequestBuilder) -> Result<Answer> {
-    body::exchange(request).await.map_err(|(e, _)| failure(e))
+/// Sends a request once and reads its answer within `timeout` (auth requests, which are not
+/// retried).
+pub(crate) async fn exchange(
+    request: reqwest::RequestBuilder,
+    timeout: Duration,
+) -> Result<Answer> {
+    body::exchange(request, timeout)
+        .await
+        .map_err(|(e, _)| failure(e))
 }
 
 /// A transport failure (connection refused, timeout, reset).

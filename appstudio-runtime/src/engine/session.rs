@@ -221,11 +221,7 @@ impl Session<'_> {
                 (self.inner.config.overrides.apply(request.url.clone())).map_err(|e| (e, None))?
             }
         };
-        let mut req = self
-            .inner
-            .client
-            .request(http::method(request.method), url)
-            .timeout(self.inner.config.timeout);
+        let mut req = self.inner.client.request(http::method(request.method), url);
         let has = |name: &str| {
             request
                 .headers
@@ -270,7 +266,7 @@ impl Session<'_> {
             }
             _ => {}
         }
-        let answer = body::exchange(req)
+        let answer = body::exchange(req, self.inner.config.timeout)
             .await
             .map_err(|(e, outcome)| (http::failure(e), Some(outcome)))?;
         Ok(Response {

@@ -48,12 +48,13 @@ pub(crate) struct Answer {
     pub(crate) body: Vec<u8>,
 }
 
-/// Sends `request` and reads the answer; a failure says how the attempt ended (refused
-/// before sending, or broken after).
+/// Sends `request` and reads the answer, all of it within `timeout`; a failure says how the
+/// attempt ended (refused before sending, or broken after).
 pub(crate) async fn exchange(
     request: reqwest::RequestBuilder,
+    timeout: Duration,
 ) -> Result<Answer, (BodyError, Outcome)> {
-    let response = request.send().await.map_err(|e| {
+    let response = request.timeout(timeout).send().await.map_err(|e| {
         let outcome = Outcome::of_transport(&e);
         (BodyError::Transport(e), outcome)
     })?;
@@ -125,9 +126,12 @@ mod tests {
             )
             .mount(&server)
             .await;
-        let answer = exchange(reqwest::Client::new().get(server.uri()))
-            .await
-            .unwrap();
+        let answer = exchange(
+            reqwest::Client::new().get(server.uri()),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
         assert_eq!(answer.status, 429);
         assert_eq!(answer.retry_after, Some(Duration::from_secs(3)));
         assert_eq!(answer.body, b"slow down");
@@ -155,13 +159,14 @@ mod tests {
             .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
             .mount(&server)
             .await;
-        let e = reqwest::Client::new()
-            .get(format!("{}/x?token=s3cret", server.uri()))
-            .timeout(Duration::from_millis(50))
-            .send()
+        let request = reqwest::Client::new().get(format!("{}/x?token=s3cret", server.uri()));
+        let (e, outcome) = exchange(request, Duration::from_millis(50))
             .await
-            .unwrap_err();
-        assert_eq!(Outcome::of_transport(&e), Outcome::Broken);
+            .expect_err("the answer comes after the timeout");
+        assert_eq!(outcome, Outcome::Broken);
+        let BodyError::Transport(e) = e else {
+            panic!("a timeout is a transport failure: {e:?}");
+        };
         let text = describe(e);
         assert!(text.starts_with("request timed out"), "{text}");
         assert!(!text.contains("s3cret"), "{text}");
