@@ -23,6 +23,14 @@ impl Span {
         self.start <= other.start && other.end <= self.end
     }
 
+    /// Its first byte: where a diagnostic about a whole object or value points.
+    pub fn head(self) -> Span {
+        Span {
+            start: self.start,
+            end: self.start + 1,
+        }
+    }
+
     /// As a `Range<usize>`.
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize

@@ -3,7 +3,6 @@
 use super::{Index, absolute_url, positive};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::source::Span;
 use crate::spec::{App, PageParser, PageStyle, Pagination, RateLimit, RateQuota};
 use crate::suggest;
 
@@ -70,7 +69,7 @@ fn pagination(p: &Pagination, index: &Index, diags: &mut Vec<Diagnostic>) {
         diags.push(
             Diagnostic::error(
                 Code::PAGINATION,
-                Span::new(at.start as usize, at.start as usize + 1),
+                at.head(),
                 format!(
                     "`{style}` pagination needs a parser for {}",
                     suggest::one_of(needs)

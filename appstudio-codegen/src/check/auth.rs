@@ -3,7 +3,6 @@
 use super::Index;
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::source::Span;
 use crate::spec::Auth;
 use crate::suggest;
 
@@ -48,7 +47,7 @@ pub(super) fn defined_fields(key: &str, auth: &Auth, index: &Index, diags: &mut 
             diags.push(
                 Diagnostic::error(
                     Code::DEFINED_FIELDS,
-                    Span::new(df.span.start as usize, df.span.start as usize + 1),
+                    df.span.head(),
                     format!(
                         "`defined_fields` of {} auth `{key}` is missing `{name}`",
                         auth.type_name()

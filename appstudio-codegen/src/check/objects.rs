@@ -56,7 +56,7 @@ pub(super) fn check(app: &App, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::error(
                     Code::OBJECTS,
-                    Span::new(o.span.start as usize, o.span.start as usize + 1),
+                    o.span.head(),
                     format!("custom object `{}` has no `relationships`", o.name.value),
                 )
                 .label("custom objects attach to the core object through `relationships`"),

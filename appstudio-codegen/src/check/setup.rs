@@ -6,7 +6,7 @@ use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::spec::{
     FieldType, Intake, Map, Op, OptionsOf, Personalize, ResourceName, ResourceSpec, Schedule,
-    Select, Template,
+    Select, Setup, Template,
 };
 
 /// The rules of one workflow's `setup`. `intake` is its resolved `data_intake`.
@@ -36,7 +36,7 @@ pub(super) fn check(
     }
     steps(wix, index, diags);
     if inbound {
-        needs_schedule(wix, index, intake, custom_objects, diags);
+        needs_schedule(wix, s, index, intake, custom_objects, diags);
     }
     if let Some(sc) = &s.schedule {
         schedule(sc, diags);
@@ -55,7 +55,6 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
     let name = &wf.name.value;
     let Some(s) = wf.setup.get() else { return };
     let inbound = wix.inbound();
-    let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     if inbound {
         match &s.select {
             None if index.lost_member(s.span, "select") => {}
@@ -63,7 +62,7 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
             None => diags.push(
                 Diagnostic::error(
                     Code::MISSING_SETUP_STEP,
-                    at(s.span),
+                    s.span.head(),
                     format!("inbound workflow `{name}` has no `select` step"),
                 )
                 .label("`setup` needs `select` with `describe_selection`"),
@@ -71,7 +70,7 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
             Some(sel) if sel.describe_selection.is_none() => diags.push(
                 Diagnostic::error(
                     Code::MISSING_SETUP_STEP,
-                    at(sel.span),
+                    sel.span.head(),
                     format!("`select` of inbound workflow `{name}` has no `describe_selection`"),
                 )
                 .label("needs `describe_selection` with `resource_id` and `display`"),
@@ -82,7 +81,7 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::error(
                     Code::MISSING_SETUP_STEP,
-                    at(s.span),
+                    s.span.head(),
                     format!("inbound workflow `{name}` has no `map` step"),
                 )
                 .label("`setup` needs `map`"),
@@ -98,7 +97,7 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(
                         Code::INBOUND_ONLY,
-                        at(sp),
+                        sp.head(),
                         format!("outbound workflow `{name}` has a `{key}` step"),
                     )
                     .label("only inbound workflows have this step"),
@@ -108,43 +107,62 @@ fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether an inbound workflow needs a `schedule` (R3, §6.6).
+/// Whether an inbound workflow needs a `schedule` (R3, §6.6): a polling intake without its
+/// own `frequency`/`import_option` does, unless the workflow is a historical sync or syncs
+/// custom objects; a webhook intake or a historical sync has none.
 fn needs_schedule(
     wix: &WorkflowIx,
+    s: &Setup,
     index: &Index,
     intake: Option<&Intake>,
     custom_objects: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let wf = wix.wf;
-    let name = &wf.name.value;
-    let Some(s) = wf.setup.get() else { return };
-    let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
-    let polling = matches!(intake, Some(Intake::Polling(p)) if p.frequency.is_none() && p.import_option.is_none());
-    let historical = wf.historical_data_intake.is_some();
+    let name = &wix.wf.name.value;
+    let polling = matches!(intake, Some(Intake::Polling(p))
+        if p.frequency.is_none() && p.import_option.is_none());
+    let historical = wix.wf.historical_data_intake.is_some();
+    let webhook = matches!(intake, Some(Intake::Webhook(_)));
     match (&s.schedule, polling && !historical && !custom_objects) {
-            (None, true) if index.lost_member(s.span, "schedule") => {}
-            (None, true) => diags.push(
-                Diagnostic::error(Code::SCHEDULE, at(s.span), format!("polling workflow `{name}` has no `schedule` step"))
-                    .label("`setup` needs `schedule`")
-                    .help("add `\"schedule\": {\"label\": …, \"description\": …, \"import_options\": [{\"label\": …, \"type\": \"recurring\"}], \"frequency\": 1800}`"),
+        (None, true) if index.lost_member(s.span, "schedule") => {}
+        (None, true) => diags.push(
+            Diagnostic::error(
+                Code::SCHEDULE,
+                s.span.head(),
+                format!("polling workflow `{name}` has no `schedule` step"),
+            )
+            .label("`setup` needs `schedule`")
+            .help(
+                "add `\"schedule\": {\"label\": …, \"description\": …, \"import_options\": \
+                 [{\"label\": …, \"type\": \"recurring\"}], \"frequency\": 1800}`",
             ),
-            (Some(sc), false) if historical || matches!(intake, Some(Intake::Webhook(_))) => diags.push(
-                Diagnostic::error(Code::SCHEDULE, at(sc.span), format!("workflow `{name}` has a `schedule`, but {}", if historical { "historical-sync workflows have none" } else { "its intake is a webhook" }))
-                    .label("remove this step"),
-            ),
-            _ => {}
+        ),
+        (Some(sc), false) if historical || webhook => {
+            let why = if historical {
+                "historical-sync workflows have none"
+            } else {
+                "its intake is a webhook"
+            };
+            diags.push(
+                Diagnostic::error(
+                    Code::SCHEDULE,
+                    sc.span.head(),
+                    format!("workflow `{name}` has a `schedule`, but {why}"),
+                )
+                .label("remove this step"),
+            );
         }
+        _ => {}
+    }
 }
 
 /// `schedule`: its import options and frequency.
 fn schedule(sc: &Schedule, diags: &mut Vec<Diagnostic>) {
-    let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     if sc.import_options.is_empty() {
         diags.push(
             Diagnostic::error(
                 Code::EMPTY_LIST,
-                at(sc.span),
+                sc.span.head(),
                 "`schedule.import_options` is empty",
             )
             .label("offer `recurring`, `single` or both"),
@@ -251,12 +269,11 @@ fn select(sel: &Select, index: &Index, diags: &mut Vec<Diagnostic>) {
 
 /// `map`: `describe_target`, fixed values only on the target, an ActiveCampaign target inbound.
 fn mapping(map: &Map, name: &str, inbound: bool, index: &Index, diags: &mut Vec<Diagnostic>) {
-    let at = |span: Span| Span::new(span.start as usize, span.start as usize + 1);
     if map.describe_target.is_none() && !index.lost_member(map.span, "describe_target") {
         diags.push(
             Diagnostic::warning(
                 Code::NO_DESCRIBE_TARGET,
-                at(map.span),
+                map.span.head(),
                 format!("`map` of workflow `{name}` has no `describe_target`"),
             )
             .label("the reference requires it"),

@@ -5,7 +5,6 @@ use super::{Cx, FromNode, Spanned};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::json::{Node, Value};
-use crate::source::Span;
 use crate::suggest;
 
 /// Declares a spec struct: the Rust type (with its JSON Schema) and its loader.
@@ -216,7 +215,7 @@ pub(crate) fn tagged<T>(
         cx.push(
             Diagnostic::error(
                 Code::MISSING_KEY,
-                Span::new(node.span.start as usize, node.span.start as usize + 1),
+                node.span.head(),
                 format!("{what} is missing `type`"),
             )
             .label("this object needs `type`")

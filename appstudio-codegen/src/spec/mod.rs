@@ -127,7 +127,7 @@ impl<'a> Cx<'a> {
 
     /// Reports a missing required key of the object at `node`.
     pub(crate) fn missing_key(&mut self, node: &Node, key: &str, what: &str) {
-        let span = Span::new(node.span.start as usize, node.span.start as usize + 1);
+        let span = node.span.head();
         self.push(
             Diagnostic::error(
                 Code::MISSING_KEY,
