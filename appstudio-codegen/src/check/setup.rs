@@ -34,7 +34,7 @@ pub(super) fn check(
             ),
         );
     }
-    steps(wix, index, diags);
+    steps(wix, s, index, diags);
     if inbound {
         needs_schedule(wix, s, index, intake, custom_objects, diags);
     }
@@ -50,10 +50,8 @@ pub(super) fn check(
 }
 
 /// The steps each direction needs or may not have.
-fn steps(wix: &WorkflowIx, index: &Index, diags: &mut Vec<Diagnostic>) {
-    let wf = wix.wf;
-    let name = &wf.name.value;
-    let Some(s) = wf.setup.get() else { return };
+fn steps(wix: &WorkflowIx, s: &Setup, index: &Index, diags: &mut Vec<Diagnostic>) {
+    let name = &wix.wf.name.value;
     let inbound = wix.inbound();
     if inbound {
         match &s.select {
