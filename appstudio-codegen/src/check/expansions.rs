@@ -11,7 +11,7 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::jqtext;
 use crate::source::Source;
-use crate::spec::{Expansion, Namespace, Seg, StrTmpl};
+use crate::spec::{Expansion, Namespace, Scope, Seg, StrTmpl};
 use crate::suggest;
 
 /// Checks every expansion and jq program it is shown.
@@ -197,10 +197,7 @@ impl<'a, 'i> Expansions<'a, 'i> {
         };
         let (ok, whose) = match p.section {
             Section::Auth(i) => (declares(i), format!("auth `{}`", self.index.auth[i].0)),
-            Section::Api => (
-                (0..self.index.auth.len()).any(declares),
-                "any auth entry".to_owned(),
-            ),
+            // `api` and intakes belong to no one workflow: any auth entry may declare it
             _ if p.workflows.is_empty() => (
                 (0..self.index.auth.len()).any(declares),
                 "any auth entry".to_owned(),
@@ -290,7 +287,7 @@ impl<'a, 'i> Expansions<'a, 'i> {
     }
 
     fn data(&mut self, e: &Expansion, p: Place) {
-        let scopes = ["workflow", "connection", "application"];
+        let scopes: Vec<&str> = Scope::ALL.iter().map(|(name, _)| *name).collect();
         let Some(scope) = e.path.first() else {
             self.push(
                 Diagnostic::error(
@@ -311,7 +308,7 @@ impl<'a, 'i> Expansions<'a, 'i> {
                     format!("unknown scope `{}`", scope.name),
                 )
                 .label("not a scope")
-                .maybe_help(suggest::did_you_mean(&scope.name, scopes))
+                .maybe_help(suggest::did_you_mean(&scope.name, scopes.iter().copied()))
                 .help(format!("expected {}", suggest::one_of(&scopes))),
             );
             return;

@@ -113,7 +113,7 @@ impl<'a> Index<'a> {
         index.saved = saves.0;
         if broken.iter().any(|b| b.saves) {
             // A broken part holds a `!save`: what is saved is unknown.
-            for scope in [Scope::Workflow, Scope::Connection, Scope::Application] {
+            for (_, scope) in Scope::ALL {
                 index.saved.insert(scope.as_str(), None);
             }
         }

@@ -5,8 +5,8 @@ use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::spec::{Intake, Op, Scope};
 
-/// The rules of one intake.
-pub(super) fn check(intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>) {
+/// The rules of `intake`, the `i`-th of the app.
+pub(super) fn check(i: usize, intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>) {
     match intake {
         Intake::Webhook(w) => {
             if w.scope.value == Scope::Application {
@@ -34,8 +34,7 @@ pub(super) fn check(intake: &Intake, index: &Index, diags: &mut Vec<Diagnostic>)
                         .label("payloads cannot be matched to a selected resource"),
                     );
                 }
-                let i = index.intakes.iter().position(|x| std::ptr::eq(*x, intake));
-                for u in i.map(|i| index.intake_users(i)).unwrap_or_default() {
+                for u in index.intake_users(i) {
                     let wf = index.workflows[u].wf;
                     let Some(setup) = wf.setup.get() else {
                         continue;

@@ -44,8 +44,8 @@ pub(crate) fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<D
         auth::defined_fields(key, a, index, diags);
     }
     api::check(app, index, diags);
-    for intake in &index.intakes {
-        intakes::check(intake, index, diags);
+    for (i, intake) in index.intakes.iter().enumerate() {
+        intakes::check(i, intake, index, diags);
     }
     workflows::check(app, index, diags);
     if !index.lost_under("/objects") {
@@ -111,8 +111,14 @@ mod tests {
     use super::*;
     use crate::diag::Severity;
 
-    fn errors(text: &str) -> usize {
-        let source = Source::new("app.json", text.to_owned());
+    /// The errors of fixture `tests/diagnostics/NAME.json`.
+    fn errors(name: &str) -> usize {
+        let path = format!(
+            "{}/tests/diagnostics/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let source = Source::new("app.json", text);
         let generated = crate::generate(&source, &quote::quote!(::appstudio));
         generated
             .diagnostics
@@ -125,56 +131,26 @@ mod tests {
     /// hide the reference mistakes elsewhere: all nine are reported in one run.
     #[test]
     fn independent_mistakes_are_all_reported() {
-        let text = include_str!("../../tests/diagnostics/nine_independent_mistakes.json");
-        assert_eq!(errors(text), 9);
+        assert_eq!(errors("nine_independent_mistakes"), 9);
     }
 
-    /// A broken part is reported once, without follow-on errors where it is used.
+    /// A broken part is reported once, without follow-on errors where it is used: each
+    /// fixture holds exactly this many independent mistakes.
     #[test]
     fn broken_parts_do_not_cascade() {
-        for (text, n) in [
-            (
-                include_str!("../../tests/diagnostics/broken_auth_no_cascade.json"),
-                1,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_field_no_cascade.json"),
-                1,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_step_no_cascade.json"),
-                3,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_workflow_no_cascade.json"),
-                1,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_select_no_cascade.json"),
-                1,
-            ),
-            (
-                include_str!("../../tests/diagnostics/malformed_expansion_no_cascade.json"),
-                5,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_workflow_type_still_checked.json"),
-                3,
-            ),
-            (
-                include_str!("../../tests/diagnostics/broken_setup_still_checked.json"),
-                5,
-            ),
-            (
-                include_str!("../../tests/diagnostics/missing_api_no_cascade.json"),
-                5,
-            ),
-            (
-                include_str!("../../tests/diagnostics/missing_workflows_and_auth_no_cascade.json"),
-                4,
-            ),
+        for (name, n) in [
+            ("broken_auth_no_cascade", 1),
+            ("broken_field_no_cascade", 1),
+            ("broken_step_no_cascade", 3),
+            ("broken_workflow_no_cascade", 1),
+            ("broken_select_no_cascade", 1),
+            ("malformed_expansion_no_cascade", 5),
+            ("broken_workflow_type_still_checked", 3),
+            ("broken_setup_still_checked", 5),
+            ("missing_api_no_cascade", 5),
+            ("missing_workflows_and_auth_no_cascade", 4),
         ] {
-            assert_eq!(errors(text), n);
+            assert_eq!(errors(name), n, "{name}");
         }
     }
 }
