@@ -1,9 +1,9 @@
 //! CRM: accounts, account–contact links, custom field metadata of accounts and deals,
-//! pipelines; deals themselves are in `deals`.
+//! pipelines, and the member merging accounts and deals share; deals themselves are in
+//! `deals`, which builds on this module.
 
 use serde_json::{Map, Value, json};
 
-use super::deals;
 use super::render::account_contact_json;
 use super::state::{Account, AccountContact};
 use super::wire::{
@@ -13,8 +13,8 @@ use super::wire::{
 
 /// Routes of this module; `None` when the request is not one of them.
 pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
-    let parts: [fn(&mut Account, &Req<'_>) -> Option<Answer>; 4] =
-        [accounts_route, links_route, deals::route, meta_route];
+    let parts: [fn(&mut Account, &Req<'_>) -> Option<Answer>; 3] =
+        [accounts_route, links_route, meta_route];
     parts.iter().find_map(|route| route(a, req))
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::records::{list_records, record_answer, write_record};
+use super::records::{field_required, list_records, record_answer, write_record};
 use super::state::Account;
 use super::wire::{Answer, Req, now, outcome, page_numeric, route_not_found, schema_error, text};
 
@@ -80,14 +80,6 @@ pub(super) fn route(a: &mut Account, req: &Req<'_>) -> Option<Answer> {
         _ => return None,
     };
     Some(answer)
-}
-
-/// Whether a field of a schema is required (`required`, or `isRequired` as sent).
-pub(super) fn field_required(f: &Value) -> bool {
-    f["required"]
-        .as_bool()
-        .or(f["isRequired"].as_bool())
-        .unwrap_or(false)
 }
 
 fn labels_ok(v: &Value) -> bool {

@@ -3,9 +3,16 @@
 
 use serde_json::{Map, Value, json};
 
-use super::objects::field_required;
 use super::state::Account;
 use super::wire::{Answer, Req, id_of, now, page_numeric, route_not_found, schema_error, text};
+
+/// Whether a field of a schema is required (`required`, or `isRequired` as sent).
+pub(super) fn field_required(f: &Value) -> bool {
+    f["required"]
+        .as_bool()
+        .or(f["isRequired"].as_bool())
+        .unwrap_or(false)
+}
 
 /// `GET` or `DELETE` of one record, if there is one.
 pub(super) fn record_answer(a: &mut Account, method: &str, key: Option<(String, u64)>) -> Answer {

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::config::FakeConfig;
 use super::state::Account;
 use super::wire::{Answer, Req, route_not_found};
-use super::{contacts, crm, fields, lists, objects, tags, webhooks};
+use super::{contacts, crm, deals, fields, lists, objects, tags, webhooks};
 
 /// Answers one authenticated, admitted request for an account.
 pub(super) fn route(a: &mut Account, config: &FakeConfig, req: &Req<'_>) -> Answer {
@@ -23,10 +23,11 @@ pub(super) fn route(a: &mut Account, config: &FakeConfig, req: &Req<'_>) -> Answ
     if let Some(answer) = tags::route(a, config, req) {
         return answer;
     }
-    let others: [fn(&mut Account, &Req<'_>) -> Option<Answer>; 5] = [
+    let others: [fn(&mut Account, &Req<'_>) -> Option<Answer>; 6] = [
         fields::route,
         lists::route,
         crm::route,
+        deals::route,
         objects::route,
         webhooks::route,
     ];

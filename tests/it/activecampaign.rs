@@ -7,7 +7,7 @@ use appstudio::engine::{ActiveCampaignResources, Error, ErrorKind, RetryPolicy};
 use appstudio_testing::{FakeActiveCampaign, FakeConfig, Fault};
 use serde_json::{Value, json};
 
-use crate::support::unlimited;
+use crate::support::fake_activecampaign;
 
 fn quick_retries() -> ClientConfig {
     ClientConfig {
@@ -29,7 +29,7 @@ fn client(ac: &FakeActiveCampaign, token: &str, config: ClientConfig) -> Client 
 
 #[tokio::test]
 async fn a_bad_token_is_a_403_and_error_bodies_parse() {
-    let ac = FakeActiveCampaign::start_with(unlimited()).await;
+    let ac = fake_activecampaign().await;
     let bad = client(&ac, "nope", quick_retries());
     let e = bad.contact_fields().await.unwrap_err();
     assert_eq!(e.status, Some(403));
@@ -74,7 +74,7 @@ async fn a_bad_token_is_a_403_and_error_bodies_parse() {
 
 #[tokio::test]
 async fn contacts_are_upserted_with_custom_fields_and_tags_once() {
-    let ac = FakeActiveCampaign::start_with(unlimited()).await;
+    let ac = fake_activecampaign().await;
     let c = client(&ac, ac.token(), quick_retries());
     let fields = c.contact_fields().await.expect("fields");
     assert_eq!(fields.len(), 105, "every page of custom fields");
@@ -118,7 +118,7 @@ async fn contacts_are_upserted_with_custom_fields_and_tags_once() {
 
 #[tokio::test]
 async fn storms_of_429_and_503_lose_nothing() {
-    let ac = FakeActiveCampaign::start_with(unlimited()).await;
+    let ac = fake_activecampaign().await;
     let c = client(&ac, ac.token(), quick_retries());
     ac.fail(Fault {
         status: 429,
@@ -201,7 +201,7 @@ async fn the_limiter_keeps_an_account_under_five_requests_per_second() {
 
 #[tokio::test]
 async fn activecampaign_sync_writes_related_records_and_reports_partial_failures() {
-    let ac = FakeActiveCampaign::start_with(unlimited()).await;
+    let ac = fake_activecampaign().await;
     ac.seed(
         ac.token(),
         json!({"schemas": [{"id": "orders", "labels": {"singular": "Order"},

@@ -90,3 +90,29 @@ fn credentials_hide_secrets() {
     let json = serde_json::to_value(&c).unwrap();
     assert_eq!(json, serde_json::json!({"token": "s3cr3t"}));
 }
+
+/// A `verify_url` that accepts the connection and never answers fails the connect after the
+/// engine's timeout, instead of hanging it.
+#[tokio::test]
+async fn a_verify_url_that_never_answers_times_out() {
+    use appstudio::engine::{Credentials, Engine};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let mut config = crate::support::config("https://api.example.com", &server);
+    config.timeout = std::time::Duration::from_millis(200);
+    let engine = Engine::of::<export_files::App>(config).unwrap();
+    let started = std::time::Instant::now();
+    let err = engine
+        .connect("api-key", Credentials::default().with("token", "k"), None)
+        .await
+        .expect_err("the verification times out");
+    assert!(err.message().contains("timed out"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

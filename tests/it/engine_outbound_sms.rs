@@ -8,7 +8,7 @@ use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::apps::outbound_sms as app;
-use crate::support::{config, ok};
+use crate::support::{config, get, ok};
 
 /// The credentials of `textbolt-account-sid`: HTTP Basic `AC0001:s3cret`.
 const BASIC: &str = "Basic QUMwMDAxOnMzY3JldA==";
@@ -196,13 +196,12 @@ async fn bad_credentials_and_missing_selection() {
 #[tokio::test]
 async fn retries_follow_the_policy() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/account"))
-        .respond_with(ok(
-            json!({"account_sid": "AC0001", "friendly_name": "Acme"}),
-        ))
-        .mount(&server)
-        .await;
+    get(
+        &server,
+        "/v2/account",
+        json!({"account_sid": "AC0001", "friendly_name": "Acme"}),
+    )
+    .await;
     // Two 503s, then a 429 asking for one second, then the answer.
     Mock::given(method("GET"))
         .and(path("/v2/phone-numbers"))

@@ -15,7 +15,7 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::apps::polling_orders::App;
-use crate::support::{fake_activecampaign, ok};
+use crate::support::{fake_activecampaign, get, ok};
 
 const ORDERS: &str = "/admin/api/2024-04/stores/11/orders";
 
@@ -326,11 +326,12 @@ async fn an_expired_session_logs_in_again() {
         .expect(2)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/admin/api/2024-04/stores"))
-        .respond_with(ok(json!({"stores": [{"id": 11, "name": "Main street"}]})))
-        .mount(&server)
-        .await;
+    get(
+        &server,
+        "/admin/api/2024-04/stores",
+        json!({"stores": [{"id": 11, "name": "Main street"}]}),
+    )
+    .await;
     let ac = fake_activecampaign().await;
     let conn = connect(&server, &ac).await;
     let wf = conn.workflow("import-orders").expect("workflow");

@@ -228,9 +228,10 @@ impl Client {
             .await
             .map_err(|(e, outcome)| {
                 let e = match e {
-                    BodyError::TooLarge { status } => {
-                        ApiError::unexpected(status, "an answer larger than 16 MiB")
-                    }
+                    BodyError::TooLarge { status } => ApiError::unexpected(
+                        status,
+                        &format!("an answer larger than {} MiB", body::MAX_BODY_BYTES >> 20),
+                    ),
                     BodyError::Transport(e) => ApiError::transport(e),
                 };
                 (e, outcome)

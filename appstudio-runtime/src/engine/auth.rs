@@ -462,8 +462,7 @@ pub(super) async fn verify(
         &Tokens::default(),
     );
     inner.throttle(ir::Method::Get, user_limit).await;
-    let response = req.send().await.map_err(http::transport)?;
-    let status = response.status().as_u16();
+    let status = http::exchange(req, inner.config.timeout).await?.status;
     if status != 200 {
         return Err(Error::new(
             if status >= 500 {

@@ -248,7 +248,7 @@ pub(crate) async fn exchange(
 }
 
 /// A transport failure (connection refused, timeout, reset).
-pub(crate) fn transport(e: reqwest::Error) -> Error {
+fn transport(e: reqwest::Error) -> Error {
     Error::new(ErrorKind::Remote5xx, body::describe(e))
 }
 

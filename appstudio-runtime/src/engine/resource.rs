@@ -10,10 +10,10 @@ use std::future::Future;
 use serde_json::{Map, Value, json};
 
 use super::ctx::Ctx;
-use super::error::{Error, Result};
+use super::error::{Error, ErrorKind, Result};
 use super::session::Session;
 use crate::activecampaign::wire::{id_of, id_value};
-use crate::activecampaign::{ApiError, Client, ContactWrite, contact_options, crm_options};
+use crate::activecampaign::{Client, ContactWrite, contact_options, crm_options};
 use crate::ir::Resource;
 
 /// Runs an `!resource` command against the connection's ActiveCampaign account.
@@ -295,13 +295,7 @@ fn all_failed(errors: Vec<String>) -> Error {
         "`ActiveCampaign.sync`: every write failed: {}",
         errors.join("; ")
     );
-    Error::from(ApiError {
-        status: None,
-        retry_after: None,
-        message: Some(message.clone()),
-        errors: Vec::new(),
-        raw: message,
-    })
+    Error::new(ErrorKind::Remote5xx, message)
 }
 
 type Record = (String, String, Map<String, Value>);

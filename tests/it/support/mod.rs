@@ -35,17 +35,13 @@ pub fn engine<A: AppSpec>(origin: &str, server: &MockServer) -> Engine {
     Engine::of::<A>(config(origin, server)).expect("engine")
 }
 
-/// The fake ActiveCampaign's configuration without its rate limit.
-pub fn unlimited() -> FakeConfig {
-    FakeConfig {
-        rate_limit: None,
-        ..FakeConfig::default()
-    }
-}
-
 /// A fake ActiveCampaign without its rate limit.
 pub async fn fake_activecampaign() -> FakeActiveCampaign {
-    FakeActiveCampaign::start_with(unlimited()).await
+    FakeActiveCampaign::start_with(FakeConfig {
+        rate_limit: None,
+        ..FakeConfig::default()
+    })
+    .await
 }
 
 /// The `display`s of options.
