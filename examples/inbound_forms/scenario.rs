@@ -3,11 +3,18 @@
 //! and form responses through `data_pipeline` into ActiveCampaign contacts. Shared by
 //! `cargo run --example inbound_forms` and the example's test.
 
-use appstudio::engine::{Credentials, Delivery, Engine, EngineConfig, Incoming, WorkflowRun};
+use appstudio::api::DynamicField;
+use appstudio::engine::{Delivery, Engine, EngineConfig, Incoming, Mapping};
+use appstudio::value::Text;
 use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::App;
+use super::auth;
+use super::workflows::ImportFormResponses;
+use super::workflows::import_form_responses::{CustomData, options};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -86,72 +93,79 @@ async fn stand_in_formly() -> MockServer {
     server
 }
 
+/// The options as `display` texts.
+fn displays(choices: &[appstudio::value::Choice]) -> String {
+    let names: Vec<&str> = choices.iter().map(|c| c.display.as_str()).collect();
+    format!("[{}]", names.join(", "))
+}
+
 /// Runs the scenario; `say` receives a line per step.
 pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
     let formly = stand_in_formly().await;
     let ac = FakeActiveCampaign::start().await;
     let config = EngineConfig::default().with_override("https://*.formly.example", formly.uri());
-    let engine = Engine::of::<super::App>(config)?;
+    let engine = Engine::<App>::new(config)?;
 
     // connect: oauth2 on the customer's subdomain, plus the ActiveCampaign account
-    let credentials = Credentials::default().with("subdomain", "acme");
-    let url =
-        engine.authorization_url("formly-oauth", &credentials, "https://ac.example/cb", "s1")?;
+    let credentials = auth::FormlyOauth {
+        subdomain: "acme".into(),
+    };
+    let url = engine.authorization_url(&credentials, "https://ac.example/cb", "s1")?;
     say(format!("authorize at {url}"));
-    let account = ac.account();
     let conn = engine
         .connect_oauth2(
-            "formly-oauth",
             credentials,
             "code-from-redirect",
             "https://ac.example/cb",
-            Some(account),
+            Some(ac.account()),
         )
         .await?;
-    let description = conn.describe("import-form-responses").await?;
+    let description = conn.describe(ImportFormResponses).await?;
     say(format!(
         "connected: {} (account {})",
         description.description, description.account_id
     ));
 
     // select: dependent dropdowns, then the whole form
-    let mut wf: WorkflowRun = conn.workflow("import-form-responses")?;
-    let workspaces = wf.options("workspace", None).await?;
-    say(format!("workspaces: {}", Value::Array(workspaces.clone())));
-    wf.choose("workspace", workspaces[0].clone())?;
-    let forms = wf.options("form", None).await?;
+    let mut wf = conn.workflow(ImportFormResponses);
+    let workspaces = wf.options(options::Workspace).await?;
+    say(format!("workspaces: {}", displays(&workspaces)));
+    let workspace = workspaces[0].clone();
+    let forms = wf
+        .options(options::Form {
+            workspace: workspace.clone(),
+        })
+        .await?;
+    say(format!("forms of {}: {}", workspace.display, displays(&forms)));
+    let tagging = wf.options(options::Tagging).await?;
+    wf.select(CustomData {
+        workspace,
+        form: forms[0].clone(),
+        tagging: tagging[0].clone(),
+        extra_tag: Some(Text::from("webinar-2026")),
+    })?;
+    let selected = wf.describe_selection().await?;
     say(format!(
-        "forms of {}: {}",
-        workspaces[0]["display"],
-        Value::Array(forms.clone())
+        "selected {} (resource {})",
+        selected.display, selected.resource_id
     ));
-    let tagging = wf.options("tagging", None).await?;
-    wf.select(json!({
-        "workspace": workspaces[0],
-        "form": forms[0],
-        "tagging": tagging[0],
-        "extra_tag": {"value": "webinar-2026"},
-    }))?;
-    let (resource, display) = wf.describe_selection().await?;
-    say(format!("selected {display} (resource {resource})"));
 
     // map: form questions → contact fields (from ActiveCampaign, 105 custom fields)
-    let (source, target) = wf.map_options().await?;
+    let options = wf.map_options().await?;
     say(format!(
         "map {} source fields to {} ActiveCampaign fields",
-        source.len(),
-        target.len()
+        options.source.len(),
+        options.target.len()
     ));
-    let interests = target
-        .iter()
-        .find(|t| t["title"] == "Interests")
-        .and_then(|t| t["id"].as_str())
+    let interests = options
+        .target_titled("Interests")
         .ok_or("no Interests field in ActiveCampaign")?
-        .to_owned();
-    wf.set_mapping(
-        &json!({"respondent_email": "email", "q_name": "firstName", "q_topics": interests}),
-        &target,
-    )?;
+        .clone();
+    let mapping = Mapping::new()
+        .map(DynamicField::new("respondent_email"), DynamicField::new("email"))
+        .map(DynamicField::new("q_name"), DynamicField::new("firstName"))
+        .map(DynamicField::new("q_topics"), interests);
+    wf.set_mapping(&mapping, &options)?;
 
     // the webhook: registered, challenged, then fed
     let registered = wf

@@ -1,11 +1,12 @@
-//! The typed API: credentials, per-workflow modules with `CustomData`, form field enums,
-//! option queries and mapping descriptors.
+//! The typed API: `App`, one credentials type per auth entry, and the workflows (marker types
+//! and their modules, see [`super::workflow`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{camel, dedup, ident, snake};
-use super::shape::{AuthShape, FieldShape, Shape, WorkflowShape};
+use super::shape::{AuthShape, Shape};
+use super::workflow::{WorkflowNames, workflow};
 
 /// The `static` holding the app's IR, which [`items`] refers to when the app is valid.
 pub(super) const IR_STATIC: &str = "__APPSTUDIO_APP";
@@ -27,14 +28,19 @@ pub(super) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream 
         .zip(&auth_names)
         .enumerate()
         .map(|(i, (a, n))| credentials(a, n, i, k));
-    let wf_names = dedup(shape.workflows.iter().map(|w| snake(&w.name)).collect());
-    let workflows = shape
-        .workflows
-        .iter()
-        .zip(&wf_names)
-        .enumerate()
-        .map(|(i, (w, n))| workflow(w, n, i, k));
-    let wf_mods = wf_names.iter().map(|n| ident(n));
+    let names = WorkflowNames {
+        modules: dedup(shape.workflows.iter().map(|w| snake(&w.name)).collect()),
+        markers: dedup(shape.workflows.iter().map(|w| camel(&w.name)).collect()),
+    };
+    let workflows = shape.workflows.iter().enumerate().map(|(i, w)| {
+        let auth = shape
+            .auth
+            .iter()
+            .position(|a| a.key == w.auth)
+            .map(|a| ident(&auth_names[a]));
+        workflow(w, i, &names, auth, k)
+    });
+    let markers = names.markers.iter().map(|n| ident(n));
     let wf_count = shape.workflows.len();
     quote! {
         /// The compiled app: its static IR and the list of its workflows.
@@ -48,7 +54,8 @@ pub(super) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream 
             }
 
             /// Names of the workflows, in file order.
-            pub const WORKFLOWS: [&str; #wf_count] = [#(workflows::#wf_mods::NAME),*];
+            pub const WORKFLOWS: [&str; #wf_count] =
+                [#(workflows::#markers::NAME),*];
         }
 
         impl #rt::api::AppSpec for App {
@@ -57,12 +64,14 @@ pub(super) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream 
             }
         }
 
-        /// Credentials types, one per `auth` entry, with exactly its defined fields.
+        /// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+        /// connects follows from its auth type (see `appstudio::engine::Engine`).
         pub mod auth {
             #(#auth)*
         }
 
-        /// One module per workflow.
+        /// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+        /// workflow with its selection, form fields, options queries and mapping options.
         pub mod workflows {
             #(#workflows)*
         }
@@ -95,6 +104,19 @@ fn credentials(a: &AuthShape, name: &str, index: usize, k: &TokenStream) -> Toke
         let id = ident(f);
         quote!(#id: #f)
     });
+    let api = quote!(#rt::api);
+    let capabilities = match a.kind.as_str() {
+        "oauth2" => vec![quote!(OAuth2Credentials), quote!(TokenCredentials)],
+        "basic" | "token" => vec![quote!(CheckedCredentials), quote!(PlainCredentials)],
+        "session" => vec![quote!(CheckedCredentials), quote!(TokenCredentials)],
+        // after errors: every way, so that the user's code gets no cascade
+        _ => vec![
+            quote!(OAuth2Credentials),
+            quote!(CheckedCredentials),
+            quote!(TokenCredentials),
+            quote!(PlainCredentials),
+        ],
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -103,225 +125,16 @@ fn credentials(a: &AuthShape, name: &str, index: usize, k: &TokenStream) -> Toke
         impl #ty {
             /// The key under `auth`.
             pub const KEY: &str = #key;
-            /// Index in the app's `auth` list.
-            pub const INDEX: usize = #index;
         }
+
+        impl #api::AuthSpec for #ty {
+            type App = super::App;
+            const INDEX: usize = #index;
+        }
+
+        #(impl #api::#capabilities for #ty {})*
 
         #rt::__serde_fields!(#ty { #(#pairs),* });
     }
 }
 
-fn field_type(f: &FieldShape, k: &TokenStream) -> TokenStream {
-    let rt = quote!(#k::__private::runtime);
-    let base = match f.kind.as_str() {
-        "dropdown" => quote!(#rt::value::Choice),
-        "multiselect" => quote!(#k::__private::Vec<#rt::value::Choice>),
-        _ => quote!(#rt::value::Text),
-    };
-    if f.required {
-        base
-    } else {
-        quote!(::core::option::Option<#base>)
-    }
-}
-
-/// `Serialize` (as the `custom_data` object) and `Deserialize` for a struct of form fields.
-fn custom_data_serde(
-    ty: &TokenStream,
-    fields: &[(&FieldShape, proc_macro2::Ident)],
-    k: &TokenStream,
-) -> TokenStream {
-    let pairs = fields.iter().map(|(f, id)| {
-        let key = &f.id;
-        quote!(#id: #key)
-    });
-    quote!(#k::__private::runtime::__serde_fields!(#ty { #(#pairs),* });)
-}
-
-fn workflow(w: &WorkflowShape, module: &str, index: usize, k: &TokenStream) -> TokenStream {
-    let rt = quote!(#k::__private::runtime);
-    let m = ident(module);
-    let name = &w.name;
-    let doc = format!(" Workflow `{name}`: {} (declared at {}).", w.label, w.at);
-    let field_names = dedup(w.fields.iter().map(|f| snake(&f.id)).collect());
-    let field_idents: Vec<_> = field_names.iter().map(|n| ident(n)).collect();
-    let variant_names = dedup(w.fields.iter().map(|f| camel(&f.id)).collect());
-    let variants: Vec<_> = variant_names.iter().map(|n| ident(n)).collect();
-    let struct_fields = w.fields.iter().zip(&field_idents).map(|(f, id)| {
-        let ty = field_type(f, k);
-        let doc = format!(
-            " `{}` ({}{}): {} (declared at {}).",
-            f.id,
-            f.kind,
-            if f.required { "" } else { ", optional" },
-            f.label,
-            f.at
-        );
-        quote!(#[doc = #doc] pub #id: #ty,)
-    });
-    let pairs: Vec<_> = w.fields.iter().zip(field_idents.iter().cloned()).collect();
-    let serde = custom_data_serde(&quote!(CustomData), &pairs, k);
-    let form_field = form_field_enum(w, &variants);
-    let queries = w
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.has_options)
-        .map(|(i, f)| options_query(w, i, f, &variant_names[i], &field_names, k));
-    let source = map_side(&w.source_fields, "SourceField", "`describe_source`");
-    let target = map_side(&w.target_fields, "TargetField", "`describe_target`");
-    quote! {
-        #[doc = #doc]
-        pub mod #m {
-            /// The workflow's name in `app.json`.
-            pub const NAME: &str = #name;
-
-            /// Marker type of the workflow.
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-            pub struct Workflow;
-
-            impl #rt::api::WorkflowSpec for Workflow {
-                type App = super::super::App;
-                type CustomData = CustomData;
-                const INDEX: usize = #index;
-            }
-
-            /// The values chosen in the `select` step (`custom_data`).
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct CustomData { #(#struct_fields)* }
-
-            #serde
-
-            #form_field
-
-            /// Option queries: one per field with `options`, holding exactly the fields those
-            /// options read, so a dependent field cannot be loaded before its parents are chosen.
-            pub mod options {
-                #(#queries)*
-            }
-
-            /// Mapping descriptors of static `map` options.
-            pub mod mapping {
-                #source
-                #target
-            }
-        }
-    }
-}
-
-/// The `FormField` enum of a workflow, one variant per field.
-fn form_field_enum(w: &WorkflowShape, variants: &[proc_macro2::Ident]) -> TokenStream {
-    let ids: Vec<&str> = w.fields.iter().map(|f| f.id.as_str()).collect();
-    let field_docs = w
-        .fields
-        .iter()
-        .map(|f| format!(" `{}`: {}.", f.id, f.label));
-    let n_fields = w.fields.len();
-    quote! {
-        /// The workflow's form fields.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum FormField {
-            #( #[doc = #field_docs] #variants, )*
-        }
-
-        impl FormField {
-            /// Every field, in declaration order.
-            pub const ALL: [FormField; #n_fields] = [#(FormField::#variants),*];
-
-            /// The field's `id` in `app.json`.
-            pub const fn id(self) -> &'static str {
-                match self { #(FormField::#variants => #ids,)* }
-            }
-        }
-    }
-}
-
-fn options_query(
-    w: &WorkflowShape,
-    index: usize,
-    f: &FieldShape,
-    ty_name: &str,
-    field_names: &[String],
-    k: &TokenStream,
-) -> TokenStream {
-    let rt = quote!(#k::__private::runtime);
-    let ty = ident(ty_name);
-    let deps: Vec<(&FieldShape, proc_macro2::Ident)> = f
-        .depends_on
-        .iter()
-        .filter_map(|d| {
-            let i = w.fields.iter().position(|x| &x.id == d)?;
-            Some((&w.fields[i], ident(&field_names[i])))
-        })
-        .collect();
-    let doc = if deps.is_empty() {
-        format!(
-            " Loads the options of `{}`; they read no other field.",
-            f.id
-        )
-    } else {
-        format!(
-            " Loads the options of `{}`, which read {}.",
-            f.id,
-            deps.iter()
-                .map(|(d, _)| format!("`{}`", d.id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let fields = deps.iter().map(|(d, id)| {
-        let t = field_type(d, k);
-        let doc = format!(" The chosen `{}`.", d.id);
-        quote!(#[doc = #doc] pub #id: #t,)
-    });
-    let serde = custom_data_serde(&quote!(#ty), &deps, k);
-    let body = if deps.is_empty() {
-        quote!(;)
-    } else {
-        quote!({ #(#fields)* })
-    };
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #ty #body
-
-        #serde
-
-        impl #rt::api::OptionsQuery for #ty {
-            type Workflow = super::Workflow;
-            const FIELD: usize = #index;
-        }
-    }
-}
-
-fn map_side(fields: &[(String, String)], ty: &str, what: &str) -> TokenStream {
-    if fields.is_empty() {
-        return quote!();
-    }
-    let ty = ident(ty);
-    let names = dedup(fields.iter().map(|(id, _)| camel(id)).collect());
-    let variants: Vec<_> = names.iter().map(|n| ident(n)).collect();
-    let ids = fields.iter().map(|(id, _)| id);
-    let titles = fields.iter().map(|(_, t)| t);
-    let docs = fields.iter().map(|(id, t)| format!(" `{id}`: {t}."));
-    let doc = format!(" The static options of {what}.");
-    let n = fields.len();
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ty { #( #[doc = #docs] #variants, )* }
-
-        impl #ty {
-            /// Every option, in file order.
-            pub const ALL: [#ty; #n] = [#(#ty::#variants),*];
-            /// The option's `id` (the mapping key or target).
-            pub const fn id(self) -> &'static str {
-                match self { #(#ty::#variants => #ids,)* }
-            }
-            /// The option's `title`.
-            pub const fn title(self) -> &'static str {
-                match self { #(#ty::#variants => #titles,)* }
-            }
-        }
-    }
-}

@@ -1,9 +1,11 @@
 //! Emission: the typed API and the static IR as Rust tokens.
 
 mod api;
+mod mapping;
 mod ir;
 mod names;
 mod shape;
+mod workflow;
 
 pub(crate) use ir::Emit;
 pub(crate) use shape::Shape;

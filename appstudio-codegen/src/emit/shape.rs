@@ -37,12 +37,49 @@ pub(crate) struct WorkflowShape {
     pub label: String,
     /// Doc location.
     pub at: String,
+    /// `auth`: the key of its auth entry.
+    pub auth: String,
+    /// The kind of its `data_intake`.
+    pub intake: IntakeShape,
+    /// Whether it has a `historical_data_intake`.
+    pub historical: bool,
     /// Form fields in order.
     pub fields: Vec<FieldShape>,
-    /// Static `describe_source` options: `(id, title)`.
-    pub source_fields: Vec<(String, String)>,
-    /// Static `describe_target` options: `(id, title)`.
-    pub target_fields: Vec<(String, String)>,
+    /// The `map` step, if any.
+    pub map: Option<MapShape>,
+}
+
+/// The kind of a workflow's `data_intake`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IntakeShape {
+    /// No `data_intake` (outbound).
+    None,
+    /// A webhook intake.
+    Webhook,
+    /// A polling intake.
+    Polling,
+    /// A name that names no intake (only after errors).
+    Unknown,
+}
+
+/// A `map` step: the options of each side, `None` where a command loads them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MapShape {
+    /// `describe_source`'s static options.
+    pub source: Option<Vec<MapOptShape>>,
+    /// `describe_target`'s static options.
+    pub target: Option<Vec<MapOptShape>>,
+}
+
+/// A static map option.
+#[derive(Debug, Clone)]
+pub(crate) struct MapOptShape {
+    /// `id` (a number as its text).
+    pub id: String,
+    /// `title`.
+    pub title: String,
+    /// `group`.
+    pub group: Option<String>,
 }
 
 /// A form field.
@@ -58,6 +95,8 @@ pub(crate) struct FieldShape {
     pub required: bool,
     /// Whether it has `options`.
     pub has_options: bool,
+    /// Whether its options take a `search_term`.
+    pub search: bool,
     /// Ids of the fields its options read, in order of first use.
     pub depends_on: Vec<String>,
     /// Doc location.
@@ -113,12 +152,38 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
         .get()
         .into_iter()
         .flatten()
-        .map(|wf| workflow_of(wf, source))
+        .map(|wf| workflow_of(wf, intake_kinds(app), source))
         .collect();
     Shape { auth, workflows }
 }
 
-fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
+/// Each intake's name and kind.
+fn intake_kinds(app: &spec::App) -> Vec<(&str, IntakeShape)> {
+    app.data_intake
+        .iter()
+        .flatten()
+        .map(|i| {
+            let kind = match i {
+                spec::Intake::Webhook(_) => IntakeShape::Webhook,
+                spec::Intake::Polling(_) => IntakeShape::Polling,
+            };
+            (i.name().value.as_str(), kind)
+        })
+        .collect()
+}
+
+/// The kind of the intake `name` names.
+fn intake_of(name: Option<&str>, kinds: &[(&str, IntakeShape)]) -> IntakeShape {
+    match name {
+        None => IntakeShape::None,
+        Some(name) => kinds
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(IntakeShape::Unknown, |(_, k)| *k),
+    }
+}
+
+fn workflow_of(wf: &spec::Workflow, intakes: Vec<(&str, IntakeShape)>, source: &Source) -> WorkflowShape {
     let at = |span: Span| source.location(span.start);
     let mut fields: Vec<FieldShape> = Vec::new();
     let setup = wf.setup.get();
@@ -152,33 +217,41 @@ fn workflow_of(wf: &spec::Workflow, source: &Source) -> WorkflowShape {
             kind: f.kind.value.as_str().to_owned(),
             required: f.is_required(),
             has_options: f.options.is_some(),
+            search: f.search_term.is_some(),
             depends_on,
             at: at(f.span),
         });
     }
-    let side = |s: Option<&spec::MapSide>| -> Vec<(String, String)> {
+    let side = |s: Option<&spec::MapSide>| -> Option<Vec<MapOptShape>> {
         match s.map(|s| &s.options) {
-            Some(spec::OptionsOf::Static(list)) => list
-                .iter()
-                .map(|o| {
-                    let id = match &o.id {
-                        spec::Scalar::Str(t) => t.value.clone(),
-                        spec::Scalar::Int(n) => n.value.to_string(),
-                    };
-                    (id, o.title.value.clone())
-                })
-                .collect(),
-            _ => Vec::new(),
+            Some(spec::OptionsOf::Static(list)) => Some(
+                list.iter()
+                    .map(|o| MapOptShape {
+                        id: match &o.id {
+                            spec::Scalar::Str(t) => t.value.clone(),
+                            spec::Scalar::Int(n) => n.value.to_string(),
+                        },
+                        title: o.title.value.clone(),
+                        group: o.group.as_ref().map(|g| g.value.clone()),
+                    })
+                    .collect(),
+            ),
+            _ => None,
         }
     };
-    let map = setup.and_then(|s| s.map.as_ref());
+    let map = setup.and_then(|s| s.map.as_ref()).map(|m| MapShape {
+        source: side(Some(&m.describe_source)),
+        target: side(m.describe_target.as_ref()),
+    });
     WorkflowShape {
         name: wf.name.value.clone(),
         label: wf.label.value.clone(),
         at: at(wf.span),
+        auth: wf.auth.value.clone(),
+        intake: intake_of(wf.data_intake.as_ref().map(|t| t.value.as_str()), &intakes),
+        historical: wf.historical_data_intake.is_some(),
         fields,
-        source_fields: side(map.map(|m| &m.describe_source)),
-        target_fields: side(map.and_then(|m| m.describe_target.as_ref())),
+        map,
     }
 }
 
@@ -210,15 +283,30 @@ pub(super) fn read(root: &Node, source: &Source) -> Shape {
             });
         }
     }
+    let intakes: Vec<(&str, IntakeShape)> = items(root.get("data_intake"))
+        .iter()
+        .filter_map(|i| {
+            let kind = match str_of(i, "type") {
+                Some("webhook") => IntakeShape::Webhook,
+                Some("polling") => IntakeShape::Polling,
+                _ => IntakeShape::Unknown,
+            };
+            Some((str_of(i, "name")?, kind))
+        })
+        .collect();
     shape.workflows = items(root.get("workflows"))
         .iter()
-        .filter_map(|wf| read_workflow(wf, source))
+        .filter_map(|wf| read_workflow(wf, &intakes, source))
         .collect();
     shape
 }
 
 /// Reads one workflow, leniently; `None` without a `name`.
-fn read_workflow(wf: &Node, source: &Source) -> Option<WorkflowShape> {
+fn read_workflow(
+    wf: &Node,
+    intakes: &[(&str, IntakeShape)],
+    source: &Source,
+) -> Option<WorkflowShape> {
     let at = |span: Span| source.location(span.start);
     let name = str_of(wf, "name")?;
     let setup = wf.get("setup");
@@ -250,31 +338,46 @@ fn read_workflow(wf: &Node, source: &Source) -> Option<WorkflowShape> {
                 Some(Value::Bool(false))
             ),
             has_options: options.is_some(),
+            search: f.get("search_term").is_some(),
             depends_on,
             at: at(f.span),
         });
     }
-    let map = setup.and_then(|s| s.get("map"));
-    let side = |key: &str| -> Vec<(String, String)> {
-        items(map.and_then(|m| m.get(key)).and_then(|s| s.get("options")))
-            .iter()
-            .filter_map(|o| {
-                let id = match o.get("id").map(|i| &i.value) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(Value::Number(n)) => n.clone(),
-                    _ => return None,
-                };
-                Some((id, str_of(o, "title").unwrap_or("").to_owned()))
-            })
-            .collect()
+    let side = |m: &Node, key: &str| -> Option<Vec<MapOptShape>> {
+        let options = m.get(key).and_then(|s| s.get("options"))?;
+        let Value::Array(list) = &options.value else {
+            return None;
+        };
+        Some(
+            list.iter()
+                .filter_map(|o| {
+                    let id = match o.get("id").map(|i| &i.value) {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(Value::Number(n)) => n.clone(),
+                        _ => return None,
+                    };
+                    Some(MapOptShape {
+                        id,
+                        title: str_of(o, "title").unwrap_or("").to_owned(),
+                        group: str_of(o, "group").map(str::to_owned),
+                    })
+                })
+                .collect(),
+        )
     };
+    let map = setup.and_then(|s| s.get("map")).map(|m| MapShape {
+        source: side(m, "describe_source"),
+        target: side(m, "describe_target"),
+    });
     Some(WorkflowShape {
         name: name.to_owned(),
         label: str_of(wf, "label").unwrap_or(name).to_owned(),
         at: at(wf.span),
+        auth: str_of(wf, "auth").unwrap_or("").to_owned(),
+        intake: intake_of(str_of(wf, "data_intake"), intakes),
+        historical: wf.get("historical_data_intake").is_some(),
         fields,
-        source_fields: side("describe_source"),
-        target_fields: side("describe_target"),
+        map,
     })
 }
 

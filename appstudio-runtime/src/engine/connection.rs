@@ -1,4 +1,4 @@
-//! The engine's entry points: an [`Engine`] per app, a [`Connection`] per connected account.
+//! The engine's entry points: an [`DynEngine`] per app, a [`DynConnection`] per connected account.
 
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +17,7 @@ use crate::value::Secret;
 
 /// Runs one compiled app. Cheap to clone; clones share the HTTP connection pool.
 #[derive(Clone)]
-pub struct Engine {
+pub struct DynEngine {
     pub(crate) inner: Arc<Inner>,
 }
 
@@ -40,9 +40,9 @@ pub struct Description {
     pub description: Value,
 }
 
-impl Engine {
+impl DynEngine {
     /// An engine for a compiled app's IR.
-    pub fn new(app: &'static ir::App, config: EngineConfig) -> Result<Engine> {
+    pub fn new(app: &'static ir::App, config: EngineConfig) -> Result<DynEngine> {
         let client = crate::net::http_client(Some(config.timeout))
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let app_limit = app
@@ -51,7 +51,7 @@ impl Engine {
             .as_ref()
             .filter(|l| l.level == ir::RateLevel::App)
             .map(super::limit::Buckets::new);
-        Ok(Engine {
+        Ok(DynEngine {
             inner: Arc::new(Inner {
                 app,
                 client,
@@ -63,7 +63,7 @@ impl Engine {
     }
 
     /// An engine for the app `include_app!` generated as `A`.
-    pub fn of<A: AppSpec>(config: EngineConfig) -> Result<Engine> {
+    pub fn of<A: AppSpec>(config: EngineConfig) -> Result<DynEngine> {
         Self::new(A::ir(), config)
     }
 
@@ -72,7 +72,7 @@ impl Engine {
         self.inner.app
     }
 
-    fn auth(&self, key: &str) -> Result<&'static ir::Auth> {
+    pub(crate) fn auth(&self, key: &str) -> Result<&'static ir::Auth> {
         let app = self.inner.app;
         app.auth.iter().find(|a| a.key == key).ok_or_else(|| {
             let keys: Vec<&str> = app.auth.iter().map(|a| &*a.key).collect();
@@ -91,29 +91,45 @@ impl Engine {
         redirect_uri: &str,
         state: &str,
     ) -> Result<url::Url> {
-        let a = self.auth(auth_key)?;
-        let AuthMethod::OAuth2(o) = &a.method else {
-            return Err(Error::invalid(format!("auth `{auth_key}` is not oauth2")));
-        };
-        auth::authorization_url(&self.inner, o, credentials, redirect_uri, state)
+        self.authorization_url_for(self.auth(auth_key)?, credentials, redirect_uri, state)
+    }
+
+    pub(crate) fn authorization_url_for(
+        &self,
+        a: &'static ir::Auth,
+        credentials: &Credentials,
+        redirect_uri: &str,
+        state: &str,
+    ) -> Result<url::Url> {
+        auth::authorization_url(&self.inner, oauth2(a)?, credentials, redirect_uri, state)
     }
 
     /// Connects with credentials: checks them (`verify_url` for basic and token; a session
-    /// login for session). For oauth2 use [`Engine::connect_oauth2`].
+    /// login for session). For oauth2 use [`DynEngine::connect_oauth2`].
     pub async fn connect(
         &self,
         auth_key: &str,
         credentials: Credentials,
         activecampaign: Option<AcAccount>,
-    ) -> Result<Connection> {
-        let a = self.auth(auth_key)?;
+    ) -> Result<DynConnection> {
+        self.connect_with(self.auth(auth_key)?, credentials, activecampaign)
+            .await
+    }
+
+    pub(crate) async fn connect_with(
+        &self,
+        a: &'static ir::Auth,
+        credentials: Credentials,
+        activecampaign: Option<AcAccount>,
+    ) -> Result<DynConnection> {
         credentials.check(a)?;
         // the check counts against the connection's `api.rate_limit` too
         let user_limit = self.inner.user_limit();
         let tokens = match &a.method {
             AuthMethod::OAuth2(_) => {
                 return Err(Error::invalid(format!(
-                    "auth `{auth_key}` is oauth2: connect with `connect_oauth2` and the authorization code"
+                    "auth `{}` is oauth2: connect with `connect_oauth2` and the authorization code",
+                    a.key
                 )));
             }
             AuthMethod::Basic { .. } | AuthMethod::Token { .. } => {
@@ -146,11 +162,26 @@ impl Engine {
         code: &str,
         redirect_uri: &str,
         activecampaign: Option<AcAccount>,
-    ) -> Result<Connection> {
-        let a = self.auth(auth_key)?;
-        let AuthMethod::OAuth2(o) = &a.method else {
-            return Err(Error::invalid(format!("auth `{auth_key}` is not oauth2")));
-        };
+    ) -> Result<DynConnection> {
+        self.connect_oauth2_with(
+            self.auth(auth_key)?,
+            credentials,
+            code,
+            redirect_uri,
+            activecampaign,
+        )
+        .await
+    }
+
+    pub(crate) async fn connect_oauth2_with(
+        &self,
+        a: &'static ir::Auth,
+        credentials: Credentials,
+        code: &str,
+        redirect_uri: &str,
+        activecampaign: Option<AcAccount>,
+    ) -> Result<DynConnection> {
+        let o = oauth2(a)?;
         credentials.check(a)?;
         let tokens = auth::exchange_code(&self.inner, o, &credentials, code, redirect_uri).await?;
         let user_limit = self.inner.user_limit();
@@ -164,8 +195,17 @@ impl Engine {
         credentials: Credentials,
         tokens: Tokens,
         activecampaign: Option<AcAccount>,
-    ) -> Result<Connection> {
-        let a = self.auth(auth_key)?;
+    ) -> Result<DynConnection> {
+        self.restore_with(self.auth(auth_key)?, credentials, tokens, activecampaign)
+    }
+
+    pub(crate) fn restore_with(
+        &self,
+        a: &'static ir::Auth,
+        credentials: Credentials,
+        tokens: Tokens,
+        activecampaign: Option<AcAccount>,
+    ) -> Result<DynConnection> {
         credentials.check(a)?;
         let user_limit = self.inner.user_limit();
         self.connection(a, credentials, tokens, activecampaign, user_limit)
@@ -178,7 +218,7 @@ impl Engine {
         tokens: Tokens,
         activecampaign: Option<AcAccount>,
         user_limit: Option<super::limit::Buckets>,
-    ) -> Result<Connection> {
+    ) -> Result<DynConnection> {
         let vars = auth::subdomain_vars(credentials.subdomain()?);
         let base_url = vars.url_path(&self.inner.app.api.base_url)?;
         let state = ConnState {
@@ -208,30 +248,38 @@ impl Engine {
             account_id: Default::default(),
             user_limit,
         };
-        Ok(Connection {
+        Ok(DynConnection {
             engine: self.clone(),
             state: Arc::new(state),
         })
     }
 }
 
+/// The oauth2 configuration of an auth entry.
+fn oauth2(a: &'static ir::Auth) -> Result<&'static ir::OAuth2> {
+    match &a.method {
+        AuthMethod::OAuth2(o) => Ok(o),
+        _ => Err(Error::invalid(format!("auth `{}` is not oauth2", a.key))),
+    }
+}
+
 /// A connected account. Cheap to clone; clones share tokens, so a refresh is done once.
 #[derive(Clone)]
-pub struct Connection {
-    pub(crate) engine: Engine,
+pub struct DynConnection {
+    pub(crate) engine: DynEngine,
     pub(crate) state: Arc<ConnState>,
 }
 
-impl std::fmt::Debug for Connection {
+impl std::fmt::Debug for DynConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Connection")
+        f.debug_struct("DynConnection")
             .field("auth", &self.state.auth.key)
             .field("credentials", &self.state.credentials)
             .finish_non_exhaustive()
     }
 }
 
-impl Connection {
+impl DynConnection {
     pub(crate) fn session(&self) -> Session<'_> {
         Session {
             inner: &self.engine.inner,
@@ -239,9 +287,19 @@ impl Connection {
         }
     }
 
-    /// The current tokens (to store them; see [`Engine::restore`]).
+    /// The current tokens (to store them; see [`DynEngine::restore`]).
     pub fn tokens(&self) -> Tokens {
         unpoisoned(self.state.tokens.lock()).0.clone()
+    }
+
+    /// The account id `describe_connection` gave (or a resumed state carried).
+    pub fn account_id(&self) -> Option<Value> {
+        unpoisoned(self.state.account_id.lock()).clone()
+    }
+
+    /// Keeps a stored account id unless the connection knows one already.
+    pub(crate) fn keep_account_id(&self, id: Value) {
+        unpoisoned(self.state.account_id.lock()).get_or_insert(id);
     }
 
     /// A context with the connection's variables.
@@ -254,10 +312,15 @@ impl Connection {
 
     /// Runs the `describe_connection` of a workflow's `connect` step.
     pub async fn describe(&self, workflow: &str) -> Result<Description> {
-        let wf = self.workflow(workflow)?;
-        let Some(cmd) = &wf.workflow().setup.connect.describe_connection else {
+        self.describe_with(self.workflow(workflow)?.workflow()).await
+    }
+
+    pub(crate) async fn describe_with(&self, workflow: &'static ir::Workflow) -> Result<Description> {
+        let wf = super::workflow::DynWorkflow::new(self.clone(), workflow);
+        let Some(cmd) = &workflow.setup.connect.describe_connection else {
             return Err(Error::config(format!(
-                "workflow `{workflow}` has no `describe_connection`"
+                "workflow `{}` has no `describe_connection`",
+                workflow.name
             )));
         };
         let mut ctx = self.ctx();
@@ -266,13 +329,13 @@ impl Connection {
             .await
             .map_err(|e| wf.locate(e, "setup.connect.describe_connection"))?;
         match (out.get("account_id"), out.get("description")) {
-            (Some(account_id), Some(description)) => Ok(Description {
-                account_id: {
-                    *unpoisoned(self.state.account_id.lock()) = Some(account_id.clone());
-                    account_id.clone()
-                },
-                description: description.clone(),
-            }),
+            (Some(account_id), Some(description)) => {
+                *unpoisoned(self.state.account_id.lock()) = Some(account_id.clone());
+                Ok(Description {
+                    account_id: account_id.clone(),
+                    description: description.clone(),
+                })
+            }
             _ => Err(wf.locate(
                 Error::invalid(format!(
                     "`describe_connection` must give {{account_id, description}}, not {}",

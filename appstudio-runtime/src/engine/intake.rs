@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::ctx::Respond;
 use super::error::{Error, Result};
 use super::exec;
-use super::workflow::{Processed, WorkflowRun};
+use super::workflow::{Processed, DynWorkflow};
 use crate::ir::{self, Command, IntakeKind};
 use crate::lock::unpoisoned;
 
@@ -117,7 +117,7 @@ pub enum Delivery {
     },
 }
 
-impl WorkflowRun {
+impl DynWorkflow {
     /// The webhook intake of this (inbound) workflow.
     fn webhook(&self) -> Result<&'static ir::Webhook> {
         let app = self.conn.engine.inner.app;

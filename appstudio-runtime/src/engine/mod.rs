@@ -12,6 +12,7 @@ pub(crate) mod http;
 mod intake;
 mod jqcache;
 mod limit;
+mod map_step;
 mod personalize;
 mod polling;
 mod resource;
@@ -19,13 +20,14 @@ mod session;
 mod sha;
 mod state;
 mod transform;
+mod typed;
 mod workflow;
 
 use std::time::Duration;
 
 pub use crate::net::retry::RetryPolicy;
-pub use auth::{Credentials, Tokens};
-pub use connection::{AcAccount, Connection, Description, Engine};
+pub use auth::Tokens;
+pub use connection::{AcAccount, Description};
 pub use ctx::Respond;
 pub use error::{Error, ErrorKind, Result};
 pub use exec::MAX_PAGES;
@@ -34,9 +36,22 @@ pub use http::Overrides;
 pub use intake::{Delivery, Incoming};
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
-pub use state::WorkflowState;
-pub use transform::{FieldRef, Mapping};
-pub use workflow::{Processed, WorkflowRun};
+pub use typed::{
+    Connection, Engine, MapOption, MapOptions, Mapping, SelectionDescription, Workflow,
+    WorkflowState,
+};
+pub use workflow::Processed;
+
+/// The untyped engine, for apps loaded at run time: auth entries, workflows and form fields
+/// named by strings, selections and mappings as JSON, every name checked when it runs. The
+/// typed engine ([`Engine`]) is a thin layer over it.
+pub mod dynamic {
+    pub use super::auth::Credentials;
+    pub use super::connection::{DynConnection, DynEngine};
+    pub use super::state::DynWorkflowState;
+    pub use super::transform::{FieldRef, Mapping as DynMapping};
+    pub use super::workflow::DynWorkflow;
+}
 
 use crate::ir;
 

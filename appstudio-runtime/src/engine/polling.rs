@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::error::{Error, Result};
 use super::exec;
-use super::workflow::{Processed, WorkflowRun};
+use super::workflow::{Processed, DynWorkflow};
 use crate::ir::{self, Command, IntakeKind};
 
 /// Most `request` runs in one cycle.
@@ -47,7 +47,7 @@ impl PollCycle {
     }
 }
 
-impl WorkflowRun {
+impl DynWorkflow {
     /// The polling intake: the workflow's `data_intake`, or its `historical_data_intake`.
     fn polling(&self, historical: bool) -> Result<&'static ir::Polling> {
         let app = self.conn.engine.inner.app;

@@ -3,19 +3,19 @@
 
 use serde_json::{Map, Value};
 
-use super::connection::Connection;
+use super::connection::DynConnection;
 use super::ctx::Ctx;
 use super::error::{Error, Result};
 use super::exec;
 use super::expand::SavedData;
-use super::transform::{FieldRef, Mapping};
+use super::transform::Mapping;
 use crate::ir::{self, Direction, FieldType, Options};
 use crate::lock::unpoisoned;
 
 /// A workflow being set up or run for one connection.
 #[derive(Debug, Clone)]
-pub struct WorkflowRun {
-    pub(crate) conn: Connection,
+pub struct DynWorkflow {
+    pub(crate) conn: DynConnection,
     pub(crate) wf: &'static ir::Workflow,
     pub(crate) custom_data: Map<String, Value>,
     pub(crate) mapping: Option<Mapping>,
@@ -43,9 +43,9 @@ pub struct Processed {
     pub log: Vec<String>,
 }
 
-impl Connection {
+impl DynConnection {
     /// One workflow of the app, to run its setup and `data_pipeline`.
-    pub fn workflow(&self, name: &str) -> Result<WorkflowRun> {
+    pub fn workflow(&self, name: &str) -> Result<DynWorkflow> {
         let app = self.engine.inner.app;
         let wf = app
             .workflows
@@ -58,13 +58,13 @@ impl Connection {
                     names.join(", ")
                 ))
             })?;
-        Ok(WorkflowRun::new(self.clone(), wf))
+        Ok(DynWorkflow::new(self.clone(), wf))
     }
 }
 
-impl WorkflowRun {
-    pub(crate) fn new(conn: Connection, wf: &'static ir::Workflow) -> Self {
-        WorkflowRun {
+impl DynWorkflow {
+    pub(crate) fn new(conn: DynConnection, wf: &'static ir::Workflow) -> Self {
+        DynWorkflow {
             conn,
             wf,
             custom_data: Map::new(),
@@ -109,23 +109,43 @@ impl WorkflowRun {
     }
 
     /// The options of a form field (`[{display, value}]`). The fields it depends on must have
-    /// been selected ([`WorkflowRun::select`]); `search` is what the user typed, sent as the
+    /// been selected ([`DynWorkflow::select`]); `search` is what the user typed, sent as the
     /// field's `search_term` parameter.
     pub async fn options(&self, field_id: &str, search: Option<&str>) -> Result<Vec<Value>> {
-        let (index, field) = self
-            .fields()
+        let index = self.field_index(field_id)?;
+        self.options_at(index, None, search).await
+    }
+
+    /// The index of a form field.
+    fn field_index(&self, field_id: &str) -> Result<usize> {
+        self.fields()
             .iter()
-            .enumerate()
-            .find(|(_, f)| f.id == field_id)
+            .position(|f| f.id == field_id)
             .ok_or_else(|| {
                 Error::invalid(format!(
                     "workflow `{}` has no form field `{field_id}`",
                     self.wf.name
                 ))
-            })?;
+            })
+    }
+
+    /// The options of the form field at `index`, with `chosen` values of the fields they read
+    /// over the selections made so far.
+    pub(crate) async fn options_at(
+        &self,
+        index: usize,
+        chosen: Option<Map<String, Value>>,
+        search: Option<&str>,
+    ) -> Result<Vec<Value>> {
+        let field = &self.fields()[index];
+        let field_id = &*field.id;
         let step = format!("setup.select.form_fields[{index}].options");
+        let mut ctx = self.ctx();
+        if let Some(chosen) = chosen {
+            ctx.custom_data.extend(chosen);
+        }
         for dep in field.depends_on.iter() {
-            if !self.custom_data.contains_key(&**dep) {
+            if !ctx.custom_data.contains_key(&**dep) {
                 return Err(self.locate(
                     Error::invalid(format!(
                         "the options of `{field_id}` depend on `{dep}`: select it first"
@@ -134,7 +154,6 @@ impl WorkflowRun {
                 ));
             }
         }
-        let mut ctx = self.ctx();
         if let (Some(param), Some(term)) = (&field.search_term, search) {
             ctx.search = Some((param.to_string(), term.to_owned()));
         }
@@ -197,23 +216,20 @@ impl WorkflowRun {
     }
 
     /// Records one selection, as the user makes it in the form (so that the options of the
-    /// fields depending on it can be loaded); [`WorkflowRun::select`] checks the whole form.
+    /// fields depending on it can be loaded); [`DynWorkflow::select`] checks the whole form.
     pub fn choose(&mut self, field_id: &str, value: Value) -> Result<()> {
-        let field = self
-            .fields()
-            .iter()
-            .find(|f| f.id == field_id)
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "workflow `{}` has no form field `{field_id}`",
-                    self.wf.name
-                ))
-            })?;
+        let index = self.field_index(field_id)?;
+        self.choose_at(index, value)
+    }
+
+    /// Records the selection of the form field at `index`.
+    pub(crate) fn choose_at(&mut self, index: usize, value: Value) -> Result<()> {
+        let field = &self.fields()[index];
         check_field(field, Some(&value))?;
         if value.is_null() {
-            self.custom_data.remove(field_id);
+            self.custom_data.remove(&*field.id);
         } else {
-            self.custom_data.insert(field_id.to_owned(), value);
+            self.custom_data.insert(field.id.to_string(), value);
         }
         Ok(())
     }
@@ -242,87 +258,6 @@ impl WorkflowRun {
             .map_err(|e| self.locate(e, "setup.select.describe_selection.display"))?;
         self.resource_id = Some(id.clone());
         Ok((id, display))
-    }
-
-    /// The source and target options of the `map` step (`[{id, title, required?, group?}]`).
-    pub async fn map_options(&self) -> Result<(Vec<Value>, Vec<Value>)> {
-        let Some(map) = &self.wf.setup.map else {
-            return Err(Error::config(format!(
-                "workflow `{}` has no `map` step",
-                self.wf.name
-            )));
-        };
-        let source = self
-            .side_options(&map.source, "setup.map.describe_source")
-            .await?;
-        let target = match &map.target {
-            Some(t) => self.side_options(t, "setup.map.describe_target").await?,
-            None => Vec::new(),
-        };
-        Ok((source, target))
-    }
-
-    async fn side_options(&self, side: &ir::MapSide, step: &str) -> Result<Vec<Value>> {
-        let mut ctx = self.ctx();
-        let out = match &side.options {
-            Options::Static(t) => ctx.vars(&[]).template(t),
-            Options::Command(cmd) => {
-                let session = self.conn.session();
-                exec::run(&session, cmd, Value::Null, &mut ctx, &[]).await
-            }
-        }
-        .map_err(|e| self.locate(e, step))?;
-        match out {
-            Value::Array(items) => Ok(items),
-            other => Err(self.locate(
-                Error::invalid(format!(
-                    "mapping options must be a list, not {}",
-                    super::http::excerpt(&other)
-                )),
-                step,
-            )),
-        }
-    }
-
-    /// Saves the user's mapping after checking it against the target options: every
-    /// required target is mapped, and inbound, `email` always is (D10).
-    pub fn set_mapping(&mut self, saved: &Value, target_options: &[Value]) -> Result<()> {
-        let mapping = Mapping::from_json(saved, self.default_group())?;
-        if mapping.entries.is_empty() {
-            return Err(Error::invalid("map at least one field"));
-        }
-        let id_of = |o: &Value| match o.get("id").or_else(|| o.get("value")) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        for option in target_options {
-            let required = option
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let Some(id) = id_of(option) else { continue };
-            let is_email = self.wf.direction == Direction::Inbound && id == "email";
-            let target = FieldRef {
-                group: option
-                    .get("group")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                id: id.clone(),
-            };
-            if (required || is_email) && !mapping.maps_to(&target) {
-                let title = option
-                    .get("title")
-                    .or_else(|| option.get("display"))
-                    .and_then(Value::as_str);
-                return Err(Error::invalid(format!(
-                    "the target field `{}` must be mapped",
-                    title.unwrap_or(&id)
-                )));
-            }
-        }
-        self.mapping = Some(mapping);
-        Ok(())
     }
 
     /// Runs `data_pipeline` on one event (inbound: the payload; outbound: the contact).
@@ -393,17 +328,7 @@ impl WorkflowRun {
     }
 }
 
-impl WorkflowRun {
-    /// `map.describe_target.default_group`: the target group of a flat mapping.
-    pub(crate) fn default_group(&self) -> Option<&'static str> {
-        self.wf
-            .setup
-            .map
-            .as_ref()
-            .and_then(|m| m.target.as_ref())
-            .and_then(|t| t.default_group.as_deref())
-    }
-
+impl DynWorkflow {
     /// The saved values: this workflow's own, and the connection's and the app's as they are
     /// now.
     pub(crate) fn shared_data(&self) -> SavedData {

@@ -5,6 +5,7 @@ pub mod apps;
 
 use appstudio::api::AppSpec;
 use appstudio::engine::{Engine, EngineConfig};
+use appstudio::value::Choice;
 use appstudio_testing::{FakeActiveCampaign, FakeConfig};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
@@ -31,8 +32,8 @@ pub fn config(origin: &str, server: &MockServer) -> EngineConfig {
 }
 
 /// An engine of app `A` whose requests for `origin` go to the stand-in API.
-pub fn engine<A: AppSpec>(origin: &str, server: &MockServer) -> Engine {
-    Engine::of::<A>(config(origin, server)).expect("engine")
+pub fn engine<A: AppSpec>(origin: &str, server: &MockServer) -> Engine<A> {
+    Engine::new(config(origin, server)).expect("engine")
 }
 
 /// A fake ActiveCampaign without its rate limit.
@@ -45,9 +46,6 @@ pub async fn fake_activecampaign() -> FakeActiveCampaign {
 }
 
 /// The `display`s of options.
-pub fn displays(options: &[Value]) -> Vec<&str> {
-    options
-        .iter()
-        .filter_map(|o| o["display"].as_str())
-        .collect()
+pub fn displays(options: &[Choice]) -> Vec<&str> {
+    options.iter().map(|o| o.display.as_str()).collect()
 }

@@ -1,0 +1,246 @@
+//! [`Workflow<W>`](Workflow): one workflow of a connection, reached by its generated marker type.
+
+use std::marker::PhantomData;
+
+use serde_json::{Map, Value};
+
+use super::super::connection::DynConnection;
+use super::super::error::{Error, Result};
+use super::super::intake::{Delivery, Incoming};
+use super::super::polling::PollCycle;
+use super::super::workflow::{DynWorkflow, Processed};
+use super::WorkflowState;
+use crate::api::{
+    FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable, WebhookWorkflow,
+    WorkflowSpec,
+};
+use crate::value::Choice;
+
+/// A workflow being set up or run for one connection; `W` is its marker type
+/// (`workflows::<Workflow>` of the generated API).
+pub struct Workflow<W> {
+    pub(super) dynamic: DynWorkflow,
+    workflow: PhantomData<fn() -> W>,
+}
+
+impl<W> Clone for Workflow<W> {
+    fn clone(&self) -> Self {
+        Self::wrap(self.dynamic.clone())
+    }
+}
+
+impl<W> std::fmt::Debug for Workflow<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.dynamic.fmt(f)
+    }
+}
+
+/// What `describe_selection` said about the selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectionDescription {
+    /// The selected resource's id (routes webhooks by `resource_id`).
+    pub resource_id: Value,
+    /// Shown to the user.
+    pub display: String,
+}
+
+/// A JSON value as text: a string as it is, anything else as compact JSON.
+fn text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// A typed value as the JSON the engine runs on.
+fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Error::invalid(format!("{what} does not serialize: {e}")))
+}
+
+impl<W> Workflow<W> {
+    fn wrap(dynamic: DynWorkflow) -> Self {
+        Self {
+            dynamic,
+            workflow: PhantomData,
+        }
+    }
+
+    /// The untyped workflow underneath.
+    pub fn dynamic(&self) -> &DynWorkflow {
+        &self.dynamic
+    }
+
+    /// The untyped workflow underneath, to keep.
+    pub fn into_dynamic(self) -> DynWorkflow {
+        self.dynamic
+    }
+}
+
+impl<W: WorkflowSpec> Workflow<W> {
+    pub(super) fn new(conn: &DynConnection) -> Self {
+        Self::wrap(DynWorkflow::new(conn.clone(), W::ir()))
+    }
+
+    pub(super) fn resume(conn: &DynConnection, state: WorkflowState<W>) -> Result<Self> {
+        let run = DynWorkflow::new(conn.clone(), W::ir());
+        Ok(Self::wrap(conn.resume_at(run, state.into_dynamic())?))
+    }
+
+    /// The options of a form field: `query` holds the values of the fields they read.
+    pub async fn options<Q: OptionsOf<W>>(&self, query: Q) -> Result<Vec<Choice>> {
+        self.load_options(query, None).await
+    }
+
+    /// The options of a form field whose options take what the user typed (its
+    /// `search_term`).
+    pub async fn search<Q: OptionsOf<W> + Searchable>(
+        &self,
+        query: Q,
+        term: &str,
+    ) -> Result<Vec<Choice>> {
+        self.load_options(query, Some(term)).await
+    }
+
+    async fn load_options<Q: OptionsOf<W>>(&self, query: Q, term: Option<&str>) -> Result<Vec<Choice>> {
+        let chosen = match to_json(&query, "the options query")? {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        let items = self.dynamic.options_at(Q::FIELD, Some(chosen), term).await?;
+        Ok(items
+            .into_iter()
+            .map(|item| {
+                let (value, display) = match item {
+                    Value::Object(mut m) => (
+                        m.remove("value").unwrap_or(Value::Null),
+                        m.remove("display").map(text).unwrap_or_default(),
+                    ),
+                    other => (other, String::new()),
+                };
+                Choice { value, display }
+            })
+            .collect())
+    }
+
+    /// Records one field's selection as the user makes it (to keep a form half filled in);
+    /// [`Workflow::select`] records the whole form.
+    pub fn choose<F: FieldOf<W>>(&mut self, field: F, value: F::Value) -> Result<()> {
+        let _ = field;
+        let index = W::ir()
+            .setup
+            .select
+            .as_ref()
+            .and_then(|s| s.form_fields.iter().position(|f| f.id == F::ID))
+            .ok_or_else(|| Error::config(format!("workflow `{}` has no form field `{}`", W::NAME, F::ID)))?;
+        self.dynamic.choose_at(index, to_json(&value, "the value")?)
+    }
+
+    /// Records the user's selections (`custom_data`).
+    pub fn select(&mut self, custom_data: W::CustomData) -> Result<()> {
+        self.dynamic.select(to_json(&custom_data, "the selection")?)
+    }
+
+    /// The selections recorded, if the form is complete.
+    pub fn selection(&self) -> Option<W::CustomData> {
+        serde_json::from_value(Value::Object(self.dynamic.custom_data.clone())).ok()
+    }
+
+    /// Runs `describe_selection`: the selected resource's id and its display text.
+    pub async fn describe_selection(&mut self) -> Result<SelectionDescription> {
+        let (resource_id, display) = self.dynamic.describe_selection().await?;
+        Ok(SelectionDescription {
+            resource_id,
+            display: text(display),
+        })
+    }
+
+    /// Runs `data_pipeline` on one event (inbound: the payload; outbound: the contact, or
+    /// `{"id": …}` to read it from ActiveCampaign).
+    pub async fn process(&mut self, event: Value) -> Result<Processed> {
+        self.dynamic.process(event).await
+    }
+
+    /// Runs `data_pipeline.source` and the transform on one event, not `target`.
+    pub async fn preview(&mut self, event: Value) -> Result<Processed> {
+        self.dynamic.preview(event).await
+    }
+
+    /// This instance's state, to store it; [`super::Connection::resume`] brings it back.
+    pub fn state(&self) -> WorkflowState<W> {
+        WorkflowState::of(self.dynamic.state())
+    }
+
+    /// The `!save`d values as they are now.
+    pub fn saved(&self) -> super::super::SavedData {
+        self.dynamic.shared_data()
+    }
+
+    /// The polling state.
+    pub fn polling_state(&self) -> Option<&Value> {
+        self.dynamic.polling_state.as_ref()
+    }
+
+    /// Registers the webhook: runs the intake's `create` with `${webhook.url}` = `url`.
+    pub async fn create_webhook(&mut self, url: &str) -> Result<Value>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.create_webhook(url).await
+    }
+
+    /// Runs the intake's `update` (after the selection or URL changed); `None` without one.
+    pub async fn update_webhook(&mut self) -> Result<Option<Value>>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.update_webhook().await
+    }
+
+    /// Runs the intake's `delete`; `None` without one.
+    pub async fn delete_webhook(&mut self) -> Result<Option<Value>>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.delete_webhook().await
+    }
+
+    /// The webhook URL registered last.
+    pub fn webhook_url(&self) -> Option<&str>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.webhook_url()
+    }
+
+    /// Receives one request to the webhook: verification, routing, then `data_pipeline`.
+    pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.receive(incoming).await
+    }
+
+    /// Runs the polling intake's `initial_setup` (once, when the workflow is configured).
+    pub async fn initial_setup(&mut self) -> Result<()>
+    where
+        W: PollingWorkflow,
+    {
+        self.dynamic.initial_setup().await
+    }
+
+    /// One polling cycle.
+    pub async fn poll(&mut self) -> Result<PollCycle>
+    where
+        W: PollingWorkflow,
+    {
+        self.dynamic.poll().await
+    }
+
+    /// The historical sync: the `historical_data_intake`'s `initial_setup` and one cycle.
+    pub async fn historical_sync(&mut self) -> Result<PollCycle>
+    where
+        W: HistoricalWorkflow,
+    {
+        self.dynamic.historical_sync().await
+    }
+}
