@@ -12,7 +12,7 @@ fn main() {
     print!("{}", App::ir());
 
     let app = App::ir();
-    let wf = <sync_new_orders::Workflow as WorkflowSpec>::ir();
+    let wf = <workflows::SyncNewOrders as WorkflowSpec>::ir();
     let name = |i: Option<usize>| i.and_then(|i| app.intakes.get(i)).map(|i| &*i.name);
     println!(
         "\nnew orders arrive through `{}`; past orders are backfilled by `{}`",

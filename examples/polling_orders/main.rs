@@ -13,7 +13,7 @@ use workflows::import_orders;
 fn main() {
     print!("{}", App::ir());
 
-    let schedule = <import_orders::Workflow as WorkflowSpec>::ir()
+    let schedule = <workflows::ImportOrders as WorkflowSpec>::ir()
         .setup
         .schedule
         .as_ref()

@@ -9,8 +9,8 @@ impl App {
     }
     /// Names of the workflows, in file order.
     pub const WORKFLOWS: [&str; 2usize] = [
-        workflows::sync_deals::NAME,
-        workflows::create_deal::NAME,
+        workflows::SyncDeals::NAME,
+        workflows::CreateDeal::NAME,
     ];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
@@ -18,7 +18,8 @@ impl ::appstudio::__private::runtime::api::AppSpec for App {
         App::ir()
     }
 }
-/// Credentials types, one per `auth` entry, with exactly its defined fields.
+/// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+/// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {
     /// Credentials of auth `pipewise-oauth` (oauth2), declared at examples/crm_objects/app.json:5:5.
     #[derive(Debug, Clone, PartialEq)]
@@ -26,25 +27,40 @@ pub mod auth {
     impl PipewiseOauth {
         /// The key under `auth`.
         pub const KEY: &str = "pipewise-oauth";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 0usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for PipewiseOauth {
+        type App = super::App;
+        const INDEX: usize = 0usize;
+    }
+    impl ::appstudio::__private::runtime::api::OAuth2Credentials for PipewiseOauth {}
+    impl ::appstudio::__private::runtime::api::TokenCredentials for PipewiseOauth {}
     ::appstudio::__private::runtime::__serde_fields!(PipewiseOauth {});
 }
-/// One module per workflow.
+/// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+/// workflow with its selection, form fields, options queries and mapping options.
 pub mod workflows {
     /// Workflow `sync-deals`: Pipewise - Sync deals, people and organizations (declared at examples/crm_objects/app.json:72:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct SyncDeals;
+    impl SyncDeals {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "sync-deals";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for SyncDeals {
+        type App = super::App;
+        type CustomData = sync_deals::CustomData;
+        const INDEX: usize = 0usize;
+        const NAME: &'static str = "sync-deals";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::PipewiseOauth>
+    for SyncDeals {}
+    impl ::appstudio::__private::runtime::api::WebhookWorkflow for SyncDeals {}
+    impl ::appstudio::__private::runtime::api::Mapped for SyncDeals {
+        type Source = sync_deals::mapping::SourceField;
+        type Target = ::appstudio::__private::runtime::api::DynamicField;
+    }
+    /// The types of workflow `sync-deals` ([`SyncDeals`]).
     pub mod sync_deals {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "sync-deals";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 0usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -80,116 +96,240 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `pipeline` (dropdown): Pipeline.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Pipeline;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Pipeline {
+                type Workflow = super::super::SyncDeals;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "pipeline";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::SyncDeals>
+            for Pipeline {}
+            /// Form field `labels` (multiselect): Labels to copy as tags.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Labels;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Labels {
+                type Workflow = super::super::SyncDeals;
+                type Value = ::appstudio::__private::Vec<
+                    ::appstudio::__private::runtime::value::Choice,
+                >;
+                const ID: &'static str = "labels";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::SyncDeals>
+            for Labels {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `pipeline`; they read no other field.
+            /// Loads the options of `pipeline`; they read no other field. They take a search term (`Workflow::search`).
             #[derive(Debug, Clone, PartialEq)]
             pub struct Pipeline;
             ::appstudio::__private::runtime::__serde_fields!(Pipeline {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Pipeline {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SyncDeals;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<super::super::SyncDeals>
+            for Pipeline {}
+            impl ::appstudio::__private::runtime::api::Searchable for Pipeline {}
             /// Loads the options of `labels`; they read no other field.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Labels;
             ::appstudio::__private::runtime::__serde_fields!(Labels {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Labels {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SyncDeals;
                 const FIELD: usize = 1usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<super::super::SyncDeals>
+            for Labels {}
         }
-        /// Mapping descriptors of static `map` options.
+        /// The options of the `map` step that `app.json` lists.
         pub mod mapping {
-            /// The static options of `describe_source`.
+            /// The options of `describe_source`, as `app.json` lists them.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum SourceField {
-                /// `email`: Person email.
-                Email,
-                /// `first_name`: Person first name.
-                FirstName,
-                /// `last_name`: Person last name.
-                LastName,
-                /// `phone`: Person phone.
-                Phone,
-                /// `lead_source`: Lead source.
-                LeadSource,
-                /// `org_name`: Organization name.
-                OrgName,
-                /// `org_website`: Organization website.
-                OrgWebsite,
-                /// `deal_title`: Deal title.
-                DealTitle,
-                /// `deal_value`: Deal value (cents).
-                DealValue,
-                /// `deal_currency`: Deal currency.
-                DealCurrency,
-                /// `close_date`: Expected close date.
-                CloseDate,
+                /// `email` in group `contact`: Person email.
+                ContactEmail,
+                /// `first_name` in group `contact`: Person first name.
+                ContactFirstName,
+                /// `last_name` in group `contact`: Person last name.
+                ContactLastName,
+                /// `phone` in group `contact`: Person phone.
+                ContactPhone,
+                /// `lead_source` in group `contact`: Lead source.
+                ContactLeadSource,
+                /// `org_name` in group `account`: Organization name.
+                AccountOrgName,
+                /// `org_website` in group `account`: Organization website.
+                AccountOrgWebsite,
+                /// `deal_title` in group `deal`: Deal title.
+                DealDealTitle,
+                /// `deal_value` in group `deal`: Deal value (cents).
+                DealDealValue,
+                /// `deal_currency` in group `deal`: Deal currency.
+                DealDealCurrency,
+                /// `close_date` in group `deal`: Expected close date.
+                DealCloseDate,
             }
             impl SourceField {
                 /// Every option, in file order.
                 pub const ALL: [SourceField; 11usize] = [
-                    SourceField::Email,
-                    SourceField::FirstName,
-                    SourceField::LastName,
-                    SourceField::Phone,
-                    SourceField::LeadSource,
-                    SourceField::OrgName,
-                    SourceField::OrgWebsite,
-                    SourceField::DealTitle,
-                    SourceField::DealValue,
-                    SourceField::DealCurrency,
-                    SourceField::CloseDate,
+                    SourceField::ContactEmail,
+                    SourceField::ContactFirstName,
+                    SourceField::ContactLastName,
+                    SourceField::ContactPhone,
+                    SourceField::ContactLeadSource,
+                    SourceField::AccountOrgName,
+                    SourceField::AccountOrgWebsite,
+                    SourceField::DealDealTitle,
+                    SourceField::DealDealValue,
+                    SourceField::DealDealCurrency,
+                    SourceField::DealCloseDate,
                 ];
                 /// The option's `id` (the mapping key or target).
                 pub const fn id(self) -> &'static str {
                     match self {
-                        SourceField::Email => "email",
-                        SourceField::FirstName => "first_name",
-                        SourceField::LastName => "last_name",
-                        SourceField::Phone => "phone",
-                        SourceField::LeadSource => "lead_source",
-                        SourceField::OrgName => "org_name",
-                        SourceField::OrgWebsite => "org_website",
-                        SourceField::DealTitle => "deal_title",
-                        SourceField::DealValue => "deal_value",
-                        SourceField::DealCurrency => "deal_currency",
-                        SourceField::CloseDate => "close_date",
+                        SourceField::ContactEmail => "email",
+                        SourceField::ContactFirstName => "first_name",
+                        SourceField::ContactLastName => "last_name",
+                        SourceField::ContactPhone => "phone",
+                        SourceField::ContactLeadSource => "lead_source",
+                        SourceField::AccountOrgName => "org_name",
+                        SourceField::AccountOrgWebsite => "org_website",
+                        SourceField::DealDealTitle => "deal_title",
+                        SourceField::DealDealValue => "deal_value",
+                        SourceField::DealDealCurrency => "deal_currency",
+                        SourceField::DealCloseDate => "close_date",
                     }
                 }
                 /// The option's `title`.
                 pub const fn title(self) -> &'static str {
                     match self {
-                        SourceField::Email => "Person email",
-                        SourceField::FirstName => "Person first name",
-                        SourceField::LastName => "Person last name",
-                        SourceField::Phone => "Person phone",
-                        SourceField::LeadSource => "Lead source",
-                        SourceField::OrgName => "Organization name",
-                        SourceField::OrgWebsite => "Organization website",
-                        SourceField::DealTitle => "Deal title",
-                        SourceField::DealValue => "Deal value (cents)",
-                        SourceField::DealCurrency => "Deal currency",
-                        SourceField::CloseDate => "Expected close date",
+                        SourceField::ContactEmail => "Person email",
+                        SourceField::ContactFirstName => "Person first name",
+                        SourceField::ContactLastName => "Person last name",
+                        SourceField::ContactPhone => "Person phone",
+                        SourceField::ContactLeadSource => "Lead source",
+                        SourceField::AccountOrgName => "Organization name",
+                        SourceField::AccountOrgWebsite => "Organization website",
+                        SourceField::DealDealTitle => "Deal title",
+                        SourceField::DealDealValue => "Deal value (cents)",
+                        SourceField::DealDealCurrency => "Deal currency",
+                        SourceField::DealCloseDate => "Expected close date",
+                    }
+                }
+                /// The option's `group`, if the options are grouped.
+                pub const fn group(self) -> ::core::option::Option<&'static str> {
+                    match self {
+                        SourceField::ContactEmail => {
+                            ::core::option::Option::Some("contact")
+                        }
+                        SourceField::ContactFirstName => {
+                            ::core::option::Option::Some("contact")
+                        }
+                        SourceField::ContactLastName => {
+                            ::core::option::Option::Some("contact")
+                        }
+                        SourceField::ContactPhone => {
+                            ::core::option::Option::Some("contact")
+                        }
+                        SourceField::ContactLeadSource => {
+                            ::core::option::Option::Some("contact")
+                        }
+                        SourceField::AccountOrgName => {
+                            ::core::option::Option::Some("account")
+                        }
+                        SourceField::AccountOrgWebsite => {
+                            ::core::option::Option::Some("account")
+                        }
+                        SourceField::DealDealTitle => {
+                            ::core::option::Option::Some("deal")
+                        }
+                        SourceField::DealDealValue => {
+                            ::core::option::Option::Some("deal")
+                        }
+                        SourceField::DealDealCurrency => {
+                            ::core::option::Option::Some("deal")
+                        }
+                        SourceField::DealCloseDate => {
+                            ::core::option::Option::Some("deal")
+                        }
+                    }
+                }
+            }
+            impl ::appstudio::__private::runtime::api::MapKey for SourceField {
+                const STATIC: bool = true;
+                fn group(&self) -> ::core::option::Option<&str> {
+                    SourceField::group(*self)
+                }
+                fn id(&self) -> &str {
+                    SourceField::id(*self)
+                }
+                fn from_option(
+                    group: ::core::option::Option<&str>,
+                    id: &str,
+                ) -> ::core::option::Option<Self> {
+                    #[allow(unreachable_patterns)]
+                    match (group, id) {
+                        (::core::option::Option::Some("contact"), "email") => {
+                            ::core::option::Option::Some(SourceField::ContactEmail)
+                        }
+                        (::core::option::Option::Some("contact"), "first_name") => {
+                            ::core::option::Option::Some(SourceField::ContactFirstName)
+                        }
+                        (::core::option::Option::Some("contact"), "last_name") => {
+                            ::core::option::Option::Some(SourceField::ContactLastName)
+                        }
+                        (::core::option::Option::Some("contact"), "phone") => {
+                            ::core::option::Option::Some(SourceField::ContactPhone)
+                        }
+                        (::core::option::Option::Some("contact"), "lead_source") => {
+                            ::core::option::Option::Some(SourceField::ContactLeadSource)
+                        }
+                        (::core::option::Option::Some("account"), "org_name") => {
+                            ::core::option::Option::Some(SourceField::AccountOrgName)
+                        }
+                        (::core::option::Option::Some("account"), "org_website") => {
+                            ::core::option::Option::Some(SourceField::AccountOrgWebsite)
+                        }
+                        (::core::option::Option::Some("deal"), "deal_title") => {
+                            ::core::option::Option::Some(SourceField::DealDealTitle)
+                        }
+                        (::core::option::Option::Some("deal"), "deal_value") => {
+                            ::core::option::Option::Some(SourceField::DealDealValue)
+                        }
+                        (::core::option::Option::Some("deal"), "deal_currency") => {
+                            ::core::option::Option::Some(SourceField::DealDealCurrency)
+                        }
+                        (::core::option::Option::Some("deal"), "close_date") => {
+                            ::core::option::Option::Some(SourceField::DealCloseDate)
+                        }
+                        _ => ::core::option::Option::None,
                     }
                 }
             }
         }
     }
     /// Workflow `create-deal`: Pipewise - Create a deal for a contact (declared at examples/crm_objects/app.json:197:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct CreateDeal;
+    impl CreateDeal {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "create-deal";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for CreateDeal {
+        type App = super::App;
+        type CustomData = create_deal::CustomData;
+        const INDEX: usize = 1usize;
+        const NAME: &'static str = "create-deal";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::PipewiseOauth>
+    for CreateDeal {}
+    /// The types of workflow `create-deal` ([`CreateDeal`]).
     pub mod create_deal {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "create-deal";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 1usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -238,6 +378,51 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `pipeline` (dropdown): Pipeline.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Pipeline;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Pipeline {
+                type Workflow = super::super::CreateDeal;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "pipeline";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
+            for Pipeline {}
+            /// Form field `stage` (dropdown): Stage.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Stage;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Stage {
+                type Workflow = super::super::CreateDeal;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "stage";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
+            for Stage {}
+            /// Form field `deal_title` (textarea): Deal title.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct DealTitle;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for DealTitle {
+                type Workflow = super::super::CreateDeal;
+                type Value = ::appstudio::__private::runtime::value::Text;
+                const ID: &'static str = "deal_title";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
+            for DealTitle {}
+            /// Form field `deal_value` (text): Deal value.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct DealValue;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for DealValue {
+                type Workflow = super::super::CreateDeal;
+                type Value = ::core::option::Option<
+                    ::appstudio::__private::runtime::value::Text,
+                >;
+                const ID: &'static str = "deal_value";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
+            for DealValue {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -246,9 +431,12 @@ pub mod workflows {
             pub struct Pipeline;
             ::appstudio::__private::runtime::__serde_fields!(Pipeline {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Pipeline {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::CreateDeal;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::CreateDeal,
+            > for Pipeline {}
             /// Loads the options of `stage`, which read `pipeline`.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Stage {
@@ -259,12 +447,13 @@ pub mod workflows {
                 Stage { pipeline : "pipeline" }
             );
             impl ::appstudio::__private::runtime::api::OptionsQuery for Stage {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::CreateDeal;
                 const FIELD: usize = 1usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::CreateDeal,
+            > for Stage {}
         }
-        /// Mapping descriptors of static `map` options.
-        pub mod mapping {}
     }
 }
 #[doc(hidden)]
@@ -1715,3 +1904,4 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         ),
     }
 };
+

@@ -8,14 +8,15 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&str; 1usize] = [workflows::import_form_responses::NAME];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::ImportFormResponses::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
         App::ir()
     }
 }
-/// Credentials types, one per `auth` entry, with exactly its defined fields.
+/// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+/// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {
     /// Credentials of auth `formly-oauth` (oauth2), declared at examples/inbound_forms/app.json:8:5.
     #[derive(Debug, Clone, PartialEq)]
@@ -26,27 +27,42 @@ pub mod auth {
     impl FormlyOauth {
         /// The key under `auth`.
         pub const KEY: &str = "formly-oauth";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 0usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for FormlyOauth {
+        type App = super::App;
+        const INDEX: usize = 0usize;
+    }
+    impl ::appstudio::__private::runtime::api::OAuth2Credentials for FormlyOauth {}
+    impl ::appstudio::__private::runtime::api::TokenCredentials for FormlyOauth {}
     ::appstudio::__private::runtime::__serde_fields!(
         FormlyOauth { subdomain : "subdomain" }
     );
 }
-/// One module per workflow.
+/// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+/// workflow with its selection, form fields, options queries and mapping options.
 pub mod workflows {
     /// Workflow `import-form-responses`: Formly - Add form respondents as contacts (declared at examples/inbound_forms/app.json:113:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct ImportFormResponses;
+    impl ImportFormResponses {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "import-form-responses";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for ImportFormResponses {
+        type App = super::App;
+        type CustomData = import_form_responses::CustomData;
+        const INDEX: usize = 0usize;
+        const NAME: &'static str = "import-form-responses";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::FormlyOauth>
+    for ImportFormResponses {}
+    impl ::appstudio::__private::runtime::api::WebhookWorkflow for ImportFormResponses {}
+    impl ::appstudio::__private::runtime::api::Mapped for ImportFormResponses {
+        type Source = ::appstudio::__private::runtime::api::DynamicField;
+        type Target = ::appstudio::__private::runtime::api::DynamicField;
+    }
+    /// The types of workflow `import-form-responses` ([`ImportFormResponses`]).
     pub mod import_form_responses {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "import-form-responses";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 0usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -95,6 +111,55 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `workspace` (dropdown): Workspace.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Workspace;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Workspace {
+                type Workflow = super::super::ImportFormResponses;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "workspace";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportFormResponses,
+            > for Workspace {}
+            /// Form field `form` (dropdown): Form.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Form;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Form {
+                type Workflow = super::super::ImportFormResponses;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "form";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportFormResponses,
+            > for Form {}
+            /// Form field `tagging` (dropdown): Tagging.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Tagging;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Tagging {
+                type Workflow = super::super::ImportFormResponses;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "tagging";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportFormResponses,
+            > for Tagging {}
+            /// Form field `extra_tag` (text): Additional tag.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct ExtraTag;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for ExtraTag {
+                type Workflow = super::super::ImportFormResponses;
+                type Value = ::core::option::Option<
+                    ::appstudio::__private::runtime::value::Text,
+                >;
+                const ID: &'static str = "extra_tag";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportFormResponses,
+            > for ExtraTag {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -103,9 +168,12 @@ pub mod workflows {
             pub struct Workspace;
             ::appstudio::__private::runtime::__serde_fields!(Workspace {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Workspace {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::ImportFormResponses;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::ImportFormResponses,
+            > for Workspace {}
             /// Loads the options of `form`, which read `workspace`.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Form {
@@ -116,19 +184,25 @@ pub mod workflows {
                 Form { workspace : "workspace" }
             );
             impl ::appstudio::__private::runtime::api::OptionsQuery for Form {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::ImportFormResponses;
                 const FIELD: usize = 1usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::ImportFormResponses,
+            > for Form {}
             /// Loads the options of `tagging`; they read no other field.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Tagging;
             ::appstudio::__private::runtime::__serde_fields!(Tagging {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Tagging {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::ImportFormResponses;
                 const FIELD: usize = 2usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::ImportFormResponses,
+            > for Tagging {}
         }
-        /// Mapping descriptors of static `map` options.
+        /// The options of the `map` step that `app.json` lists.
         pub mod mapping {}
     }
 }
@@ -1031,3 +1105,4 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         objects: Cow::Borrowed(&[]),
     }
 };
+

@@ -8,14 +8,15 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&str; 1usize] = [workflows::sync_new_orders::NAME];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::SyncNewOrders::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
         App::ir()
     }
 }
-/// Credentials types, one per `auth` entry, with exactly its defined fields.
+/// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+/// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {
     /// Credentials of auth `shoplane-session` (session), declared at examples/order_history/app.json:5:5.
     #[derive(Debug, Clone, PartialEq)]
@@ -30,28 +31,44 @@ pub mod auth {
     impl ShoplaneSession {
         /// The key under `auth`.
         pub const KEY: &str = "shoplane-session";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 0usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for ShoplaneSession {
+        type App = super::App;
+        const INDEX: usize = 0usize;
+    }
+    impl ::appstudio::__private::runtime::api::CheckedCredentials for ShoplaneSession {}
+    impl ::appstudio::__private::runtime::api::TokenCredentials for ShoplaneSession {}
     ::appstudio::__private::runtime::__serde_fields!(
         ShoplaneSession { username : "username", password : "password", subdomain :
         "subdomain" }
     );
 }
-/// One module per workflow.
+/// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+/// workflow with its selection, form fields, options queries and mapping options.
 pub mod workflows {
     /// Workflow `sync-new-orders`: Shoplane - Sync customers of new orders (declared at examples/order_history/app.json:100:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct SyncNewOrders;
+    impl SyncNewOrders {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "sync-new-orders";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for SyncNewOrders {
+        type App = super::App;
+        type CustomData = sync_new_orders::CustomData;
+        const INDEX: usize = 0usize;
+        const NAME: &'static str = "sync-new-orders";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::ShoplaneSession>
+    for SyncNewOrders {}
+    impl ::appstudio::__private::runtime::api::WebhookWorkflow for SyncNewOrders {}
+    impl ::appstudio::__private::runtime::api::HistoricalWorkflow for SyncNewOrders {}
+    impl ::appstudio::__private::runtime::api::Mapped for SyncNewOrders {
+        type Source = sync_new_orders::mapping::SourceField;
+        type Target = ::appstudio::__private::runtime::api::DynamicField;
+    }
+    /// The types of workflow `sync-new-orders` ([`SyncNewOrders`]).
     pub mod sync_new_orders {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "sync-new-orders";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 0usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -77,6 +94,20 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `first_order_tag` (dropdown): Tag first-time buyers.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct FirstOrderTag;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for FirstOrderTag {
+                type Workflow = super::super::SyncNewOrders;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "first_order_tag";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::SyncNewOrders,
+            > for FirstOrderTag {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -85,13 +116,16 @@ pub mod workflows {
             pub struct FirstOrderTag;
             ::appstudio::__private::runtime::__serde_fields!(FirstOrderTag {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for FirstOrderTag {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SyncNewOrders;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::SyncNewOrders,
+            > for FirstOrderTag {}
         }
-        /// Mapping descriptors of static `map` options.
+        /// The options of the `map` step that `app.json` lists.
         pub mod mapping {
-            /// The static options of `describe_source`.
+            /// The options of `describe_source`, as `app.json` lists them.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum SourceField {
                 /// `email`: Customer email.
@@ -127,6 +161,43 @@ pub mod workflows {
                         SourceField::FirstName => "Customer first name",
                         SourceField::LastName => "Customer last name",
                         SourceField::TotalPrice => "Order total",
+                    }
+                }
+                /// The option's `group`, if the options are grouped.
+                pub const fn group(self) -> ::core::option::Option<&'static str> {
+                    match self {
+                        SourceField::Email => ::core::option::Option::None,
+                        SourceField::FirstName => ::core::option::Option::None,
+                        SourceField::LastName => ::core::option::Option::None,
+                        SourceField::TotalPrice => ::core::option::Option::None,
+                    }
+                }
+            }
+            impl ::appstudio::__private::runtime::api::MapKey for SourceField {
+                const STATIC: bool = true;
+                fn group(&self) -> ::core::option::Option<&str> {
+                    SourceField::group(*self)
+                }
+                fn id(&self) -> &str {
+                    SourceField::id(*self)
+                }
+                fn from_option(
+                    group: ::core::option::Option<&str>,
+                    id: &str,
+                ) -> ::core::option::Option<Self> {
+                    #[allow(unreachable_patterns)]
+                    match (group, id) {
+                        (_, "email") => ::core::option::Option::Some(SourceField::Email),
+                        (_, "first_name") => {
+                            ::core::option::Option::Some(SourceField::FirstName)
+                        }
+                        (_, "last_name") => {
+                            ::core::option::Option::Some(SourceField::LastName)
+                        }
+                        (_, "total_price") => {
+                            ::core::option::Option::Some(SourceField::TotalPrice)
+                        }
+                        _ => ::core::option::Option::None,
                     }
                 }
             }
@@ -723,3 +794,4 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         objects: Cow::Borrowed(&[]),
     }
 };
+

@@ -9,8 +9,8 @@ impl App {
     }
     /// Names of the workflows, in file order.
     pub const WORKFLOWS: [&str; 2usize] = [
-        workflows::send_sms::NAME,
-        workflows::subscribe_contact::NAME,
+        workflows::SendSms::NAME,
+        workflows::SubscribeContact::NAME,
     ];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
@@ -18,7 +18,8 @@ impl ::appstudio::__private::runtime::api::AppSpec for App {
         App::ir()
     }
 }
-/// Credentials types, one per `auth` entry, with exactly its defined fields.
+/// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+/// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {
     /// Credentials of auth `textbolt-account-sid` (basic), declared at examples/outbound_sms/app.json:5:5.
     #[derive(Debug, Clone, PartialEq)]
@@ -31,9 +32,14 @@ pub mod auth {
     impl TextboltAccountSid {
         /// The key under `auth`.
         pub const KEY: &str = "textbolt-account-sid";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 0usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for TextboltAccountSid {
+        type App = super::App;
+        const INDEX: usize = 0usize;
+    }
+    impl ::appstudio::__private::runtime::api::CheckedCredentials
+    for TextboltAccountSid {}
+    impl ::appstudio::__private::runtime::api::PlainCredentials for TextboltAccountSid {}
     ::appstudio::__private::runtime::__serde_fields!(
         TextboltAccountSid { username : "username", password : "password" }
     );
@@ -46,25 +52,36 @@ pub mod auth {
     impl TextboltApiKey {
         /// The key under `auth`.
         pub const KEY: &str = "textbolt-api-key";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 1usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for TextboltApiKey {
+        type App = super::App;
+        const INDEX: usize = 1usize;
+    }
+    impl ::appstudio::__private::runtime::api::CheckedCredentials for TextboltApiKey {}
+    impl ::appstudio::__private::runtime::api::PlainCredentials for TextboltApiKey {}
     ::appstudio::__private::runtime::__serde_fields!(TextboltApiKey { token : "token" });
 }
-/// One module per workflow.
+/// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+/// workflow with its selection, form fields, options queries and mapping options.
 pub mod workflows {
     /// Workflow `send-sms`: Textbolt - Send an SMS (declared at examples/outbound_sms/app.json:37:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct SendSms;
+    impl SendSms {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "send-sms";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for SendSms {
+        type App = super::App;
+        type CustomData = send_sms::CustomData;
+        const INDEX: usize = 0usize;
+        const NAME: &'static str = "send-sms";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<
+        super::auth::TextboltAccountSid,
+    > for SendSms {}
+    /// The types of workflow `send-sms` ([`SendSms`]).
     pub mod send_sms {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "send-sms";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 0usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -107,6 +124,41 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `from_number` (dropdown): From number.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct FromNumber;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for FromNumber {
+                type Workflow = super::super::SendSms;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "from_number";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
+            for FromNumber {}
+            /// Form field `message` (textarea): Message.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Message;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Message {
+                type Workflow = super::super::SendSms;
+                type Value = ::appstudio::__private::runtime::value::Text;
+                const ID: &'static str = "message";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
+            for Message {}
+            /// Form field `media_url` (text): Media URL.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct MediaUrl;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for MediaUrl {
+                type Workflow = super::super::SendSms;
+                type Value = ::core::option::Option<
+                    ::appstudio::__private::runtime::value::Text,
+                >;
+                const ID: &'static str = "media_url";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
+            for MediaUrl {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -115,25 +167,34 @@ pub mod workflows {
             pub struct FromNumber;
             ::appstudio::__private::runtime::__serde_fields!(FromNumber {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for FromNumber {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SendSms;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<super::super::SendSms>
+            for FromNumber {}
         }
-        /// Mapping descriptors of static `map` options.
-        pub mod mapping {}
     }
     /// Workflow `subscribe-contact`: Textbolt - Subscribe a contact to a list (declared at examples/outbound_sms/app.json:149:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct SubscribeContact;
+    impl SubscribeContact {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "subscribe-contact";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for SubscribeContact {
+        type App = super::App;
+        type CustomData = subscribe_contact::CustomData;
+        const INDEX: usize = 1usize;
+        const NAME: &'static str = "subscribe-contact";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::TextboltApiKey>
+    for SubscribeContact {}
+    impl ::appstudio::__private::runtime::api::Mapped for SubscribeContact {
+        type Source = subscribe_contact::mapping::SourceField;
+        type Target = subscribe_contact::mapping::TargetField;
+    }
+    /// The types of workflow `subscribe-contact` ([`SubscribeContact`]).
     pub mod subscribe_contact {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "subscribe-contact";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 1usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -164,6 +225,31 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `list` (dropdown): Subscriber list.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct List;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for List {
+                type Workflow = super::super::SubscribeContact;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "list";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::SubscribeContact,
+            > for List {}
+            /// Form field `tag` (dropdown): ActiveCampaign tag.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Tag;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Tag {
+                type Workflow = super::super::SubscribeContact;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "tag";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::SubscribeContact,
+            > for Tag {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -172,21 +258,28 @@ pub mod workflows {
             pub struct List;
             ::appstudio::__private::runtime::__serde_fields!(List {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for List {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SubscribeContact;
                 const FIELD: usize = 0usize;
             }
-            /// Loads the options of `tag`; they read no other field.
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::SubscribeContact,
+            > for List {}
+            /// Loads the options of `tag`; they read no other field. They take a search term (`Workflow::search`).
             #[derive(Debug, Clone, PartialEq)]
             pub struct Tag;
             ::appstudio::__private::runtime::__serde_fields!(Tag {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Tag {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::SubscribeContact;
                 const FIELD: usize = 1usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::SubscribeContact,
+            > for Tag {}
+            impl ::appstudio::__private::runtime::api::Searchable for Tag {}
         }
-        /// Mapping descriptors of static `map` options.
+        /// The options of the `map` step that `app.json` lists.
         pub mod mapping {
-            /// The static options of `describe_source`.
+            /// The options of `describe_source`, as `app.json` lists them.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum SourceField {
                 /// `email`: Email.
@@ -224,8 +317,43 @@ pub mod workflows {
                         SourceField::Phone => "Phone",
                     }
                 }
+                /// The option's `group`, if the options are grouped.
+                pub const fn group(self) -> ::core::option::Option<&'static str> {
+                    match self {
+                        SourceField::Email => ::core::option::Option::None,
+                        SourceField::FirstName => ::core::option::Option::None,
+                        SourceField::LastName => ::core::option::Option::None,
+                        SourceField::Phone => ::core::option::Option::None,
+                    }
+                }
             }
-            /// The static options of `describe_target`.
+            impl ::appstudio::__private::runtime::api::MapKey for SourceField {
+                const STATIC: bool = true;
+                fn group(&self) -> ::core::option::Option<&str> {
+                    SourceField::group(*self)
+                }
+                fn id(&self) -> &str {
+                    SourceField::id(*self)
+                }
+                fn from_option(
+                    group: ::core::option::Option<&str>,
+                    id: &str,
+                ) -> ::core::option::Option<Self> {
+                    #[allow(unreachable_patterns)]
+                    match (group, id) {
+                        (_, "email") => ::core::option::Option::Some(SourceField::Email),
+                        (_, "firstName") => {
+                            ::core::option::Option::Some(SourceField::FirstName)
+                        }
+                        (_, "lastName") => {
+                            ::core::option::Option::Some(SourceField::LastName)
+                        }
+                        (_, "phone") => ::core::option::Option::Some(SourceField::Phone),
+                        _ => ::core::option::Option::None,
+                    }
+                }
+            }
+            /// The options of `describe_target`, as `app.json` lists them.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum TargetField {
                 /// `mobile_number`: Mobile number.
@@ -261,6 +389,43 @@ pub mod workflows {
                         TargetField::Email => "Email address",
                         TargetField::FirstName => "First name",
                         TargetField::LastName => "Last name",
+                    }
+                }
+                /// The option's `group`, if the options are grouped.
+                pub const fn group(self) -> ::core::option::Option<&'static str> {
+                    match self {
+                        TargetField::MobileNumber => ::core::option::Option::None,
+                        TargetField::Email => ::core::option::Option::None,
+                        TargetField::FirstName => ::core::option::Option::None,
+                        TargetField::LastName => ::core::option::Option::None,
+                    }
+                }
+            }
+            impl ::appstudio::__private::runtime::api::MapKey for TargetField {
+                const STATIC: bool = true;
+                fn group(&self) -> ::core::option::Option<&str> {
+                    TargetField::group(*self)
+                }
+                fn id(&self) -> &str {
+                    TargetField::id(*self)
+                }
+                fn from_option(
+                    group: ::core::option::Option<&str>,
+                    id: &str,
+                ) -> ::core::option::Option<Self> {
+                    #[allow(unreachable_patterns)]
+                    match (group, id) {
+                        (_, "mobile_number") => {
+                            ::core::option::Option::Some(TargetField::MobileNumber)
+                        }
+                        (_, "email") => ::core::option::Option::Some(TargetField::Email),
+                        (_, "first_name") => {
+                            ::core::option::Option::Some(TargetField::FirstName)
+                        }
+                        (_, "last_name") => {
+                            ::core::option::Option::Some(TargetField::LastName)
+                        }
+                        _ => ::core::option::Option::None,
                     }
                 }
             }
@@ -1425,3 +1590,4 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         objects: Cow::Borrowed(&[]),
     }
 };
+

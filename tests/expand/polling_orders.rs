@@ -8,14 +8,15 @@ impl App {
         &__APPSTUDIO_APP
     }
     /// Names of the workflows, in file order.
-    pub const WORKFLOWS: [&str; 1usize] = [workflows::import_orders::NAME];
+    pub const WORKFLOWS: [&str; 1usize] = [workflows::ImportOrders::NAME];
 }
 impl ::appstudio::__private::runtime::api::AppSpec for App {
     fn ir() -> &'static ::appstudio::__private::runtime::ir::App {
         App::ir()
     }
 }
-/// Credentials types, one per `auth` entry, with exactly its defined fields.
+/// Credentials types, one per `auth` entry, with exactly its defined fields; how one
+/// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {
     /// Credentials of auth `shoplane-session` (session), declared at examples/polling_orders/app.json:5:5.
     #[derive(Debug, Clone, PartialEq)]
@@ -30,28 +31,43 @@ pub mod auth {
     impl ShoplaneSession {
         /// The key under `auth`.
         pub const KEY: &str = "shoplane-session";
-        /// Index in the app's `auth` list.
-        pub const INDEX: usize = 0usize;
     }
+    impl ::appstudio::__private::runtime::api::AuthSpec for ShoplaneSession {
+        type App = super::App;
+        const INDEX: usize = 0usize;
+    }
+    impl ::appstudio::__private::runtime::api::CheckedCredentials for ShoplaneSession {}
+    impl ::appstudio::__private::runtime::api::TokenCredentials for ShoplaneSession {}
     ::appstudio::__private::runtime::__serde_fields!(
         ShoplaneSession { username : "username", password : "password", subdomain :
         "subdomain" }
     );
 }
-/// One module per workflow.
+/// One marker type per workflow (`Connection::workflow(marker)`), and one module per
+/// workflow with its selection, form fields, options queries and mapping options.
 pub mod workflows {
     /// Workflow `import-orders`: Shoplane - Import customers from orders (declared at examples/polling_orders/app.json:89:5).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct ImportOrders;
+    impl ImportOrders {
+        /// The workflow's `name` in `app.json`.
+        pub const NAME: &'static str = "import-orders";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowSpec for ImportOrders {
+        type App = super::App;
+        type CustomData = import_orders::CustomData;
+        const INDEX: usize = 0usize;
+        const NAME: &'static str = "import-orders";
+    }
+    impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::ShoplaneSession>
+    for ImportOrders {}
+    impl ::appstudio::__private::runtime::api::PollingWorkflow for ImportOrders {}
+    impl ::appstudio::__private::runtime::api::Mapped for ImportOrders {
+        type Source = import_orders::mapping::SourceField;
+        type Target = ::appstudio::__private::runtime::api::DynamicField;
+    }
+    /// The types of workflow `import-orders` ([`ImportOrders`]).
     pub mod import_orders {
-        /// The workflow's name in `app.json`.
-        pub const NAME: &str = "import-orders";
-        /// Marker type of the workflow.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-        pub struct Workflow;
-        impl ::appstudio::__private::runtime::api::WorkflowSpec for Workflow {
-            type App = super::super::App;
-            type CustomData = CustomData;
-            const INDEX: usize = 0usize;
-        }
         /// The values chosen in the `select` step (`custom_data`).
         #[derive(Debug, Clone, PartialEq)]
         pub struct CustomData {
@@ -87,6 +103,33 @@ pub mod workflows {
                 }
             }
         }
+        /// One marker type per form field, for `Workflow::choose`.
+        pub mod fields {
+            /// Form field `store` (dropdown): Store.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct Store;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for Store {
+                type Workflow = super::super::ImportOrders;
+                type Value = ::appstudio::__private::runtime::value::Choice;
+                const ID: &'static str = "store";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportOrders,
+            > for Store {}
+            /// Form field `customer_tag` (text): Customer tag.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+            pub struct CustomerTag;
+            impl ::appstudio::__private::runtime::api::FormFieldSpec for CustomerTag {
+                type Workflow = super::super::ImportOrders;
+                type Value = ::core::option::Option<
+                    ::appstudio::__private::runtime::value::Text,
+                >;
+                const ID: &'static str = "customer_tag";
+            }
+            impl ::appstudio::__private::runtime::api::FieldOf<
+                super::super::ImportOrders,
+            > for CustomerTag {}
+        }
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
@@ -95,13 +138,16 @@ pub mod workflows {
             pub struct Store;
             ::appstudio::__private::runtime::__serde_fields!(Store {});
             impl ::appstudio::__private::runtime::api::OptionsQuery for Store {
-                type Workflow = super::Workflow;
+                type Workflow = super::super::ImportOrders;
                 const FIELD: usize = 0usize;
             }
+            impl ::appstudio::__private::runtime::api::OptionsOf<
+                super::super::ImportOrders,
+            > for Store {}
         }
-        /// Mapping descriptors of static `map` options.
+        /// The options of the `map` step that `app.json` lists.
         pub mod mapping {
-            /// The static options of `describe_source`.
+            /// The options of `describe_source`, as `app.json` lists them.
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
             pub enum SourceField {
                 /// `email`: Customer email.
@@ -157,6 +203,57 @@ pub mod workflows {
                         SourceField::TotalPrice => "Order total",
                         SourceField::OrderedAt => "Last order date",
                         SourceField::OrdersCount => "Lifetime orders",
+                    }
+                }
+                /// The option's `group`, if the options are grouped.
+                pub const fn group(self) -> ::core::option::Option<&'static str> {
+                    match self {
+                        SourceField::Email => ::core::option::Option::None,
+                        SourceField::FirstName => ::core::option::Option::None,
+                        SourceField::LastName => ::core::option::Option::None,
+                        SourceField::Phone => ::core::option::Option::None,
+                        SourceField::OrderNumber => ::core::option::Option::None,
+                        SourceField::TotalPrice => ::core::option::Option::None,
+                        SourceField::OrderedAt => ::core::option::Option::None,
+                        SourceField::OrdersCount => ::core::option::Option::None,
+                    }
+                }
+            }
+            impl ::appstudio::__private::runtime::api::MapKey for SourceField {
+                const STATIC: bool = true;
+                fn group(&self) -> ::core::option::Option<&str> {
+                    SourceField::group(*self)
+                }
+                fn id(&self) -> &str {
+                    SourceField::id(*self)
+                }
+                fn from_option(
+                    group: ::core::option::Option<&str>,
+                    id: &str,
+                ) -> ::core::option::Option<Self> {
+                    #[allow(unreachable_patterns)]
+                    match (group, id) {
+                        (_, "email") => ::core::option::Option::Some(SourceField::Email),
+                        (_, "first_name") => {
+                            ::core::option::Option::Some(SourceField::FirstName)
+                        }
+                        (_, "last_name") => {
+                            ::core::option::Option::Some(SourceField::LastName)
+                        }
+                        (_, "phone") => ::core::option::Option::Some(SourceField::Phone),
+                        (_, "order_number") => {
+                            ::core::option::Option::Some(SourceField::OrderNumber)
+                        }
+                        (_, "total_price") => {
+                            ::core::option::Option::Some(SourceField::TotalPrice)
+                        }
+                        (_, "ordered_at") => {
+                            ::core::option::Option::Some(SourceField::OrderedAt)
+                        }
+                        (_, "orders_count") => {
+                            ::core::option::Option::Some(SourceField::OrdersCount)
+                        }
+                        _ => ::core::option::Option::None,
                     }
                 }
             }
@@ -873,3 +970,4 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         objects: Cow::Borrowed(&[]),
     }
 };
+

@@ -2,7 +2,7 @@
 //! Formly API and the fake ActiveCampaign.
 
 // The scenario of the example runs `super::App`.
-use crate::support::apps::inbound_forms::App;
+use crate::support::apps::inbound_forms::{App, auth, workflows};
 
 #[path = "../../examples/inbound_forms/scenario.rs"]
 mod scenario;
@@ -19,7 +19,7 @@ async fn responses_become_contacts_with_tags_and_fields() {
         "{text}"
     );
     assert!(
-        text.contains("selected \"Newsletter signup (Marketing)\" (resource \"f_42\")"),
+        text.contains("selected Newsletter signup (Marketing) (resource \"f_42\")"),
         "{text}"
     );
     assert!(
