@@ -8,9 +8,13 @@
 //!
 //! reads `app.json` (relative to the crate's `Cargo.toml`) at compile time, checks every rule
 //! and reference, and either fails the build with messages pointing at the exact line and column
-//! in the file, or expands to a typed API: `App`, `auth::*` credentials types and one module per
-//! workflow under `workflows::*` with its `CustomData`, `FormField`, option queries and mapping
-//! descriptors, backed by the compiled pipeline (`App::ir()`).
+//! in the file, or expands to a typed API: `App`, `auth::*` credentials types, a marker type
+//! per workflow under `workflows::*` and a module per workflow with its `CustomData`, form
+//! fields, option queries and mapping options, backed by the compiled pipeline (`App::ir()`).
+//!
+//! The engine is driven by those types ([`engine::Engine<App>`](engine::Engine),
+//! [`engine::Connection`], [`engine::Workflow`]); apps loaded at run time use its untyped
+//! layer, [`engine::dynamic`]. The README's example shows a whole integration.
 #![warn(missing_docs, unreachable_pub)]
 
 pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
@@ -41,6 +45,11 @@ macro_rules! include_app {
         );
     };
 }
+
+/// The README's Rust snippets, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 #[doc(hidden)]
 pub mod __private {

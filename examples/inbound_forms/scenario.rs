@@ -43,7 +43,8 @@ pub fn response(account: &str, form: &str, id: &str, email: &str, answers: Vec<V
     })
 }
 
-async fn stand_in_formly() -> MockServer {
+/// The stand-in Formly API: oauth, the account, workspaces, forms, questions, webhooks.
+pub async fn stand_in_formly() -> MockServer {
     let server = MockServer::start().await;
     let get = |p: &str, body: Value| {
         Mock::given(method("GET"))
@@ -136,7 +137,11 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
             workspace: workspace.clone(),
         })
         .await?;
-    say(format!("forms of {}: {}", workspace.display, displays(&forms)));
+    say(format!(
+        "forms of {}: {}",
+        workspace.display,
+        displays(&forms)
+    ));
     let tagging = wf.options(options::Tagging).await?;
     wf.select(CustomData {
         workspace,
@@ -162,7 +167,10 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
         .ok_or("no Interests field in ActiveCampaign")?
         .clone();
     let mapping = Mapping::new()
-        .map(DynamicField::new("respondent_email"), DynamicField::new("email"))
+        .map(
+            DynamicField::new("respondent_email"),
+            DynamicField::new("email"),
+        )
         .map(DynamicField::new("q_name"), DynamicField::new("firstName"))
         .map(DynamicField::new("q_topics"), interests);
     wf.set_mapping(&mapping, &options)?;

@@ -56,3 +56,103 @@ async fn responses_become_contacts_with_tags_and_fields() {
         json!(["Formly - Newsletter signup", "webinar-2026"])
     );
 }
+
+/// After a restart (a new engine, tokens and state read back from JSON), an application-scope
+/// webhook is routed by the account id the state kept: `describe_connection` is not run again.
+#[tokio::test]
+async fn a_restored_workflow_routes_by_the_stored_account_id() {
+    use appstudio::api::DynamicField;
+    use appstudio::engine::dynamic::DynWorkflowState;
+    use appstudio::engine::{Delivery, Engine, EngineConfig, Incoming, Mapping, WorkflowState};
+    use appstudio::value::Choice;
+    use workflows::ImportFormResponses;
+    use workflows::import_form_responses::CustomData;
+
+    let formly = scenario::stand_in_formly().await;
+    let ac = appstudio_testing::FakeActiveCampaign::start().await;
+    let config = EngineConfig::default().with_override("https://*.formly.example", formly.uri());
+    let credentials = || auth::FormlyOauth {
+        subdomain: "acme".into(),
+    };
+
+    let (tokens, state) = {
+        let engine = Engine::<App>::new(config.clone()).unwrap();
+        let conn = engine
+            .connect_oauth2(
+                credentials(),
+                "code",
+                "https://ac.example/cb",
+                Some(ac.account()),
+            )
+            .await
+            .unwrap();
+        conn.describe(ImportFormResponses).await.unwrap();
+        let mut wf = conn.workflow(ImportFormResponses);
+        wf.select(CustomData {
+            workspace: Choice::new("ws_1", "Marketing"),
+            form: Choice::new("f_42", "Newsletter signup"),
+            tagging: Choice::new("none", "Do not add a form tag"),
+            extra_tag: None,
+        })
+        .unwrap();
+        wf.describe_selection().await.unwrap();
+        let options = wf.map_options().await.unwrap();
+        let mapping = Mapping::new().map(
+            DynamicField::new("respondent_email"),
+            DynamicField::new("email"),
+        );
+        wf.set_mapping(&mapping, &options).unwrap();
+        wf.create_webhook("https://hooks.example/formly/abc123")
+            .await
+            .unwrap();
+        (
+            serde_json::to_string(&conn.tokens()).unwrap(),
+            serde_json::to_string(&wf.state()).unwrap(),
+        )
+    };
+
+    let engine = Engine::<App>::new(config).unwrap();
+    let conn = engine
+        .restore(
+            credentials(),
+            serde_json::from_str(&tokens).unwrap(),
+            Some(ac.account()),
+        )
+        .unwrap();
+    let state: WorkflowState<ImportFormResponses> = serde_json::from_str(&state).unwrap();
+    assert_eq!(state.dynamic().account_id, Some(json!("77")));
+    let mut wf = conn.resume(state).unwrap();
+    let ours = scenario::response("77", "f_42", "r1", "ada@example.com", vec![]);
+    let theirs = scenario::response("78", "f_42", "r2", "eve@example.com", vec![]);
+    let delivered = wf.receive(Incoming::json(ours)).await.unwrap();
+    assert!(
+        matches!(delivered, Delivery::Processed { .. }),
+        "{delivered:?}"
+    );
+    let ignored = wf.receive(Incoming::json(theirs)).await.unwrap();
+    assert!(
+        matches!(&ignored, Delivery::Ignored { reason } if reason.contains("account id \"78\"")),
+        "{ignored:?}"
+    );
+    let describes = formly
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/api/v1/me")
+        .count();
+    assert_eq!(
+        describes, 1,
+        "describe_connection ran again after the restart"
+    );
+    assert_eq!(ac.contacts(ac.token()).len(), 1);
+
+    // a stored state of another workflow is refused when read as this one
+    let mut other: DynWorkflowState = wf.state().into_dynamic();
+    other.workflow = "another-workflow".into();
+    let err = WorkflowState::<ImportFormResponses>::from_dynamic(other).unwrap_err();
+    assert!(
+        err.to_string().contains("not of `import-form-responses`"),
+        "{err}"
+    );
+}
