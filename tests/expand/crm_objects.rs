@@ -105,6 +105,7 @@ pub mod workflows {
                 type Workflow = super::super::SyncDeals;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "pipeline";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SyncDeals>
             for Pipeline {}
@@ -117,6 +118,7 @@ pub mod workflows {
                     ::appstudio::__private::runtime::value::Choice,
                 >;
                 const ID: &'static str = "labels";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SyncDeals>
             for Labels {}
@@ -387,6 +389,7 @@ pub mod workflows {
                 type Workflow = super::super::CreateDeal;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "pipeline";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for Pipeline {}
@@ -397,6 +400,7 @@ pub mod workflows {
                 type Workflow = super::super::CreateDeal;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "stage";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for Stage {}
@@ -407,6 +411,7 @@ pub mod workflows {
                 type Workflow = super::super::CreateDeal;
                 type Value = ::appstudio::__private::runtime::value::Text;
                 const ID: &'static str = "deal_title";
+                const INDEX: usize = 2usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for DealTitle {}
@@ -419,6 +424,7 @@ pub mod workflows {
                     ::appstudio::__private::runtime::value::Text,
                 >;
                 const ID: &'static str = "deal_value";
+                const INDEX: usize = 3usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for DealValue {}

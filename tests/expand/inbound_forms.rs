@@ -120,6 +120,7 @@ pub mod workflows {
                 type Workflow = super::super::ImportFormResponses;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "workspace";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
@@ -131,6 +132,7 @@ pub mod workflows {
                 type Workflow = super::super::ImportFormResponses;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "form";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
@@ -142,6 +144,7 @@ pub mod workflows {
                 type Workflow = super::super::ImportFormResponses;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "tagging";
+                const INDEX: usize = 2usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
@@ -155,6 +158,7 @@ pub mod workflows {
                     ::appstudio::__private::runtime::value::Text,
                 >;
                 const ID: &'static str = "extra_tag";
+                const INDEX: usize = 3usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,

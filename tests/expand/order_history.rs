@@ -103,6 +103,7 @@ pub mod workflows {
                 type Workflow = super::super::SyncNewOrders;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "first_order_tag";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::SyncNewOrders,

@@ -133,6 +133,7 @@ pub mod workflows {
                 type Workflow = super::super::SendSms;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "from_number";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
             for FromNumber {}
@@ -143,6 +144,7 @@ pub mod workflows {
                 type Workflow = super::super::SendSms;
                 type Value = ::appstudio::__private::runtime::value::Text;
                 const ID: &'static str = "message";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
             for Message {}
@@ -155,6 +157,7 @@ pub mod workflows {
                     ::appstudio::__private::runtime::value::Text,
                 >;
                 const ID: &'static str = "media_url";
+                const INDEX: usize = 2usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
             for MediaUrl {}
@@ -234,6 +237,7 @@ pub mod workflows {
                 type Workflow = super::super::SubscribeContact;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "list";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::SubscribeContact,
@@ -245,6 +249,7 @@ pub mod workflows {
                 type Workflow = super::super::SubscribeContact;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "tag";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::SubscribeContact,

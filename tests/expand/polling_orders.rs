@@ -112,6 +112,7 @@ pub mod workflows {
                 type Workflow = super::super::ImportOrders;
                 type Value = ::appstudio::__private::runtime::value::Choice;
                 const ID: &'static str = "store";
+                const INDEX: usize = 0usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportOrders,
@@ -125,6 +126,7 @@ pub mod workflows {
                     ::appstudio::__private::runtime::value::Text,
                 >;
                 const ID: &'static str = "customer_tag";
+                const INDEX: usize = 1usize;
             }
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportOrders,

@@ -133,7 +133,8 @@ fn module(w: &WorkflowShape, marker: &Ident, k: &TokenStream) -> TokenStream {
         .fields
         .iter()
         .zip(&variants)
-        .map(|(f, v)| field_marker(f, v, marker, k));
+        .enumerate()
+        .map(|(i, (f, v))| field_marker(f, i, v, marker, k));
     let queries = w
         .fields
         .iter()
@@ -193,7 +194,13 @@ fn form_field_enum(w: &WorkflowShape, variants: &[Ident]) -> TokenStream {
 }
 
 /// The marker type of one form field.
-fn field_marker(f: &FieldShape, ty: &Ident, marker: &Ident, k: &TokenStream) -> TokenStream {
+fn field_marker(
+    f: &FieldShape,
+    index: usize,
+    ty: &Ident,
+    marker: &Ident,
+    k: &TokenStream,
+) -> TokenStream {
     let api = quote!(#k::__private::runtime::api);
     let value = field_type(f, k);
     let id = &f.id;
@@ -207,6 +214,7 @@ fn field_marker(f: &FieldShape, ty: &Ident, marker: &Ident, k: &TokenStream) -> 
             type Workflow = super::super::#marker;
             type Value = #value;
             const ID: &'static str = #id;
+            const INDEX: usize = #index;
         }
 
         impl #api::FieldOf<super::super::#marker> for #ty {}

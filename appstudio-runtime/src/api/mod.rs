@@ -160,6 +160,8 @@ pub trait FormFieldSpec: Copy + 'static {
     type Value: serde::Serialize;
     /// The field's `id` in `app.json`.
     const ID: &'static str;
+    /// The field's index in `setup.select.form_fields`.
+    const INDEX: usize;
 }
 
 /// A form field of workflow `W`.

@@ -134,19 +134,8 @@ impl<W: WorkflowSpec> Workflow<W> {
     /// [`Workflow::select`] records the whole form.
     pub fn choose<F: FieldOf<W>>(&mut self, field: F, value: F::Value) -> Result<()> {
         let _ = field;
-        let index = W::ir()
-            .setup
-            .select
-            .as_ref()
-            .and_then(|s| s.form_fields.iter().position(|f| f.id == F::ID))
-            .ok_or_else(|| {
-                Error::config(format!(
-                    "workflow `{}` has no form field `{}`",
-                    W::NAME,
-                    F::ID
-                ))
-            })?;
-        self.dynamic.choose_at(index, to_json(&value, "the value")?)
+        self.dynamic
+            .choose_at(F::INDEX, to_json(&value, "the value")?)
     }
 
     /// Records the user's selections (`custom_data`).
