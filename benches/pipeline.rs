@@ -10,13 +10,17 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use appstudio::activecampaign::{ContactWrite, Field, contact_options};
-use appstudio::engine::{Credentials, Engine, EngineConfig, Tokens, WorkflowRun};
+use appstudio::api::DynamicField;
+use appstudio::engine::{Engine, EngineConfig, MapOptions, Mapping, Tokens, Workflow};
 use appstudio::ir::Op;
-use appstudio::value::Secret;
+use appstudio::value::{Choice, Secret, Text};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
 appstudio::include_app!("examples/inbound_forms/app.json", allow(AS1003));
+
+use workflows::ImportFormResponses;
+use workflows::import_form_responses::CustomData;
 
 /// The selection and mapping of the example's scenario.
 const TAGGING: &str = "form_name";
@@ -38,36 +42,44 @@ fn event(i: usize) -> String {
     .to_string()
 }
 
-fn workflow(rt: &tokio::runtime::Runtime) -> WorkflowRun {
-    let engine = Engine::of::<App>(EngineConfig::default()).expect("engine");
+fn workflow(rt: &tokio::runtime::Runtime) -> Workflow<ImportFormResponses> {
+    let engine = Engine::<App>::new(EngineConfig::default()).expect("engine");
     let tokens = Tokens {
         access: Some(Secret::new("token")),
         expires_at: None,
         ..Tokens::default()
     };
-    let credentials = Credentials::default().with("subdomain", "acme");
+    let credentials = auth::FormlyOauth {
+        subdomain: "acme".into(),
+    };
     let conn = engine
-        .restore("formly-oauth", credentials, tokens, None)
+        .restore(credentials, tokens, None)
         .expect("connection");
-    let mut wf = conn.workflow("import-form-responses").expect("workflow");
-    wf.select(json!({
-        "workspace": {"value": "ws_1", "display": "Marketing"},
-        "form": {"value": "f_42", "display": "Newsletter signup"},
-        "tagging": {"value": TAGGING, "display": "Tag contacts with the form name"},
-        "extra_tag": {"value": EXTRA_TAG},
-    }))
+    let mut wf = conn.workflow(ImportFormResponses);
+    wf.select(CustomData {
+        workspace: Choice::new("ws_1", "Marketing"),
+        form: Choice::new("f_42", "Newsletter signup"),
+        tagging: Choice::new(TAGGING, "Tag contacts with the form name"),
+        extra_tag: Some(Text::from(EXTRA_TAG)),
+    })
     .expect("select");
     let interests = Field {
         id: "3".into(),
         title: "Interests".into(),
         ..Field::default()
     };
-    let target = contact_options(&[interests], None);
-    wf.set_mapping(
-        &json!({"respondent_email": "email", "q_name": "firstName", "q_topics": "3"}),
-        &target,
-    )
-    .expect("mapping");
+    // the options as the map step loads them, without the network
+    let sources: Vec<Value> = ["respondent_email", "q_name", "q_topics"]
+        .iter()
+        .map(|id| json!({"id": id, "title": id}))
+        .collect();
+    let options = MapOptions::from_json(&sources, &contact_options(&[interests], None));
+    let field = DynamicField::new;
+    let mapping = Mapping::new()
+        .map(field("respondent_email"), field("email"))
+        .map(field("q_name"), field("firstName"))
+        .map(field("q_topics"), field("3"));
+    wf.set_mapping(&mapping, &options).expect("mapping");
     // warm up: compile the programs once, as a running engine has
     rt.block_on(wf.preview(serde_json::from_str(&event(0)).expect("event")))
         .expect("preview");
@@ -75,7 +87,11 @@ fn workflow(rt: &tokio::runtime::Runtime) -> WorkflowRun {
 }
 
 /// Our pipeline on one event, from the body text to the payload text.
-fn ours(rt: &tokio::runtime::Runtime, wf: &mut WorkflowRun, body: &str) -> String {
+fn ours(
+    rt: &tokio::runtime::Runtime,
+    wf: &mut Workflow<ImportFormResponses>,
+    body: &str,
+) -> String {
     let event: Value = serde_json::from_str(body).expect("event");
     let run = rt.block_on(wf.preview(event)).expect("pipeline");
     let write = ContactWrite::from_flat(&run.transformed).expect("contact");

@@ -46,6 +46,15 @@ impl<W: Mapped> Clone for MapOptions<W> {
 }
 
 impl<W: Mapped> MapOptions<W> {
+    /// Options as the `map` step's commands give them (`[{id, title, required?, group?}]`),
+    /// such as options stored earlier; options the workflow's types do not name are left out.
+    pub fn from_json(source: &[serde_json::Value], target: &[serde_json::Value]) -> Self {
+        Self {
+            source: typed(source),
+            target: typed(target),
+        }
+    }
+
     /// The source option titled `title`.
     pub fn source_titled(&self, title: &str) -> Option<&W::Source> {
         self.source
@@ -142,10 +151,7 @@ impl<W: Mapped> Workflow<W> {
     /// The source and target options of the `map` step.
     pub async fn map_options(&self) -> crate::engine::Result<MapOptions<W>> {
         let (source, target) = self.dynamic.map_options().await?;
-        Ok(MapOptions {
-            source: typed(&source),
-            target: typed(&target),
-        })
+        Ok(MapOptions::from_json(&source, &target))
     }
 
     /// Saves the user's mapping: every loaded option it names is among `options`, every
