@@ -168,11 +168,11 @@ pub mod workflows {
                 /// `org_website` in group `account`: Organization website.
                 AccountOrgWebsite,
                 /// `deal_title` in group `deal`: Deal title.
-                DealDealTitle,
+                DealTitle,
                 /// `deal_value` in group `deal`: Deal value (cents).
-                DealDealValue,
+                DealValue,
                 /// `deal_currency` in group `deal`: Deal currency.
-                DealDealCurrency,
+                DealCurrency,
                 /// `close_date` in group `deal`: Expected close date.
                 DealCloseDate,
             }
@@ -186,9 +186,9 @@ pub mod workflows {
                     SourceField::ContactLeadSource,
                     SourceField::AccountOrgName,
                     SourceField::AccountOrgWebsite,
-                    SourceField::DealDealTitle,
-                    SourceField::DealDealValue,
-                    SourceField::DealDealCurrency,
+                    SourceField::DealTitle,
+                    SourceField::DealValue,
+                    SourceField::DealCurrency,
                     SourceField::DealCloseDate,
                 ];
                 /// The option's `id` (the mapping key or target).
@@ -201,9 +201,9 @@ pub mod workflows {
                         SourceField::ContactLeadSource => "lead_source",
                         SourceField::AccountOrgName => "org_name",
                         SourceField::AccountOrgWebsite => "org_website",
-                        SourceField::DealDealTitle => "deal_title",
-                        SourceField::DealDealValue => "deal_value",
-                        SourceField::DealDealCurrency => "deal_currency",
+                        SourceField::DealTitle => "deal_title",
+                        SourceField::DealValue => "deal_value",
+                        SourceField::DealCurrency => "deal_currency",
                         SourceField::DealCloseDate => "close_date",
                     }
                 }
@@ -217,9 +217,9 @@ pub mod workflows {
                         SourceField::ContactLeadSource => "Lead source",
                         SourceField::AccountOrgName => "Organization name",
                         SourceField::AccountOrgWebsite => "Organization website",
-                        SourceField::DealDealTitle => "Deal title",
-                        SourceField::DealDealValue => "Deal value (cents)",
-                        SourceField::DealDealCurrency => "Deal currency",
+                        SourceField::DealTitle => "Deal title",
+                        SourceField::DealValue => "Deal value (cents)",
+                        SourceField::DealCurrency => "Deal currency",
                         SourceField::DealCloseDate => "Expected close date",
                     }
                 }
@@ -247,15 +247,9 @@ pub mod workflows {
                         SourceField::AccountOrgWebsite => {
                             ::core::option::Option::Some("account")
                         }
-                        SourceField::DealDealTitle => {
-                            ::core::option::Option::Some("deal")
-                        }
-                        SourceField::DealDealValue => {
-                            ::core::option::Option::Some("deal")
-                        }
-                        SourceField::DealDealCurrency => {
-                            ::core::option::Option::Some("deal")
-                        }
+                        SourceField::DealTitle => ::core::option::Option::Some("deal"),
+                        SourceField::DealValue => ::core::option::Option::Some("deal"),
+                        SourceField::DealCurrency => ::core::option::Option::Some("deal"),
                         SourceField::DealCloseDate => {
                             ::core::option::Option::Some("deal")
                         }
@@ -298,13 +292,13 @@ pub mod workflows {
                             ::core::option::Option::Some(SourceField::AccountOrgWebsite)
                         }
                         (::core::option::Option::Some("deal"), "deal_title") => {
-                            ::core::option::Option::Some(SourceField::DealDealTitle)
+                            ::core::option::Option::Some(SourceField::DealTitle)
                         }
                         (::core::option::Option::Some("deal"), "deal_value") => {
-                            ::core::option::Option::Some(SourceField::DealDealValue)
+                            ::core::option::Option::Some(SourceField::DealValue)
                         }
                         (::core::option::Option::Some("deal"), "deal_currency") => {
-                            ::core::option::Option::Some(SourceField::DealDealCurrency)
+                            ::core::option::Option::Some(SourceField::DealCurrency)
                         }
                         (::core::option::Option::Some("deal"), "close_date") => {
                             ::core::option::Option::Some(SourceField::DealCloseDate)

@@ -18,3 +18,4 @@ mod example_order_history;
 mod example_polling_orders;
 mod expand;
 mod expanded;
+mod typed_mapping;

@@ -60,9 +60,14 @@ fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> 
     let names = dedup(
         options
             .iter()
-            .map(|o| match &o.group {
-                Some(g) => camel(&format!("{g}_{}", o.id)),
-                None => camel(&o.id),
+            .map(|o| {
+                // `email` in group `contact` is `ContactEmail`; `deal_title` in `deal` stays
+                // `DealTitle`
+                let id = camel(&o.id);
+                match o.group.as_deref().map(camel) {
+                    Some(group) if !id.starts_with(&group) => format!("{group}{id}"),
+                    _ => id,
+                }
             })
             .collect(),
     );

@@ -132,18 +132,30 @@ fn field_ref<K: MapKey>(key: &K, default_group: Option<&str>) -> FieldRef {
     }
 }
 
-/// Checks that a loaded option names one of `options`.
-fn offered<K: MapKey>(key: &K, options: &[MapOption<K>], side: &str) -> Result<()> {
-    if K::STATIC || options.iter().any(|o| o.key == *key) {
-        return Ok(());
+/// Checks that a loaded option names one of `options` (a key without a group is taken in
+/// `default_group`, as a flat saved mapping is).
+fn offered<K: MapKey>(
+    key: &K,
+    options: &[MapOption<K>],
+    default_group: Option<&str>,
+    side: &str,
+) -> Result<FieldRef> {
+    let field = field_ref(key, default_group);
+    if K::STATIC
+        || options
+            .iter()
+            .any(|o| field_ref(&o.key, default_group) == field)
+    {
+        return Ok(field);
     }
-    let group = key
-        .group()
+    let group = field
+        .group
+        .as_ref()
         .map(|g| format!(" of group `{g}`"))
         .unwrap_or_default();
     Err(Error::invalid(format!(
         "`{}`{group} is not one of the {side} options (load them with `map_options`)",
-        key.id()
+        field.id
     )))
 }
 
@@ -160,9 +172,10 @@ impl<W: Mapped> Workflow<W> {
         let default_group = self.dynamic.default_group();
         let mut entries = Vec::with_capacity(mapping.entries.len());
         for (source, target) in &mapping.entries {
-            offered(source, &options.source, "source")?;
-            offered(target, &options.target, "target")?;
-            entries.push((field_ref(source, None), field_ref(target, default_group)));
+            entries.push((
+                offered(source, &options.source, None, "source")?,
+                offered(target, &options.target, default_group, "target")?,
+            ));
         }
         let targets: Vec<MapOptionInfo> = options
             .target
