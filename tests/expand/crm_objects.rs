@@ -1904,4 +1904,3 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         ),
     }
 };
-

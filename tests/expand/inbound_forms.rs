@@ -1109,4 +1109,3 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
         objects: Cow::Borrowed(&[]),
     }
 };
-
