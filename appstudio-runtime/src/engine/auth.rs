@@ -104,7 +104,7 @@ impl Credentials {
 
 /// An access token with its expiry.
 ///
-/// Serializes (to store a connection between runs, see [`super::DynEngine::restore`]) as
+/// Serializes (to store a connection between runs, see [`super::Engine::restore`]) as
 /// `{"access", "refresh", "expires_at"}`, the expiry in Unix seconds.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 #[serde(into = "StoredTokens", from = "StoredTokens")]

@@ -15,7 +15,7 @@ use super::workflow::DynWorkflow;
 /// Take it with [`DynWorkflow::state`] after each change (a selection, a mapping, a webhook
 /// created, a polling cycle) and store it as JSON; [`DynConnection::resume`] makes the
 /// instance again, checked against the app as it is now. The connection's tokens are stored
-/// apart ([`DynConnection::tokens`], [`super::DynEngine::restore`]).
+/// apart ([`DynConnection::tokens`], [`super::Engine::restore`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DynWorkflowState {
     /// The workflow's `name`.
