@@ -98,7 +98,7 @@ fn credentials_hide_secrets() {
 /// engine's timeout, instead of hanging it.
 #[tokio::test]
 async fn a_verify_url_that_never_answers_times_out() {
-    use appstudio::engine::{Credentials, Engine};
+    use appstudio::engine::Engine;
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -110,10 +110,13 @@ async fn a_verify_url_that_never_answers_times_out() {
         .await;
     let mut config = crate::support::config("https://api.example.com", &server);
     config.timeout = std::time::Duration::from_millis(200);
-    let engine = Engine::of::<export_files::App>(config).unwrap();
+    let engine = Engine::<export_files::App>::new(config).unwrap();
     let started = std::time::Instant::now();
+    let credentials = export_files::auth::ApiKey {
+        token: Secret::new("k"),
+    };
     let err = engine
-        .connect("api-key", Credentials::default().with("token", "k"), None)
+        .connect(credentials, None)
         .await
         .expect_err("the verification times out");
     assert!(err.message().contains("timed out"), "{err}");

@@ -7,7 +7,6 @@ mod ledger {
 }
 
 use appstudio::activecampaign::Client;
-use appstudio::engine::Credentials;
 use appstudio::value::Secret;
 use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
@@ -15,6 +14,8 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer};
 
 use crate::support::{displays, engine, ok};
+use ledger::workflows::OpenDeals;
+use ledger::workflows::open_deals::{CustomData, options};
 
 async fn ledger_api() -> MockServer {
     let server = MockServer::start().await;
@@ -50,18 +51,14 @@ async fn accounts_are_matched_by_name_and_deals_attached() {
     let server = ledger_api().await;
     let engine = engine::<ledger::App>("https://api.ledger.example", &server);
     let account = ac.account();
-    let conn = engine
-        .connect(
-            "api-key",
-            Credentials::default().with("token", "k1"),
-            Some(account),
-        )
-        .await
-        .unwrap();
-    let mut wf = conn.workflow("open-deals").unwrap();
+    let credentials = ledger::auth::ApiKey {
+        token: Secret::new("k1"),
+    };
+    let conn = engine.connect(credentials, Some(account)).await.unwrap();
+    let mut wf = conn.workflow(OpenDeals);
 
-    let account_fields = wf.options("account_field", None).await.unwrap();
-    let deal_fields = wf.options("deal_field", None).await.unwrap();
+    let account_fields = wf.options(options::AccountField).await.unwrap();
+    let deal_fields = wf.options(options::DealField).await.unwrap();
     assert!(
         displays(&account_fields).contains(&"Industry"),
         "{account_fields:?}"
@@ -70,8 +67,11 @@ async fn accounts_are_matched_by_name_and_deals_attached() {
         displays(&deal_fields).contains(&"Source"),
         "{deal_fields:?}"
     );
-    wf.select(json!({"account_field": account_fields[0], "deal_field": deal_fields[0]}))
-        .unwrap();
+    wf.select(CustomData {
+        account_field: account_fields[0].clone(),
+        deal_field: deal_fields[0].clone(),
+    })
+    .unwrap();
 
     let first = wf
         .process(json!({"email": "ann@example.com", "firstName": "Ann"}))

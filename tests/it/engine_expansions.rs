@@ -6,7 +6,8 @@ mod notes {
     appstudio::include_app!("tests/apps/hostile_values.json", allow(AS1003));
 }
 
-use appstudio::engine::{Credentials, ErrorKind, WorkflowRun};
+use appstudio::engine::{ErrorKind, Workflow};
+use appstudio::value::{Secret, Text};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -30,12 +31,26 @@ async fn notes_api() -> MockServer {
     server
 }
 
-async fn workflow(server: &MockServer) -> WorkflowRun {
+use notes::workflows::FileNotes;
+use notes::workflows::file_notes::CustomData;
+
+async fn workflow(server: &MockServer) -> Workflow<FileNotes> {
+    let credentials = notes::auth::ApiKey {
+        token: Secret::new("k1"),
+    };
     let conn = engine::<notes::App>("https://api.notes.example", server)
-        .connect("api-key", Credentials::default().with("token", "k1"), None)
+        .connect(credentials, None)
         .await
         .unwrap();
-    conn.workflow("file-notes").unwrap()
+    conn.workflow(FileNotes)
+}
+
+/// A selection of this folder and, if any, this tag.
+fn selection(folder: &str, tag: Option<&str>) -> CustomData {
+    CustomData {
+        folder: Text::from(folder),
+        tag: tag.map(Text::from),
+    }
 }
 
 fn contact() -> Value {
@@ -46,8 +61,7 @@ fn contact() -> Value {
 async fn a_hostile_value_is_data_everywhere() {
     let server = notes_api().await;
     let mut wf = workflow(&server).await;
-    wf.select(json!({"folder": {"value": HOSTILE}, "tag": {"value": "vip; x=1"}}))
-        .unwrap();
+    wf.select(selection(HOSTILE, Some("vip; x=1"))).unwrap();
     let done = wf.process(contact()).await.unwrap();
     assert_eq!(done.output, json!({"ok": true}));
 
@@ -98,7 +112,7 @@ async fn a_hostile_value_is_data_everywhere() {
 async fn a_line_break_in_a_header_value_is_refused_before_sending() {
     let server = notes_api().await;
     let mut wf = workflow(&server).await;
-    wf.select(json!({"folder": {"value": "inbox"}, "tag": {"value": "vip\r\nX-Injected: 1"}}))
+    wf.select(selection("inbox", Some("vip\r\nX-Injected: 1")))
         .unwrap();
     let err = wf.process(contact()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
@@ -112,12 +126,12 @@ async fn dot_segments_cannot_climb_out_of_the_path() {
     let server = notes_api().await;
     let mut wf = workflow(&server).await;
     for value in ["..", "."] {
-        wf.select(json!({"folder": {"value": value}})).unwrap();
+        wf.select(selection(value, None)).unwrap();
         let err = wf.process(contact()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     }
     // `...` and `a..b` are ordinary names
-    wf.select(json!({"folder": {"value": "..."}})).unwrap();
+    wf.select(selection("...", None)).unwrap();
     wf.process(contact()).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let posts: Vec<&str> = requests

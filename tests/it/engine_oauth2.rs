@@ -6,7 +6,9 @@ mod app {
     appstudio::include_app!("tests/apps/oauth_notes.json");
 }
 
-use appstudio::engine::{Credentials, Engine, ErrorKind, Tokens};
+use app::auth::NotesOauth;
+use app::workflows::AddNote;
+use appstudio::engine::{Engine, ErrorKind, Tokens};
 use appstudio::value::Secret;
 use serde_json::json;
 use wiremock::matchers::{body_string_contains, header, method, path};
@@ -17,12 +19,14 @@ use crate::support::ok;
 /// HTTP Basic of the app's client credentials (`ac-notes:shh`): `include_client_id` is false.
 const CLIENT_BASIC: &str = "Basic YWMtbm90ZXM6c2ho";
 
-fn engine(server: &MockServer) -> Engine {
+fn engine(server: &MockServer) -> Engine<app::App> {
     crate::support::engine::<app::App>("https://*.notes.example", server)
 }
 
-fn credentials() -> Credentials {
-    Credentials::default().with("subdomain", "acme")
+fn credentials() -> NotesOauth {
+    NotesOauth {
+        subdomain: "acme".into(),
+    }
 }
 
 async fn me(server: &MockServer, token: &str, status: u16) {
@@ -56,12 +60,7 @@ async fn authorization_url_and_code_exchange() {
     me(&server, "t1", 200).await;
     let engine = engine(&server);
     let url = engine
-        .authorization_url(
-            "notes-oauth",
-            &credentials(),
-            "https://ac.example/cb",
-            "st4te",
-        )
+        .authorization_url(&credentials(), "https://ac.example/cb", "st4te")
         .unwrap();
     assert_eq!(url.host_str(), Some("acme.notes.example"));
     let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
@@ -75,16 +74,10 @@ async fn authorization_url_and_code_exchange() {
         assert!(q.contains(&(pair.0.into(), pair.1.into())), "{q:?}");
     }
     let conn = engine
-        .connect_oauth2(
-            "notes-oauth",
-            credentials(),
-            "c0de",
-            "https://ac.example/cb",
-            None,
-        )
+        .connect_oauth2(credentials(), "c0de", "https://ac.example/cb", None)
         .await
         .unwrap();
-    let d = conn.describe("add-note").await.unwrap();
+    let d = conn.describe(AddNote).await.unwrap();
     assert_eq!(d.description, json!("Ada"));
 }
 
@@ -111,13 +104,11 @@ async fn twenty_concurrent_requests_refresh_once_and_keep_the_rotated_token() {
         refresh: Some(Secret::new("r1")),
         ..Tokens::default()
     };
-    let conn = engine
-        .restore("notes-oauth", credentials(), tokens, None)
-        .unwrap();
+    let conn = engine.restore(credentials(), tokens, None).unwrap();
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let conn = conn.clone();
-            tokio::spawn(async move { conn.describe("add-note").await })
+            tokio::spawn(async move { conn.describe(AddNote).await })
         })
         .collect();
     for t in tasks {
@@ -146,15 +137,13 @@ async fn three_failed_refreshes_need_a_reconnect() {
         refresh: Some(Secret::new("r1")),
         ..Tokens::default()
     };
-    let conn = engine
-        .restore("notes-oauth", credentials(), tokens, None)
-        .unwrap();
-    let err = conn.describe("add-note").await.unwrap_err();
+    let conn = engine.restore(credentials(), tokens, None).unwrap();
+    let err = conn.describe(AddNote).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ReconnectNeeded, "{err}");
     assert!(err.to_string().contains("reconnect"), "{err}");
     assert_eq!(err.workflow(), Some("add-note"));
     // Later requests fail fast without hammering the token endpoint again.
-    let again = conn.describe("add-note").await.unwrap_err();
+    let again = conn.describe(AddNote).await.unwrap_err();
     assert_eq!(again.kind(), ErrorKind::ReconnectNeeded);
 }
 
@@ -165,8 +154,9 @@ async fn a_subdomain_cannot_change_the_host() {
     for bad in ["evil.example/x", "a b", "-acme", ""] {
         let err = engine
             .authorization_url(
-                "notes-oauth",
-                &Credentials::default().with("subdomain", bad),
+                &NotesOauth {
+                    subdomain: bad.into(),
+                },
                 "https://cb",
                 "s",
             )
@@ -189,16 +179,10 @@ async fn a_token_endpoint_that_never_answers_times_out() {
         .await;
     let mut config = crate::support::config("https://*.notes.example", &server);
     config.timeout = std::time::Duration::from_millis(200);
-    let engine = Engine::of::<app::App>(config).unwrap();
+    let engine = Engine::<app::App>::new(config).unwrap();
     let started = std::time::Instant::now();
     let err = engine
-        .connect_oauth2(
-            "notes-oauth",
-            credentials(),
-            "c0de",
-            "https://ac.example/cb",
-            None,
-        )
+        .connect_oauth2(credentials(), "c0de", "https://ac.example/cb", None)
         .await
         .expect_err("the token request times out");
     assert!(err.message().contains("timed out"), "{err}");

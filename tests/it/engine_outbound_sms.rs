@@ -2,18 +2,22 @@
 //! auth, `verify_url`), describe the connection, load options, select, and push contacts
 //! through `data_pipeline` (`!switch`, form-encoded bodies, personalization, `!print_c`).
 
-use appstudio::engine::{Credentials, Engine, ErrorKind};
-use serde_json::{Value, json};
+use appstudio::engine::{Engine, ErrorKind};
+use appstudio::value::{Choice, Secret, Text};
+use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::apps::outbound_sms as app;
 use crate::support::{config, get, ok};
+use app::auth::TextboltAccountSid;
+use app::workflows::SendSms;
+use app::workflows::send_sms::{CustomData, options};
 
 /// The credentials of `textbolt-account-sid`: HTTP Basic `AC0001:s3cret`.
 const BASIC: &str = "Basic QUMwMDAxOnMzY3JldA==";
 
-async fn textbolt() -> MockServer {
+pub(crate) async fn textbolt() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/account"))
@@ -36,16 +40,17 @@ async fn textbolt() -> MockServer {
     server
 }
 
-const ORIGIN: &str = "https://api.textbolt.example";
+pub(crate) const ORIGIN: &str = "https://api.textbolt.example";
 
-fn engine(server: &MockServer) -> Engine {
+fn engine(server: &MockServer) -> Engine<app::App> {
     crate::support::engine::<app::App>(ORIGIN, server)
 }
 
-fn credentials() -> Credentials {
-    Credentials::default()
-        .with("username", "AC0001")
-        .with("password", "s3cret")
+fn credentials() -> TextboltAccountSid {
+    TextboltAccountSid {
+        username: "AC0001".into(),
+        password: Secret::new("s3cret"),
+    }
 }
 
 #[tokio::test]
@@ -64,24 +69,19 @@ async fn connect_setup_and_send() {
         .mount(&server)
         .await;
     let engine = engine(&server);
-    let conn = engine
-        .connect("textbolt-account-sid", credentials(), None)
-        .await
-        .unwrap();
-    let d = conn.describe("send-sms").await.unwrap();
+    let conn = engine.connect(credentials(), None).await.unwrap();
+    let d = conn.describe(SendSms).await.unwrap();
     assert_eq!(d.account_id, json!("AC0001"));
     assert_eq!(d.description, json!("Textbolt account Acme"));
 
-    let mut wf = conn.workflow("send-sms").unwrap();
-    let options = wf.options("from_number", None).await.unwrap();
-    assert_eq!(
-        options,
-        vec![json!({"display": "Main (+15550100)", "value": "+15550100"})]
-    );
-    wf.select(json!({
-        "from_number": options[0],
-        "message": {"value": "Hi %FIRSTNAME%, 50% off!"}
-    }))
+    let mut wf = conn.workflow(SendSms);
+    let options = wf.options(options::FromNumber).await.unwrap();
+    assert_eq!(options, vec![Choice::new("+15550100", "Main (+15550100)")]);
+    wf.select(CustomData {
+        from_number: options[0].clone(),
+        message: Text::from("Hi %FIRSTNAME%, 50% off!"),
+        media_url: None,
+    })
     .unwrap();
 
     let contact = json!({"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "phone": "+15557654321"});
@@ -113,16 +113,13 @@ async fn mms_case_and_hostile_values() {
         .mount(&server)
         .await;
     let engine = engine(&server);
-    let conn = engine
-        .connect("textbolt-account-sid", credentials(), None)
-        .await
-        .unwrap();
-    let mut wf = conn.workflow("send-sms").unwrap();
-    wf.select(json!({
-        "from_number": {"value": "+15550100", "display": "Main"},
-        "message": {"value": hostile},
-        "media_url": {"value": "https://cdn.example/a.png"}
-    }))
+    let conn = engine.connect(credentials(), None).await.unwrap();
+    let mut wf = conn.workflow(SendSms);
+    wf.select(CustomData {
+        from_number: Choice::new("+15550100", "Main"),
+        message: Text::from(hostile),
+        media_url: Some(Text::from("https://cdn.example/a.png")),
+    })
     .unwrap();
     let done = wf
         .process(json!({"email": "a@b.c", "phone": "+1"}))
@@ -146,7 +143,7 @@ fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn bad_credentials_and_missing_selection() {
+async fn bad_credentials_are_refused() {
     let server = textbolt().await;
     Mock::given(method("GET"))
         .and(path("/v2/account"))
@@ -154,41 +151,14 @@ async fn bad_credentials_and_missing_selection() {
         .mount(&server)
         .await;
     let engine = engine(&server);
-    let err = engine
-        .connect(
-            "textbolt-account-sid",
-            Credentials::default()
-                .with("username", "x")
-                .with("password", "y"),
-            None,
-        )
-        .await
-        .unwrap_err();
+    let bad = TextboltAccountSid {
+        username: "x".into(),
+        password: Secret::new("y"),
+    };
+    let err = engine.connect(bad, None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
-    let err = engine
-        .connect(
-            "textbolt-account-sid",
-            Credentials::default().with("username", "x"),
-            None,
-        )
-        .await
-        .unwrap_err();
-    assert!(err.message().contains("password"), "{err}");
-
-    let conn = engine
-        .connect("textbolt-account-sid", credentials(), None)
-        .await
-        .unwrap();
-    let mut wf = conn.workflow("send-sms").unwrap();
-    let err = wf
-        .select(json!({"from_number": {"value": "+1"}}))
-        .unwrap_err();
-    assert!(err.message().contains("from_number"), "{err}");
-    let err = wf
-        .select(json!({"from_number": {"value": "+1", "display": "x"}, "message": {"value": 3}}))
-        .unwrap_err();
-    assert!(err.message().contains("message"), "{err}");
-    let _: Value = json!(null);
+    // A missing password and an incomplete or mistyped selection cannot be written with the
+    // typed API: they are checked on the untyped layer, in `engine_untyped`.
 }
 
 /// A 503 storm and a 429 with `Retry-After` on reads are waited out; a POST that got a 503
@@ -233,21 +203,22 @@ async fn retries_follow_the_policy() {
         .await;
     let mut config = config(ORIGIN, &server);
     config.retry.base = std::time::Duration::from_millis(5);
-    let engine = Engine::of::<app::App>(config).unwrap();
-    let conn = engine
-        .connect("textbolt-account-sid", credentials(), None)
-        .await
-        .unwrap();
-    let mut wf = conn.workflow("send-sms").unwrap();
+    let engine = Engine::<app::App>::new(config).unwrap();
+    let conn = engine.connect(credentials(), None).await.unwrap();
+    let mut wf = conn.workflow(SendSms);
     let started = std::time::Instant::now();
-    let options = wf.options("from_number", None).await.unwrap();
+    let options = wf.options(options::FromNumber).await.unwrap();
     assert_eq!(options.len(), 1);
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(1),
         "Retry-After was not honoured"
     );
-    wf.select(json!({"from_number": options[0], "message": {"value": "hi"}}))
-        .unwrap();
+    wf.select(CustomData {
+        from_number: options[0].clone(),
+        message: Text::from("hi"),
+        media_url: None,
+    })
+    .unwrap();
     let err = wf
         .process(json!({"email": "a@b.c", "phone": "+1"}))
         .await

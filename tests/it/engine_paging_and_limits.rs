@@ -12,12 +12,17 @@ mod stream {
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use appstudio::engine::{Connection, Credentials, Engine, ErrorKind, MAX_PAGES, RetryPolicy};
+use appstudio::engine::{Connection, Engine, ErrorKind, MAX_PAGES, RetryPolicy};
+use appstudio::value::{Choice, Secret};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::{config, displays, engine, ok};
+use shelf::workflows::ShelveContacts;
+use shelf::workflows::shelve_contacts::options as shelf_options;
+use stream::workflows::StreamContacts;
+use stream::workflows::stream_contacts::options as stream_options;
 
 // ------------------------------------------------------------------ limitoffset, token auth
 
@@ -35,11 +40,14 @@ async fn shelf_api() -> MockServer {
     server
 }
 
-async fn shelf_connection(engine: &Engine, key: &str) -> Connection {
-    engine
-        .connect("api-key", Credentials::default().with("token", key), None)
-        .await
-        .unwrap()
+async fn shelf_connection(
+    engine: &Engine<shelf::App>,
+    key: &str,
+) -> Connection<shelf::auth::ApiKey> {
+    let credentials = shelf::auth::ApiKey {
+        token: Secret::new(key),
+    };
+    engine.connect(credentials, None).await.unwrap()
 }
 
 fn shelf(name: &str) -> Value {
@@ -68,10 +76,10 @@ async fn limitoffset_pages_until_total_items() {
     }
     let engine = engine::<shelf::App>("https://api.shelf.example", &server);
     let conn = shelf_connection(&engine, "k1").await;
-    let wf = conn.workflow("shelve-contacts").unwrap();
-    let options = wf.options("shelf", None).await.unwrap();
+    let wf = conn.workflow(ShelveContacts);
+    let options = wf.options(shelf_options::Shelf).await.unwrap();
     assert_eq!(displays(&options), ["A", "B", "C", "D", "E"]);
-    assert_eq!(options[4], json!({"display": "E", "value": "e"}));
+    assert_eq!(options[4], Choice::new("e", "E"));
 }
 
 #[tokio::test]
@@ -86,8 +94,8 @@ async fn a_repeated_page_stops_paging() {
         .await;
     let engine = engine::<shelf::App>("https://api.shelf.example", &server);
     let conn = shelf_connection(&engine, "k1").await;
-    let wf = conn.workflow("shelve-contacts").unwrap();
-    let options = wf.options("shelf", None).await.unwrap();
+    let wf = conn.workflow(ShelveContacts);
+    let options = wf.options(shelf_options::Shelf).await.unwrap();
     assert_eq!(displays(&options), ["A", "B"]);
 }
 
@@ -108,24 +116,24 @@ async fn user_limits_split_reads_and_writes_and_belong_to_each_connection() {
     let engine = engine::<shelf::App>("https://api.shelf.example", &server);
     let start = Instant::now();
     let first = shelf_connection(&engine, "k1").await; // read 1: verify_url
-    let wf = first.workflow("shelve-contacts").unwrap();
-    wf.options("shelf", None).await.unwrap(); // reads 2, 3
-    wf.options("shelf", None).await.unwrap();
+    let wf = first.workflow(ShelveContacts);
+    wf.options(shelf_options::Shelf).await.unwrap(); // reads 2, 3
+    wf.options(shelf_options::Shelf).await.unwrap();
     for _ in 0..3 {
-        wf.options("label", None).await.unwrap(); // writes 1-3: a bucket of their own
+        wf.options(shelf_options::Label).await.unwrap(); // writes 1-3: a bucket of their own
     }
     // another connection has its own buckets
     let second = shelf_connection(&engine, "k2").await;
-    let other = second.workflow("shelve-contacts").unwrap();
-    other.options("shelf", None).await.unwrap();
-    other.options("label", None).await.unwrap();
+    let other = second.workflow(ShelveContacts);
+    other.options(shelf_options::Shelf).await.unwrap();
+    other.options(shelf_options::Label).await.unwrap();
     let quick = start.elapsed();
     assert!(
         quick < Duration::from_millis(1500),
         "nothing waited yet, took {quick:?}"
     );
     // the first connection's fourth read waits for its window
-    wf.options("shelf", None).await.unwrap();
+    wf.options(shelf_options::Shelf).await.unwrap();
     let waited = start.elapsed();
     assert!(
         waited >= Duration::from_millis(1900),
@@ -158,11 +166,11 @@ async fn a_slow_api_times_out_reads_retried_and_writes_not() {
         base: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    let engine = Engine::new(<shelf::App as appstudio::api::AppSpec>::ir(), config).unwrap();
+    let engine = Engine::<shelf::App>::new(config).unwrap();
     let conn = shelf_connection(&engine, "k1").await;
-    let wf = conn.workflow("shelve-contacts").unwrap();
+    let wf = conn.workflow(ShelveContacts);
     let start = Instant::now();
-    let err = wf.options("shelf", None).await.unwrap_err();
+    let err = wf.options(shelf_options::Shelf).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Remote5xx, "{err}");
     assert!(err.to_string().contains("timed out"), "{err}");
     assert!(
@@ -171,7 +179,7 @@ async fn a_slow_api_times_out_reads_retried_and_writes_not() {
         start.elapsed()
     );
     // a POST that timed out may have been processed: it is not sent again
-    let err = wf.options("label", None).await.unwrap_err();
+    let err = wf.options(shelf_options::Label).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Remote5xx, "{err}");
 }
 
@@ -188,11 +196,12 @@ async fn stream_api() -> MockServer {
     server
 }
 
-async fn stream_connection(engine: &Engine) -> Connection {
-    let credentials = Credentials::default()
-        .with("username", "ann")
-        .with("password", "pw");
-    engine.connect("login", credentials, None).await.unwrap()
+async fn stream_connection(engine: &Engine<stream::App>) -> Connection<stream::auth::Login> {
+    let credentials = stream::auth::Login {
+        username: "ann".into(),
+        password: Secret::new("pw"),
+    };
+    engine.connect(credentials, None).await.unwrap()
 }
 
 fn channels(names: &[&str], next: Value) -> ResponseTemplate {
@@ -225,8 +234,8 @@ async fn cursor_pages_follow_the_next_token_until_there_is_none() {
         .await;
     let engine = engine::<stream::App>("https://api.stream.example", &server);
     let conn = stream_connection(&engine).await;
-    let wf = conn.workflow("stream-contacts").unwrap();
-    let options = wf.options("channel", None).await.unwrap();
+    let wf = conn.workflow(StreamContacts);
+    let options = wf.options(stream_options::Channel).await.unwrap();
     assert_eq!(displays(&options), ["News", "Sales", "Support"]);
 }
 
@@ -249,8 +258,8 @@ async fn a_repeated_cursor_stops_paging() {
         .await;
     let engine = engine::<stream::App>("https://api.stream.example", &server);
     let conn = stream_connection(&engine).await;
-    let wf = conn.workflow("stream-contacts").unwrap();
-    let options = wf.options("channel", None).await.unwrap();
+    let wf = conn.workflow(StreamContacts);
+    let options = wf.options(stream_options::Channel).await.unwrap();
     assert_eq!(displays(&options), ["News", "Sales"]);
 }
 
@@ -276,10 +285,10 @@ async fn endless_cursors_stop_at_the_page_cap() {
     let engine = engine::<stream::App>("https://api.stream.example", &server);
     let start = Instant::now();
     let conn = stream_connection(&engine).await;
-    let wf = conn.workflow("stream-contacts").unwrap();
-    let options = wf.options("channel", None).await.unwrap();
+    let wf = conn.workflow(StreamContacts);
+    let options = wf.options(stream_options::Channel).await.unwrap();
     assert_eq!(options.len(), MAX_PAGES);
-    assert_eq!(options[MAX_PAGES - 1]["display"], json!("C99"));
+    assert_eq!(options[MAX_PAGES - 1].display, "C99");
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1 + MAX_PAGES);
     // 101 requests at 50 a second: the last one waits for the third window

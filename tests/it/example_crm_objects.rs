@@ -3,12 +3,17 @@
 //! contact read by id, a personalized Pipewise deal, an `!http` call to ActiveCampaign and
 //! `ActiveCampaignDeal.sync`.
 
-use appstudio::engine::{Credentials, Delivery, Incoming};
+use appstudio::api::DynamicField;
+use appstudio::engine::{Delivery, Incoming, Mapping};
+use appstudio::value::Text;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, MockServer};
 
-use crate::support::apps::crm_objects::App;
+use crate::support::apps::crm_objects::workflows::{
+    CreateDeal, SyncDeals, create_deal, sync_deals,
+};
+use crate::support::apps::crm_objects::{App, auth};
 use crate::support::{engine, fake_activecampaign, get, ok};
 
 async fn pipewise() -> MockServer {
@@ -90,8 +95,7 @@ async fn deals_sync_in_and_out() {
     let account = ac.account();
     let conn = engine
         .connect_oauth2(
-            "pipewise-oauth",
-            Credentials::default(),
+            auth::PipewiseOauth {},
             "code",
             "https://ac.example/cb",
             Some(account),
@@ -99,31 +103,47 @@ async fn deals_sync_in_and_out() {
         .await
         .expect("connect");
     assert_eq!(
-        conn.describe("sync-deals")
-            .await
-            .expect("describe")
-            .account_id,
+        conn.describe(SyncDeals).await.expect("describe").account_id,
         json!("3")
     );
 
     // inbound
-    let mut wf = conn.workflow("sync-deals").expect("workflow");
-    let pipelines = wf.options("pipeline", None).await.expect("pipelines");
+    let mut wf = conn.workflow(SyncDeals);
+    let pipelines = wf
+        .options(sync_deals::options::Pipeline)
+        .await
+        .expect("pipelines");
     assert_eq!(pipelines.len(), 2, "both pages: {pipelines:?}");
-    let labels = wf.options("labels", None).await.expect("labels");
-    wf.select(json!({"pipeline": pipelines[0], "labels": [labels[0]]}))
-        .expect("select");
+    let labels = wf
+        .options(sync_deals::options::Labels)
+        .await
+        .expect("labels");
+    wf.select(sync_deals::CustomData {
+        pipeline: pipelines[0].clone(),
+        labels: vec![labels[0].clone()],
+    })
+    .expect("select");
     wf.describe_selection().await.expect("describe selection");
-    let (source, target) = wf.map_options().await.expect("map options");
-    assert_eq!(source.len(), 11);
-    let groups: Vec<&str> = target.iter().filter_map(|t| t["group"].as_str()).collect();
+    let options = wf.map_options().await.expect("map options");
+    assert_eq!(options.source.len(), 11);
+    let groups: Vec<&str> = options
+        .target
+        .iter()
+        .filter_map(|t| t.key.group.as_deref())
+        .collect();
     assert!(groups.contains(&"contact") && groups.contains(&"account") && groups.contains(&"deal"));
-    let mapping = json!({
-        "contact": {"contact.email": "email", "contact.first_name": "firstName", "contact.last_name": "lastName"},
-        "account": {"account.org_name": "name", "account.org_website": "accountUrl"},
-        "deal": {"deal.deal_title": "title", "deal.deal_value": "value", "deal.deal_currency": "currency"},
-    });
-    wf.set_mapping(&mapping, &target).expect("mapping");
+    use sync_deals::mapping::SourceField;
+    let to = DynamicField::in_group;
+    let mapping = Mapping::new()
+        .map(SourceField::ContactEmail, to("contact", "email"))
+        .map(SourceField::ContactFirstName, to("contact", "firstName"))
+        .map(SourceField::ContactLastName, to("contact", "lastName"))
+        .map(SourceField::AccountOrgName, to("account", "name"))
+        .map(SourceField::AccountOrgWebsite, to("account", "accountUrl"))
+        .map(SourceField::DealDealTitle, to("deal", "title"))
+        .map(SourceField::DealDealValue, to("deal", "value"))
+        .map(SourceField::DealDealCurrency, to("deal", "currency"));
+    wf.set_mapping(&mapping, &options).expect("mapping");
     wf.create_webhook("https://hooks.example/pw")
         .await
         .expect("webhook");
@@ -154,17 +174,28 @@ async fn deals_sync_in_and_out() {
     ));
 
     // outbound: the contact by id, a personalized title, then a deal in ActiveCampaign
-    let mut out_wf = conn.workflow("create-deal").expect("workflow");
-    let pipelines = out_wf.options("pipeline", None).await.expect("pipelines");
+    let mut out_wf = conn.workflow(CreateDeal);
+    let pipelines = out_wf
+        .options(create_deal::options::Pipeline)
+        .await
+        .expect("pipelines");
     out_wf
-        .choose("pipeline", pipelines[0].clone())
+        .choose(create_deal::fields::Pipeline, pipelines[0].clone())
         .expect("choose");
-    let stages = out_wf.options("stage", None).await.expect("stages");
-    assert_eq!(stages[0]["display"], "New", "sorted by position");
+    let stages = out_wf
+        .options(create_deal::options::Stage {
+            pipeline: pipelines[0].clone(),
+        })
+        .await
+        .expect("stages");
+    assert_eq!(stages[0].display, "New", "sorted by position");
     out_wf
-        .select(json!({"pipeline": pipelines[0], "stage": stages[0],
-                       "deal_title": {"value": "%FIRSTNAME% %LASTNAME% - Website inquiry"},
-                       "deal_value": {"value": "2500"}}))
+        .select(create_deal::CustomData {
+            pipeline: pipelines[0].clone(),
+            stage: stages[0].clone(),
+            deal_title: Text::from("%FIRSTNAME% %LASTNAME% - Website inquiry"),
+            deal_value: Some(Text::from("2500")),
+        })
         .expect("select");
     let run = out_wf.process(json!({"id": "1"})).await.expect("outbound");
     assert_eq!(run.source["email"], "ada@globex.example");

@@ -2,12 +2,18 @@
 //! uses it), live orders through the webhook, and the one-time backfill through the
 //! `historical_data_intake` poll, whose results share the webhook's `data_pipeline`.
 
-use appstudio::engine::{Credentials, Delivery, Engine, Incoming, PollStop};
+use appstudio::api::DynamicField;
+use appstudio::engine::{Delivery, Engine, Incoming, Mapping, PollStop};
+use appstudio::value::Secret;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::apps::order_history::App;
+use crate::support::apps::order_history::workflows::SyncNewOrders;
+use crate::support::apps::order_history::workflows::sync_new_orders::{
+    CustomData, mapping::SourceField, options,
+};
+use crate::support::apps::order_history::{App, auth};
 use crate::support::{config, fake_activecampaign, get, ok};
 
 fn order(id: u64, email: &str, orders_count: u64) -> Value {
@@ -67,35 +73,37 @@ async fn webhook_and_backfill_share_the_pipeline() {
     let mut config = config("https://*.shoplane.example", &server);
     // ~400 ActiveCampaign calls: not at the production 5 per second in a test
     config.activecampaign_rate = 1000;
-    let engine = Engine::of::<App>(config).expect("engine");
-    let credentials = Credentials::default()
-        .with("subdomain", "acme")
-        .with("username", "u")
-        .with("password", "p");
+    let engine = Engine::<App>::new(config).expect("engine");
+    let credentials = auth::ShoplaneSession {
+        subdomain: "acme".into(),
+        username: "u".into(),
+        password: Secret::new("p"),
+    };
     let account = ac.account();
     let conn = engine
-        .connect("shoplane-session", credentials, Some(account))
+        .connect(credentials, Some(account))
         .await
         .expect("connect");
-    let mut wf = conn.workflow("sync-new-orders").expect("workflow");
-    let options = wf
-        .options("first_order_tag", None)
+    let mut wf = conn.workflow(SyncNewOrders);
+    let tags = wf
+        .options(options::FirstOrderTag)
         .await
         .expect("static options");
-    wf.select(json!({"first_order_tag": options[0]}))
-        .expect("select");
+    wf.select(CustomData {
+        first_order_tag: tags[0].clone(),
+    })
+    .expect("select");
     wf.describe_selection().await.expect("describe selection");
-    let (_, target) = wf.map_options().await.expect("map options");
-    wf.set_mapping(
-        &json!({"email": "email", "first_name": "firstName"}),
-        &target,
-    )
-    .expect("mapping");
+    let map_options = wf.map_options().await.expect("map options");
+    let mapping = Mapping::new()
+        .map(SourceField::Email, DynamicField::new("email"))
+        .map(SourceField::FirstName, DynamicField::new("firstName"));
+    wf.set_mapping(&mapping, &map_options).expect("mapping");
 
     wf.create_webhook("https://hooks.example/o/1")
         .await
         .expect("create");
-    assert_eq!(wf.data.workflow.get("hook_id"), Some(&json!(901)));
+    assert_eq!(wf.saved().workflow.get("hook_id"), Some(&json!(901)));
     let live = json!({"topic": "orders/create", "order": order(500, "live@example.com", 1)});
     match wf.receive(Incoming::json(live)).await.expect("receive") {
         Delivery::Processed { processed, .. } => {

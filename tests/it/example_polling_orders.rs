@@ -6,15 +6,23 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use appstudio::api::DynamicField;
 use appstudio::engine::{
-    Connection, Credentials, Engine, ErrorKind, MAX_REQUESTS, MAX_RESULTS, PollStop,
+    Connection, Engine, ErrorKind, MAX_REQUESTS, MAX_RESULTS, Mapping, PollStop,
+    SelectionDescription, WorkflowState,
 };
+use appstudio::value::{Choice, Secret};
 use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::apps::polling_orders::App;
+use crate::support::apps::polling_orders::auth::ShoplaneSession;
+use crate::support::apps::polling_orders::workflows::ImportOrders;
+use crate::support::apps::polling_orders::workflows::import_orders::{
+    CustomData, mapping::SourceField, options,
+};
 use crate::support::{fake_activecampaign, get, ok};
 
 const ORDERS: &str = "/admin/api/2024-04/stores/11/orders";
@@ -105,21 +113,22 @@ fn orders(params: &[(&str, &str)], body: Value) -> Mock {
 }
 
 /// An engine for the app against the mock.
-fn engine(server: &MockServer) -> Engine {
+fn engine(server: &MockServer) -> Engine<App> {
     crate::support::engine::<App>("https://*.shoplane.example", server)
 }
 
-fn credentials() -> Credentials {
-    Credentials::default()
-        .with("subdomain", "acme")
-        .with("username", "owner@acme.example")
-        .with("password", "pw")
+fn credentials() -> ShoplaneSession {
+    ShoplaneSession {
+        subdomain: "acme".into(),
+        username: "owner@acme.example".into(),
+        password: Secret::new("pw"),
+    }
 }
 
 /// An engine for the app against the mock and the fake, connected (the session login).
-async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection {
+async fn connect(server: &MockServer, ac: &FakeActiveCampaign) -> Connection<ShoplaneSession> {
     engine(server)
-        .connect("shoplane-session", credentials(), Some(ac.account()))
+        .connect(credentials(), Some(ac.account()))
         .await
         .expect("session login")
 }
@@ -130,36 +139,40 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     mount_cycles(&server).await;
     let ac = fake_activecampaign().await;
     let conn = connect(&server, &ac).await;
-    let d = conn.describe("import-orders").await.expect("describe");
+    let d = conn.describe(ImportOrders).await.expect("describe");
     assert_eq!(d.account_id, json!("5"));
     assert_eq!(d.description, json!("Acme Shop (acme.example)"));
 
-    let mut wf = conn.workflow("import-orders").expect("workflow");
-    let stores = wf.options("store", None).await.expect("stores");
+    let mut wf = conn.workflow(ImportOrders);
+    let stores = wf.options(options::Store).await.expect("stores");
+    assert_eq!(stores, vec![Choice::new("11", "Main street")]);
+    wf.select(CustomData {
+        store: stores[0].clone(),
+        customer_tag: None,
+    })
+    .expect("select");
+    let selected = wf.describe_selection().await.expect("describe selection");
     assert_eq!(
-        stores,
-        vec![json!({"display": "Main street", "value": "11"})]
+        selected,
+        SelectionDescription {
+            resource_id: json!("11"),
+            display: "Store Main street".to_owned(),
+        }
     );
-    wf.select(json!({"store": stores[0]})).expect("select");
-    let (resource, display) = wf.describe_selection().await.expect("describe selection");
-    assert_eq!(
-        (resource, display),
-        (json!("11"), json!("Store Main street"))
-    );
-    let (source, target) = wf.map_options().await.expect("map options");
-    assert_eq!(source.len(), 8);
-    assert_eq!(target.len(), 4 + 105);
-    wf.set_mapping(
-        &json!({"email": "email", "first_name": "firstName", "total_price": "4"}),
-        &target,
-    )
-    .expect("mapping");
+    let map_options = wf.map_options().await.expect("map options");
+    assert_eq!(map_options.source.len(), 8);
+    assert_eq!(map_options.target.len(), 4 + 105);
+    let mapping = Mapping::new()
+        .map(SourceField::Email, DynamicField::new("email"))
+        .map(SourceField::FirstName, DynamicField::new("firstName"))
+        .map(SourceField::TotalPrice, DynamicField::new("4"));
+    wf.set_mapping(&mapping, &map_options).expect("mapping");
 
     wf.initial_setup().await.expect("initial setup");
     assert_eq!(
-        wf.polling_state,
+        wf.polling_state(),
         Some(
-            json!({"updated_since": "2026-11-01T00:00:00Z", "max_seen": "2026-11-01T00:00:00Z", "cursor": ""})
+            &json!({"updated_since": "2026-11-01T00:00:00Z", "max_seen": "2026-11-01T00:00:00Z", "cursor": ""})
         )
     );
     let cycle = wf.poll().await.expect("cycle 1");
@@ -167,7 +180,7 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     assert_eq!(cycle.processed.len(), 3);
     assert_eq!(cycle.errors().count(), 0);
     assert_eq!(
-        wf.polling_state.as_ref().map(|s| s["max_seen"].clone()),
+        wf.polling_state().map(|s| s["max_seen"].clone()),
         Some(json!("2026-11-04T00:00:00Z"))
     );
     let contacts = ac.contacts(ac.token());
@@ -208,17 +221,16 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     let engine = engine(&server);
     let conn = engine
         .restore(
-            "shoplane-session",
             credentials(),
             serde_json::from_str(&tokens).expect("stored tokens"),
             Some(ac.account()),
         )
         .expect("restore");
     let mut wf = conn
-        .resume(serde_json::from_str(&state).expect("stored state"))
+        .resume(serde_json::from_str::<WorkflowState<ImportOrders>>(&state).expect("stored state"))
         .expect("resume");
     assert_eq!(
-        wf.polling_state.as_ref().map(|s| s["max_seen"].clone()),
+        wf.polling_state().map(|s| s["max_seen"].clone()),
         Some(json!("2026-11-04T00:00:00Z"))
     );
     let cycle = wf.poll().await.expect("cycle 2");
@@ -268,13 +280,16 @@ async fn runaway_cycle(per_page: usize) -> (appstudio::engine::PollCycle, usize)
         .await;
     let ac = fake_activecampaign().await;
     let conn = connect(&server, &ac).await;
-    let mut wf = conn.workflow("import-orders").expect("workflow");
-    wf.select(json!({"store": {"value": "11", "display": "Main street"}}))
-        .expect("select");
+    let mut wf = conn.workflow(ImportOrders);
+    wf.select(CustomData {
+        store: Choice::new("11", "Main street"),
+        customer_tag: None,
+    })
+    .expect("select");
     wf.describe_selection().await.expect("resource id");
-    let (_, target) = wf.map_options().await.expect("map options");
-    wf.set_mapping(&json!({"email": "email"}), &target)
-        .expect("mapping");
+    let map_options = wf.map_options().await.expect("map options");
+    let mapping = Mapping::new().map(SourceField::Email, DynamicField::new("email"));
+    wf.set_mapping(&mapping, &map_options).expect("mapping");
     wf.initial_setup().await.expect("initial setup");
     ac.clear_requests();
     let cycle = wf.poll().await.expect("cycle");
@@ -334,12 +349,12 @@ async fn an_expired_session_logs_in_again() {
     .await;
     let ac = fake_activecampaign().await;
     let conn = connect(&server, &ac).await;
-    let wf = conn.workflow("import-orders").expect("workflow");
-    wf.options("store", None)
+    let wf = conn.workflow(ImportOrders);
+    wf.options(options::Store)
         .await
         .expect("with the first session");
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    wf.options("store", None)
+    wf.options(options::Store)
         .await
         .expect("with the second session");
     let sent: Vec<String> = server

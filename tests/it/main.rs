@@ -12,6 +12,7 @@ mod engine_expansions;
 mod engine_oauth2;
 mod engine_outbound_sms;
 mod engine_paging_and_limits;
+mod engine_untyped;
 mod example_crm_objects;
 mod example_inbound_forms;
 mod example_order_history;
