@@ -2,7 +2,7 @@
 //! auth, `verify_url`), describe the connection, load options, select, and push contacts
 //! through `data_pipeline` (`!switch`, form-encoded bodies, personalization, `!print_c`).
 
-use appstudio::engine::{Engine, ErrorKind};
+use appstudio::engine::{Engine, ErrorKind, WorkflowState};
 use appstudio::value::{Choice, Secret, Text};
 use serde_json::json;
 use wiremock::matchers::{body_string, header, method, path, query_param};
@@ -11,8 +11,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::support::apps::outbound_sms as app;
 use crate::support::{config, get, ok};
 use app::auth::TextboltAccountSid;
-use app::workflows::SendSms;
 use app::workflows::send_sms::{CustomData, options};
+use app::workflows::{SendSms, SubscribeContact};
 
 /// The credentials of `textbolt-account-sid`: HTTP Basic `AC0001:s3cret`.
 const BASIC: &str = "Basic QUMwMDAxOnMzY3JldA==";
@@ -159,6 +159,27 @@ async fn bad_credentials_are_refused() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
     // A missing password and an incomplete or mistyped selection cannot be written with the
     // typed API: they are checked on the untyped layer, in `engine_untyped`.
+}
+
+/// A stored workflow state names its workflow: it is read back only as that workflow's.
+#[tokio::test]
+async fn a_stored_state_is_only_its_workflows() {
+    let server = textbolt().await;
+    let conn = engine(&server).connect(credentials(), None).await.unwrap();
+    let mut wf = conn.workflow(SendSms);
+    let selection = CustomData {
+        from_number: Choice::new("+15550100", "Main"),
+        message: Text::from("hi"),
+        media_url: None,
+    };
+    wf.select(selection.clone()).unwrap();
+    let stored = serde_json::to_value(wf.state()).unwrap();
+    let err = serde_json::from_value::<WorkflowState<SubscribeContact>>(stored.clone())
+        .expect_err("a state of send-sms is not one of subscribe-contact");
+    assert!(err.to_string().contains("send-sms"), "{err}");
+    let state: WorkflowState<SendSms> = serde_json::from_value(stored).unwrap();
+    let resumed = conn.resume(state).unwrap();
+    assert_eq!(resumed.selection(), Some(selection));
 }
 
 /// A 503 storm and a 429 with `Retry-After` on reads are waited out; a POST that got a 503

@@ -233,6 +233,15 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
         wf.polling_state().map(|s| s["max_seen"].clone()),
         Some(json!("2026-11-04T00:00:00Z"))
     );
+    // the selection and the mapping come back typed
+    assert_eq!(
+        wf.selection(),
+        Some(CustomData {
+            store: stores[0].clone(),
+            customer_tag: None,
+        })
+    );
+    assert_eq!(wf.mapping(), Some(mapping));
     let cycle = wf.poll().await.expect("cycle 2");
     assert_eq!((cycle.requests, cycle.stop), (1, PollStop::NoResults));
     assert_eq!(ac.contacts(ac.token()).len(), 2);
