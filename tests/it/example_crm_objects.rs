@@ -140,9 +140,9 @@ async fn deals_sync_in_and_out() {
         .map(SourceField::ContactLastName, to("contact", "lastName"))
         .map(SourceField::AccountOrgName, to("account", "name"))
         .map(SourceField::AccountOrgWebsite, to("account", "accountUrl"))
-        .map(SourceField::DealDealTitle, to("deal", "title"))
-        .map(SourceField::DealDealValue, to("deal", "value"))
-        .map(SourceField::DealDealCurrency, to("deal", "currency"));
+        .map(SourceField::DealTitle, to("deal", "title"))
+        .map(SourceField::DealValue, to("deal", "value"))
+        .map(SourceField::DealCurrency, to("deal", "currency"));
     wf.set_mapping(&mapping, &options).expect("mapping");
     wf.create_webhook("https://hooks.example/pw")
         .await
