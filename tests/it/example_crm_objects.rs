@@ -182,6 +182,12 @@ async fn deals_sync_in_and_out() {
     out_wf
         .choose(create_deal::fields::Pipeline, pipelines[0].clone())
         .expect("choose");
+    assert_eq!(
+        out_wf.chosen(create_deal::fields::Pipeline),
+        Some(pipelines[0].clone())
+    );
+    assert_eq!(out_wf.chosen(create_deal::fields::Stage), None);
+    assert!(out_wf.selection().is_none(), "the form is half filled in");
     let stages = out_wf
         .options(create_deal::options::Stage {
             pipeline: pipelines[0].clone(),

@@ -157,7 +157,7 @@ pub trait FormFieldSpec: Copy + 'static {
     /// The workflow of the field.
     type Workflow: WorkflowSpec;
     /// What the user selects or types: `Choice`, `Vec<Choice>` or `Text`.
-    type Value: serde::Serialize;
+    type Value: serde::Serialize + serde::de::DeserializeOwned;
     /// The field's `id` in `app.json`.
     const ID: &'static str;
     /// The field's index in `setup.select.form_fields`.

@@ -138,6 +138,14 @@ impl<W: WorkflowSpec> Workflow<W> {
             .choose_at(F::INDEX, to_json(&value, "the value")?)
     }
 
+    /// What [`Workflow::choose`] (or [`Workflow::select`]) recorded for one field; `None` if
+    /// nothing was.
+    pub fn chosen<F: FieldOf<W>>(&self, field: F) -> Option<F::Value> {
+        let _ = field;
+        let value = self.dynamic.custom_data.get(F::ID)?;
+        serde_json::from_value(value.clone()).ok()
+    }
+
     /// Records the user's selections (`custom_data`).
     pub fn select(&mut self, custom_data: W::CustomData) -> Result<()> {
         self.dynamic.select(to_json(&custom_data, "the selection")?)
