@@ -136,7 +136,11 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
             workspace: workspace.clone(),
         })
         .await?;
-    say(format!("forms of {}: {}", workspace.display, displays(&forms)));
+    say(format!(
+        "forms of {}: {}",
+        workspace.display,
+        displays(&forms)
+    ));
     let tagging = wf.options(options::Tagging).await?;
     wf.select(CustomData {
         workspace,
@@ -162,7 +166,10 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
         .ok_or("no Interests field in ActiveCampaign")?
         .clone();
     let mapping = Mapping::new()
-        .map(DynamicField::new("respondent_email"), DynamicField::new("email"))
+        .map(
+            DynamicField::new("respondent_email"),
+            DynamicField::new("email"),
+        )
         .map(DynamicField::new("q_name"), DynamicField::new("firstName"))
         .map(DynamicField::new("q_topics"), interests);
     wf.set_mapping(&mapping, &options)?;

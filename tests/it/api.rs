@@ -68,7 +68,10 @@ fn option_queries_hold_exactly_their_dependencies() {
 fn ir_and_names() {
     let app = export_files::App::ir();
     assert_eq!(app.workflows.len(), 1);
-    assert_eq!(<export_files::workflows::ExportFiles as WorkflowSpec>::ir().name, "export-files");
+    assert_eq!(
+        <export_files::workflows::ExportFiles as WorkflowSpec>::ir().name,
+        "export-files"
+    );
     assert_eq!(export_files::App::WORKFLOWS, ["export-files"]);
     assert_eq!(
         wf::FormField::ALL.map(wf::FormField::id),

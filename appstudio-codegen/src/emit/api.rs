@@ -137,4 +137,3 @@ fn credentials(a: &AuthShape, name: &str, index: usize, k: &TokenStream) -> Toke
         #rt::__serde_fields!(#ty { #(#pairs),* });
     }
 }
-

@@ -8,7 +8,12 @@ use super::names::{camel, dedup, ident};
 use super::shape::{MapOptShape, MapShape};
 
 /// `impl Mapped for <marker>`: the source and target option types.
-pub(super) fn mapped(map: &MapShape, marker: &Ident, module: &Ident, k: &TokenStream) -> TokenStream {
+pub(super) fn mapped(
+    map: &MapShape,
+    marker: &Ident,
+    module: &Ident,
+    k: &TokenStream,
+) -> TokenStream {
     let api = quote!(#k::__private::runtime::api);
     let side = |options: &Option<Vec<MapOptShape>>, ty: &str| match options {
         Some(_) => {

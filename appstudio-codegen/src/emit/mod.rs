@@ -1,8 +1,8 @@
 //! Emission: the typed API and the static IR as Rust tokens.
 
 mod api;
-mod mapping;
 mod ir;
+mod mapping;
 mod names;
 mod shape;
 mod workflow;

@@ -183,7 +183,11 @@ fn intake_of(name: Option<&str>, kinds: &[(&str, IntakeShape)]) -> IntakeShape {
     }
 }
 
-fn workflow_of(wf: &spec::Workflow, intakes: Vec<(&str, IntakeShape)>, source: &Source) -> WorkflowShape {
+fn workflow_of(
+    wf: &spec::Workflow,
+    intakes: Vec<(&str, IntakeShape)>,
+    source: &Source,
+) -> WorkflowShape {
     let at = |span: Span| source.location(span.start);
     let mut fields: Vec<FieldShape> = Vec::new();
     let setup = wf.setup.get();

@@ -33,7 +33,11 @@ fn field_type(f: &FieldShape, k: &TokenStream) -> TokenStream {
 }
 
 /// `Serialize` (as the `custom_data` object) and `Deserialize` for a struct of form fields.
-fn custom_data_serde(ty: &TokenStream, fields: &[(&FieldShape, Ident)], k: &TokenStream) -> TokenStream {
+fn custom_data_serde(
+    ty: &TokenStream,
+    fields: &[(&FieldShape, Ident)],
+    k: &TokenStream,
+) -> TokenStream {
     let pairs = fields.iter().map(|(f, id)| {
         let key = &f.id;
         quote!(#id: #key)
@@ -55,7 +59,10 @@ pub(super) fn workflow(
     let marker = ident(&names.markers[index]);
     let name = &w.name;
     let doc = format!(" Workflow `{name}`: {} (declared at {}).", w.label, w.at);
-    let mod_doc = format!(" The types of workflow `{name}` ([`{}`]).", names.markers[index]);
+    let mod_doc = format!(
+        " The types of workflow `{name}` ([`{}`]).",
+        names.markers[index]
+    );
     let auth_impl = match auth {
         Some(auth) => quote!(impl #api::WorkflowOf<super::auth::#auth> for #marker {}),
         // after errors: any credentials, so that the user's code gets no cascade
@@ -161,7 +168,10 @@ fn module(w: &WorkflowShape, marker: &Ident, k: &TokenStream) -> TokenStream {
 /// The `FormField` enum of a workflow, one variant per field.
 fn form_field_enum(w: &WorkflowShape, variants: &[Ident]) -> TokenStream {
     let ids: Vec<&str> = w.fields.iter().map(|f| f.id.as_str()).collect();
-    let field_docs = w.fields.iter().map(|f| format!(" `{}`: {}.", f.id, f.label));
+    let field_docs = w
+        .fields
+        .iter()
+        .map(|f| format!(" `{}`: {}.", f.id, f.label));
     let n_fields = w.fields.len();
     quote! {
         /// The workflow's form fields.
@@ -222,10 +232,17 @@ fn options_query(
         })
         .collect();
     let mut doc = if deps.is_empty() {
-        format!(" Loads the options of `{}`; they read no other field.", f.id)
+        format!(
+            " Loads the options of `{}`; they read no other field.",
+            f.id
+        )
     } else {
         let reads: Vec<String> = deps.iter().map(|(d, _)| format!("`{}`", d.id)).collect();
-        format!(" Loads the options of `{}`, which read {}.", f.id, reads.join(", "))
+        format!(
+            " Loads the options of `{}`, which read {}.",
+            f.id,
+            reads.join(", ")
+        )
     };
     if f.search {
         doc.push_str(" They take a search term (`Workflow::search`).");
@@ -241,9 +258,7 @@ fn options_query(
     } else {
         quote!({ #(#fields)* })
     };
-    let search = f
-        .search
-        .then(|| quote!(impl #api::Searchable for #ty {}));
+    let search = f.search.then(|| quote!(impl #api::Searchable for #ty {}));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]

@@ -312,10 +312,14 @@ impl DynConnection {
 
     /// Runs the `describe_connection` of a workflow's `connect` step.
     pub async fn describe(&self, workflow: &str) -> Result<Description> {
-        self.describe_with(self.workflow(workflow)?.workflow()).await
+        self.describe_with(self.workflow(workflow)?.workflow())
+            .await
     }
 
-    pub(crate) async fn describe_with(&self, workflow: &'static ir::Workflow) -> Result<Description> {
+    pub(crate) async fn describe_with(
+        &self,
+        workflow: &'static ir::Workflow,
+    ) -> Result<Description> {
         let wf = super::workflow::DynWorkflow::new(self.clone(), workflow);
         let Some(cmd) = &workflow.setup.connect.describe_connection else {
             return Err(Error::config(format!(

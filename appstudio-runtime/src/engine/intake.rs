@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::ctx::Respond;
 use super::error::{Error, Result};
 use super::exec;
-use super::workflow::{Processed, DynWorkflow};
+use super::workflow::{DynWorkflow, Processed};
 use crate::ir::{self, Command, IntakeKind};
 use crate::lock::unpoisoned;
 

@@ -35,11 +35,17 @@ impl MapOptionInfo {
             .map_or_else(|| id.clone(), str::to_owned);
         Some(MapOptionInfo {
             field: FieldRef {
-                group: option.get("group").and_then(Value::as_str).map(str::to_owned),
+                group: option
+                    .get("group")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 id,
             },
             title,
-            required: option.get("required").and_then(Value::as_bool).unwrap_or(false),
+            required: option
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 }
@@ -89,13 +95,20 @@ impl DynWorkflow {
     /// required target is mapped, and inbound, `email` always is (D10).
     pub fn set_mapping(&mut self, saved: &Value, target_options: &[Value]) -> Result<()> {
         let mapping = Mapping::from_json(saved, self.default_group())?;
-        let targets: Vec<MapOptionInfo> = target_options.iter().filter_map(MapOptionInfo::of).collect();
+        let targets: Vec<MapOptionInfo> = target_options
+            .iter()
+            .filter_map(MapOptionInfo::of)
+            .collect();
         self.save_mapping(mapping, &targets)
     }
 
     /// Saves a mapping after checking that every required target (and inbound, `email`) is
     /// mapped.
-    pub(crate) fn save_mapping(&mut self, mapping: Mapping, targets: &[MapOptionInfo]) -> Result<()> {
+    pub(crate) fn save_mapping(
+        &mut self,
+        mapping: Mapping,
+        targets: &[MapOptionInfo],
+    ) -> Result<()> {
         if mapping.entries.is_empty() {
             return Err(Error::invalid("map at least one field"));
         }
@@ -121,5 +134,4 @@ impl DynWorkflow {
             .and_then(|m| m.target.as_ref())
             .and_then(|t| t.default_group.as_deref())
     }
-
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::error::{Error, Result};
 use super::exec;
-use super::workflow::{Processed, DynWorkflow};
+use super::workflow::{DynWorkflow, Processed};
 use crate::ir::{self, Command, IntakeKind};
 
 /// Most `request` runs in one cycle.

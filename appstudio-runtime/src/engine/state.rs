@@ -71,7 +71,11 @@ impl DynConnection {
     }
 
     /// Brings `state` back into `run`, a new instance of the state's workflow.
-    pub(crate) fn resume_at(&self, mut run: DynWorkflow, state: DynWorkflowState) -> Result<DynWorkflow> {
+    pub(crate) fn resume_at(
+        &self,
+        mut run: DynWorkflow,
+        state: DynWorkflowState,
+    ) -> Result<DynWorkflow> {
         if let Some(id) = state.account_id {
             self.keep_account_id(id);
         }

@@ -48,12 +48,18 @@ impl<W: Mapped> Clone for MapOptions<W> {
 impl<W: Mapped> MapOptions<W> {
     /// The source option titled `title`.
     pub fn source_titled(&self, title: &str) -> Option<&W::Source> {
-        self.source.iter().find(|o| o.title == title).map(|o| &o.key)
+        self.source
+            .iter()
+            .find(|o| o.title == title)
+            .map(|o| &o.key)
     }
 
     /// The target option titled `title`.
     pub fn target_titled(&self, title: &str) -> Option<&W::Target> {
-        self.target.iter().find(|o| o.title == title).map(|o| &o.key)
+        self.target
+            .iter()
+            .find(|o| o.title == title)
+            .map(|o| &o.key)
     }
 }
 
@@ -122,7 +128,10 @@ fn offered<K: MapKey>(key: &K, options: &[MapOption<K>], side: &str) -> Result<(
     if K::STATIC || options.iter().any(|o| o.key == *key) {
         return Ok(());
     }
-    let group = key.group().map(|g| format!(" of group `{g}`")).unwrap_or_default();
+    let group = key
+        .group()
+        .map(|g| format!(" of group `{g}`"))
+        .unwrap_or_default();
     Err(Error::invalid(format!(
         "`{}`{group} is not one of the {side} options (load them with `map_options`)",
         key.id()
@@ -158,8 +167,7 @@ impl<W: Mapped> Workflow<W> {
                 required: o.required,
             })
             .collect();
-        self.dynamic
-            .save_mapping(DynMapping { entries }, &targets)
+        self.dynamic.save_mapping(DynMapping { entries }, &targets)
     }
 
     /// The saved mapping, if there is one and every option it names is of the app.

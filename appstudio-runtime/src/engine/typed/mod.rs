@@ -18,10 +18,10 @@ use std::marker::PhantomData;
 
 use serde_json::Value;
 
+use super::EngineConfig;
 use super::auth::{Credentials, Tokens};
 use super::connection::{AcAccount, Description, DynConnection, DynEngine};
 use super::error::{Error, Result};
-use super::EngineConfig;
 use crate::api::{
     AppSpec, AuthSpec, CheckedCredentials, OAuth2Credentials, PlainCredentials, TokenCredentials,
     WorkflowOf,
@@ -139,9 +139,9 @@ impl<A: AppSpec> Engine<A> {
         C: PlainCredentials + AuthSpec<App = A>,
     {
         let plain = untyped(&credentials)?;
-        let conn =
-            self.dynamic
-                .restore_with(C::ir(), plain, Tokens::default(), activecampaign)?;
+        let conn = self
+            .dynamic
+            .restore_with(C::ir(), plain, Tokens::default(), activecampaign)?;
         Ok(Connection::wrap(conn))
     }
 }

@@ -54,7 +54,8 @@ fn text(v: Value) -> String {
 
 /// A typed value as the JSON the engine runs on.
 fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::invalid(format!("{what} does not serialize: {e}")))
+    serde_json::to_value(value)
+        .map_err(|e| Error::invalid(format!("{what} does not serialize: {e}")))
 }
 
 impl<W> Workflow<W> {
@@ -101,12 +102,19 @@ impl<W: WorkflowSpec> Workflow<W> {
         self.load_options(query, Some(term)).await
     }
 
-    async fn load_options<Q: OptionsOf<W>>(&self, query: Q, term: Option<&str>) -> Result<Vec<Choice>> {
+    async fn load_options<Q: OptionsOf<W>>(
+        &self,
+        query: Q,
+        term: Option<&str>,
+    ) -> Result<Vec<Choice>> {
         let chosen = match to_json(&query, "the options query")? {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let items = self.dynamic.options_at(Q::FIELD, Some(chosen), term).await?;
+        let items = self
+            .dynamic
+            .options_at(Q::FIELD, Some(chosen), term)
+            .await?;
         Ok(items
             .into_iter()
             .map(|item| {
@@ -131,7 +139,13 @@ impl<W: WorkflowSpec> Workflow<W> {
             .select
             .as_ref()
             .and_then(|s| s.form_fields.iter().position(|f| f.id == F::ID))
-            .ok_or_else(|| Error::config(format!("workflow `{}` has no form field `{}`", W::NAME, F::ID)))?;
+            .ok_or_else(|| {
+                Error::config(format!(
+                    "workflow `{}` has no form field `{}`",
+                    W::NAME,
+                    F::ID
+                ))
+            })?;
         self.dynamic.choose_at(index, to_json(&value, "the value")?)
     }
 
