@@ -138,9 +138,12 @@ fn offered<K: MapKey>(key: &K, options: &[MapOption<K>], side: &str) -> Result<(
     )))
 }
 
-impl<W: Mapped> Workflow<W> {
+impl<W: crate::api::WorkflowSpec> Workflow<W> {
     /// The source and target options of the `map` step.
-    pub async fn map_options(&self) -> crate::engine::Result<MapOptions<W>> {
+    pub async fn map_options(&self) -> crate::engine::Result<MapOptions<W>>
+    where
+        W: Mapped,
+    {
         let (source, target) = self.dynamic.map_options().await?;
         Ok(MapOptions {
             source: typed(&source),
@@ -150,7 +153,10 @@ impl<W: Mapped> Workflow<W> {
 
     /// Saves the user's mapping: every loaded option it names is among `options`, every
     /// required target (and inbound, `email`) is mapped (D10).
-    pub fn set_mapping(&mut self, mapping: &Mapping<W>, options: &MapOptions<W>) -> Result<()> {
+    pub fn set_mapping(&mut self, mapping: &Mapping<W>, options: &MapOptions<W>) -> Result<()>
+    where
+        W: Mapped,
+    {
         let default_group = self.dynamic.default_group();
         let mut entries = Vec::with_capacity(mapping.entries.len());
         for (source, target) in &mapping.entries {
@@ -171,7 +177,10 @@ impl<W: Mapped> Workflow<W> {
     }
 
     /// The saved mapping, if there is one and every option it names is of the app.
-    pub fn mapping(&self) -> Option<Mapping<W>> {
+    pub fn mapping(&self) -> Option<Mapping<W>>
+    where
+        W: Mapped,
+    {
         let saved = self.dynamic.mapping.as_ref()?;
         let entries = saved
             .entries
