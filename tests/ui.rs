@@ -7,7 +7,9 @@
 //!
 //! trybuild compiles each case in its own project under the target directory, whose
 //! `CARGO_MANIFEST_DIR` is not this crate's; the app files are copied there first so that the
-//! cases name them as `tests/ui/apps/…`, the path a user would write.
+//! cases name them as `tests/ui/apps/…`, the path a user would write. The examples' apps are
+//! copied too, as `examples/<example>/app.json`, for the cases that misuse the typed API of a
+//! real app.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,17 @@ fn copy_apps() {
     for entry in std::fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, dst.join(path.file_name().unwrap())).unwrap();
+    }
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let app = entry.unwrap().path().join("app.json");
+        if app.is_file() {
+            let dst = trybuild_project()
+                .join("examples")
+                .join(app.parent().unwrap().file_name().unwrap());
+            std::fs::create_dir_all(&dst).unwrap();
+            std::fs::copy(&app, dst.join("app.json")).unwrap();
+        }
     }
 }
 

@@ -37,8 +37,8 @@ pub trait AuthSpec: serde::Serialize + serde::de::DeserializeOwned + 'static {
 /// Credentials of an oauth2 auth entry: connected by sending the user to the authorization
 /// URL and exchanging the code it returns.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not the credentials of an oauth2 auth entry",
-    label = "an authorization code is exchanged only for an oauth2 auth",
+    message = "`{Self}` is not an oauth2 auth: there is no authorization code to exchange",
+    label = "not the credentials of an oauth2 auth entry",
     note = "basic, token and session auths connect with `Engine::connect(credentials, …)`"
 )]
 pub trait OAuth2Credentials: AuthSpec {}
@@ -46,7 +46,7 @@ pub trait OAuth2Credentials: AuthSpec {}
 /// Credentials of a basic, token or session auth entry: connected by checking them
 /// (`verify_url`, or the session login).
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` are the credentials of an oauth2 auth entry: it connects with an authorization code",
+    message = "`{Self}` is an oauth2 auth: it connects with an authorization code",
     label = "an oauth2 auth cannot connect with its credentials alone",
     note = "send the user to `Engine::authorization_url`, then call `Engine::connect_oauth2` with the code it returns"
 )]
@@ -97,7 +97,7 @@ pub trait WorkflowOf<C>: WorkflowSpec {}
 /// A workflow whose `data_intake` is a webhook intake.
 #[diagnostic::on_unimplemented(
     message = "workflow `{Self}` receives no webhooks",
-    label = "its `data_intake` in app.json is not a webhook intake",
+    label = "it has no webhook `data_intake` in app.json",
     note = "webhooks are created and received only for workflows with a webhook `data_intake`"
 )]
 pub trait WebhookWorkflow: WorkflowSpec {}
@@ -105,7 +105,7 @@ pub trait WebhookWorkflow: WorkflowSpec {}
 /// A workflow whose `data_intake` is a polling intake.
 #[diagnostic::on_unimplemented(
     message = "workflow `{Self}` does not poll",
-    label = "its `data_intake` in app.json is not a polling intake",
+    label = "it has no polling `data_intake` in app.json",
     note = "only workflows with a polling `data_intake` have `initial_setup` and `poll`"
 )]
 pub trait PollingWorkflow: WorkflowSpec {}

@@ -159,16 +159,22 @@ fn offered<K: MapKey>(
     )))
 }
 
-impl<W: Mapped> Workflow<W> {
+impl<W: crate::api::WorkflowSpec> Workflow<W> {
     /// The source and target options of the `map` step.
-    pub async fn map_options(&self) -> crate::engine::Result<MapOptions<W>> {
+    pub async fn map_options(&self) -> crate::engine::Result<MapOptions<W>>
+    where
+        W: Mapped,
+    {
         let (source, target) = self.dynamic.map_options().await?;
         Ok(MapOptions::from_json(&source, &target))
     }
 
     /// Saves the user's mapping: every loaded option it names is among `options`, every
     /// required target (and inbound, `email`) is mapped (D10).
-    pub fn set_mapping(&mut self, mapping: &Mapping<W>, options: &MapOptions<W>) -> Result<()> {
+    pub fn set_mapping(&mut self, mapping: &Mapping<W>, options: &MapOptions<W>) -> Result<()>
+    where
+        W: Mapped,
+    {
         let default_group = self.dynamic.default_group();
         let mut entries = Vec::with_capacity(mapping.entries.len());
         for (source, target) in &mapping.entries {
@@ -190,7 +196,10 @@ impl<W: Mapped> Workflow<W> {
     }
 
     /// The saved mapping, if there is one and every option it names is of the app.
-    pub fn mapping(&self) -> Option<Mapping<W>> {
+    pub fn mapping(&self) -> Option<Mapping<W>>
+    where
+        W: Mapped,
+    {
         let saved = self.dynamic.mapping.as_ref()?;
         let entries = saved
             .entries
