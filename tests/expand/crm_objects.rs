@@ -98,7 +98,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `pipeline` (dropdown): Pipeline.
+            /// Form field `pipeline` (dropdown): Pipeline (declared at examples/crm_objects/app.json:97:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Pipeline;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Pipeline {
@@ -109,7 +109,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SyncDeals>
             for Pipeline {}
-            /// Form field `labels` (multiselect): Labels to copy as tags.
+            /// Form field `labels` (multiselect): Labels to copy as tags (declared at examples/crm_objects/app.json:117:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Labels;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Labels {
@@ -126,7 +126,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `pipeline`; they read no other field. They take a search term (`Workflow::search`).
+            /// Loads the options of `pipeline`; they read no other field. They take a search term (`Workflow::search`). The field is declared at examples/crm_objects/app.json:97:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Pipeline;
             ::appstudio::__private::runtime::__serde_fields!(Pipeline {});
@@ -137,7 +137,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::OptionsOf<super::super::SyncDeals>
             for Pipeline {}
             impl ::appstudio::__private::runtime::api::Searchable for Pipeline {}
-            /// Loads the options of `labels`; they read no other field.
+            /// Loads the options of `labels`; they read no other field. The field is declared at examples/crm_objects/app.json:117:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Labels;
             ::appstudio::__private::runtime::__serde_fields!(Labels {});
@@ -376,7 +376,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `pipeline` (dropdown): Pipeline.
+            /// Form field `pipeline` (dropdown): Pipeline (declared at examples/crm_objects/app.json:220:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Pipeline;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Pipeline {
@@ -387,7 +387,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for Pipeline {}
-            /// Form field `stage` (dropdown): Stage.
+            /// Form field `stage` (dropdown): Stage (declared at examples/crm_objects/app.json:234:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Stage;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Stage {
@@ -398,7 +398,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for Stage {}
-            /// Form field `deal_title` (textarea): Deal title.
+            /// Form field `deal_title` (textarea): Deal title (declared at examples/crm_objects/app.json:253:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct DealTitle;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for DealTitle {
@@ -409,7 +409,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::CreateDeal>
             for DealTitle {}
-            /// Form field `deal_value` (text): Deal value.
+            /// Form field `deal_value` (text): Deal value (declared at examples/crm_objects/app.json:260:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct DealValue;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for DealValue {
@@ -426,7 +426,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `pipeline`; they read no other field.
+            /// Loads the options of `pipeline`; they read no other field. The field is declared at examples/crm_objects/app.json:220:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Pipeline;
             ::appstudio::__private::runtime::__serde_fields!(Pipeline {});
@@ -437,7 +437,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::OptionsOf<
                 super::super::CreateDeal,
             > for Pipeline {}
-            /// Loads the options of `stage`, which read `pipeline`.
+            /// Loads the options of `stage`, which read `pipeline`. The field is declared at examples/crm_objects/app.json:234:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Stage {
                 /// The chosen `pipeline`.

@@ -113,7 +113,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `workspace` (dropdown): Workspace.
+            /// Form field `workspace` (dropdown): Workspace (declared at examples/inbound_forms/app.json:140:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Workspace;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Workspace {
@@ -125,7 +125,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
             > for Workspace {}
-            /// Form field `form` (dropdown): Form.
+            /// Form field `form` (dropdown): Form (declared at examples/inbound_forms/app.json:158:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Form;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Form {
@@ -137,7 +137,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
             > for Form {}
-            /// Form field `tagging` (dropdown): Tagging.
+            /// Form field `tagging` (dropdown): Tagging (declared at examples/inbound_forms/app.json:179:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Tagging;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Tagging {
@@ -149,7 +149,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportFormResponses,
             > for Tagging {}
-            /// Form field `extra_tag` (text): Additional tag.
+            /// Form field `extra_tag` (text): Additional tag (declared at examples/inbound_forms/app.json:189:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct ExtraTag;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for ExtraTag {
@@ -167,7 +167,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `workspace`; they read no other field.
+            /// Loads the options of `workspace`; they read no other field. The field is declared at examples/inbound_forms/app.json:140:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Workspace;
             ::appstudio::__private::runtime::__serde_fields!(Workspace {});
@@ -178,7 +178,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::OptionsOf<
                 super::super::ImportFormResponses,
             > for Workspace {}
-            /// Loads the options of `form`, which read `workspace`.
+            /// Loads the options of `form`, which read `workspace`. The field is declared at examples/inbound_forms/app.json:158:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Form {
                 /// The chosen `workspace`.
@@ -194,7 +194,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::OptionsOf<
                 super::super::ImportFormResponses,
             > for Form {}
-            /// Loads the options of `tagging`; they read no other field.
+            /// Loads the options of `tagging`; they read no other field. The field is declared at examples/inbound_forms/app.json:179:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Tagging;
             ::appstudio::__private::runtime::__serde_fields!(Tagging {});

@@ -96,7 +96,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `first_order_tag` (dropdown): Tag first-time buyers.
+            /// Form field `first_order_tag` (dropdown): Tag first-time buyers (declared at examples/order_history/app.json:144:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct FirstOrderTag;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for FirstOrderTag {
@@ -112,7 +112,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `first_order_tag`; they read no other field.
+            /// Loads the options of `first_order_tag`; they read no other field. The field is declared at examples/order_history/app.json:144:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct FirstOrderTag;
             ::appstudio::__private::runtime::__serde_fields!(FirstOrderTag {});

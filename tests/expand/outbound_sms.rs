@@ -126,7 +126,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `from_number` (dropdown): From number.
+            /// Form field `from_number` (dropdown): From number (declared at examples/outbound_sms/app.json:62:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct FromNumber;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for FromNumber {
@@ -137,7 +137,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
             for FromNumber {}
-            /// Form field `message` (textarea): Message.
+            /// Form field `message` (textarea): Message (declared at examples/outbound_sms/app.json:82:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Message;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Message {
@@ -148,7 +148,7 @@ pub mod workflows {
             }
             impl ::appstudio::__private::runtime::api::FieldOf<super::super::SendSms>
             for Message {}
-            /// Form field `media_url` (text): Media URL.
+            /// Form field `media_url` (text): Media URL (declared at examples/outbound_sms/app.json:90:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct MediaUrl;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for MediaUrl {
@@ -165,7 +165,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `from_number`; they read no other field.
+            /// Loads the options of `from_number`; they read no other field. The field is declared at examples/outbound_sms/app.json:62:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct FromNumber;
             ::appstudio::__private::runtime::__serde_fields!(FromNumber {});
@@ -230,7 +230,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `list` (dropdown): Subscriber list.
+            /// Form field `list` (dropdown): Subscriber list (declared at examples/outbound_sms/app.json:172:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct List;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for List {
@@ -242,7 +242,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::SubscribeContact,
             > for List {}
-            /// Form field `tag` (dropdown): ActiveCampaign tag.
+            /// Form field `tag` (dropdown): ActiveCampaign tag (declared at examples/outbound_sms/app.json:192:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Tag;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Tag {
@@ -258,7 +258,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `list`; they read no other field.
+            /// Loads the options of `list`; they read no other field. The field is declared at examples/outbound_sms/app.json:172:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct List;
             ::appstudio::__private::runtime::__serde_fields!(List {});
@@ -269,7 +269,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::OptionsOf<
                 super::super::SubscribeContact,
             > for List {}
-            /// Loads the options of `tag`; they read no other field. They take a search term (`Workflow::search`).
+            /// Loads the options of `tag`; they read no other field. They take a search term (`Workflow::search`). The field is declared at examples/outbound_sms/app.json:192:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Tag;
             ::appstudio::__private::runtime::__serde_fields!(Tag {});

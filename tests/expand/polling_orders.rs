@@ -105,7 +105,7 @@ pub mod workflows {
         }
         /// One marker type per form field, for `Workflow::choose`.
         pub mod fields {
-            /// Form field `store` (dropdown): Store.
+            /// Form field `store` (dropdown): Store (declared at examples/polling_orders/app.json:132:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct Store;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for Store {
@@ -117,7 +117,7 @@ pub mod workflows {
             impl ::appstudio::__private::runtime::api::FieldOf<
                 super::super::ImportOrders,
             > for Store {}
-            /// Form field `customer_tag` (text): Customer tag.
+            /// Form field `customer_tag` (text): Customer tag (declared at examples/polling_orders/app.json:151:13).
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct CustomerTag;
             impl ::appstudio::__private::runtime::api::FormFieldSpec for CustomerTag {
@@ -135,7 +135,7 @@ pub mod workflows {
         /// Option queries: one per field with `options`, holding exactly the fields those
         /// options read, so a dependent field cannot be loaded before its parents are chosen.
         pub mod options {
-            /// Loads the options of `store`; they read no other field.
+            /// Loads the options of `store`; they read no other field. The field is declared at examples/polling_orders/app.json:132:13.
             #[derive(Debug, Clone, PartialEq)]
             pub struct Store;
             ::appstudio::__private::runtime::__serde_fields!(Store {});

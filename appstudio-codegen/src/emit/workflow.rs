@@ -204,7 +204,10 @@ fn field_marker(
     let api = quote!(#k::__private::runtime::api);
     let value = field_type(f, k);
     let id = &f.id;
-    let doc = format!(" Form field `{id}` ({}): {}.", f.kind, f.label);
+    let doc = format!(
+        " Form field `{id}` ({}): {} (declared at {}).",
+        f.kind, f.label, f.at
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -255,6 +258,7 @@ fn options_query(
     if f.search {
         doc.push_str(" They take a search term (`Workflow::search`).");
     }
+    doc.push_str(&format!(" The field is declared at {}.", f.at));
     let fields = deps.iter().map(|(d, id)| {
         let t = field_type(d, k);
         let doc = format!(" The chosen `{}`.", d.id);
