@@ -19,4 +19,5 @@ mod example_order_history;
 mod example_polling_orders;
 mod expand;
 mod expanded;
+mod ir_secrets;
 mod typed_mapping;

@@ -43,8 +43,10 @@ pub enum AuthMethod {
     },
 }
 
-/// `auth.*.configuration` of an oauth2 entry.
-#[derive(Debug, Clone, PartialEq)]
+/// `auth.*.configuration` of an oauth2 entry. Its `Debug` redacts `client_secret` and
+/// `token_request_body` (extra form data may carry a secret too), so `{:?}` of an app never
+/// prints them; the values themselves are as written in `app.json`.
+#[derive(Clone, PartialEq)]
 pub struct OAuth2 {
     /// Where the user grants access.
     pub authorization_base_url: StrTemplate,
@@ -62,6 +64,64 @@ pub struct OAuth2 {
     pub refresh_url: Option<StrTemplate>,
     /// Send the client credentials as parameters (`true`) or HTTP Basic (`false`).
     pub include_client_id: bool,
+}
+
+/// Stands for a value `Debug` does not print.
+struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl std::fmt::Debug for OAuth2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // every field named, so a new one is not forgotten here
+        let OAuth2 {
+            authorization_base_url,
+            client_id,
+            client_secret: _,
+            scopes,
+            token_request_body,
+            token_url,
+            refresh_url,
+            include_client_id,
+        } = self;
+        f.debug_struct("OAuth2")
+            .field("authorization_base_url", authorization_base_url)
+            .field("client_id", client_id)
+            .field("client_secret", &Redacted)
+            .field("scopes", scopes)
+            .field("token_request_body", &token_request_body.as_ref().map(|_| Redacted))
+            .field("token_url", token_url)
+            .field("refresh_url", refresh_url)
+            .field("include_client_id", include_client_id)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_the_secrets() {
+        let o = OAuth2 {
+            authorization_base_url: StrTemplate::Lit("https://a.example/authorize".into()),
+            client_id: "id".into(),
+            client_secret: "s3cret".into(),
+            scopes: List::default(),
+            token_request_body: Some("client_secret=s3cret".into()),
+            token_url: StrTemplate::Lit("https://a.example/token".into()),
+            refresh_url: None,
+            include_client_id: true,
+        };
+        let text = format!("{o:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("client_secret: <redacted>"), "{text}");
+        assert!(text.contains("client_id: \"id\""), "{text}");
+    }
 }
 
 /// The names a `defined_fields` entry may have.
