@@ -29,6 +29,9 @@ pub enum ErrorKind {
     /// The app cannot run as configured (e.g. `!error` reached, a command used where it has
     /// no meaning, a missing `describe_connection`).
     Config,
+    /// A remote API answered with a body larger than the engine reads (16 MiB): not retried,
+    /// since asking again would get the same answer.
+    ResponseTooLarge,
 }
 
 impl fmt::Display for ErrorKind {
@@ -42,6 +45,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::InvalidInput => "invalid input",
             ErrorKind::Halted => "halted by `!error`",
             ErrorKind::Config => "config",
+            ErrorKind::ResponseTooLarge => "response too large",
         })
     }
 }

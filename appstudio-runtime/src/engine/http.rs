@@ -228,9 +228,13 @@ pub(crate) fn parse_body(bytes: &[u8]) -> Value {
 /// A failed attempt in the engine's terms.
 pub(crate) fn failure(e: BodyError) -> Error {
     match e {
-        BodyError::TooLarge { .. } => Error::new(
-            ErrorKind::Remote5xx,
-            format!("the response is larger than {MAX_BODY_BYTES} bytes"),
+        BodyError::TooLarge { status } => Error::new(
+            ErrorKind::ResponseTooLarge,
+            format!(
+                "the API answered {status} with a body larger than {} MiB ({MAX_BODY_BYTES} \
+                 bytes), which is not read",
+                MAX_BODY_BYTES >> 20
+            ),
         ),
         BodyError::Transport(e) => transport(e),
     }

@@ -18,12 +18,17 @@ pub(crate) enum Outcome {
     NotConnected,
     /// The connection failed during the request (timeout, reset): it may have been processed.
     Broken,
+    /// The attempt ended in a way another attempt would repeat: an answer over the size cap,
+    /// a redirect not followed (D19). Never retried.
+    Final,
 }
 
 impl Outcome {
     /// How a request that got no response ended: refused before sending, or broken after.
     pub(crate) fn of_transport(e: &reqwest::Error) -> Outcome {
-        if e.is_connect() {
+        if e.is_redirect() {
+            Outcome::Final
+        } else if e.is_connect() {
             Outcome::NotConnected
         } else {
             Outcome::Broken
@@ -163,6 +168,7 @@ mod tests {
         assert!(delay(1, Method::POST, Outcome::NotConnected).is_some());
         assert_eq!(delay(1, Method::GET, Outcome::Status(500, None)), None);
         assert_eq!(delay(1, Method::GET, Outcome::Status(404, None)), None);
+        assert_eq!(delay(1, Method::GET, Outcome::Final), None);
         assert_eq!(delay(5, Method::GET, Outcome::Status(503, None)), None);
         for attempt in 1..5 {
             let d = delay(attempt, Method::GET, Outcome::Status(502, None)).unwrap();
