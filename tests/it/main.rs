@@ -20,4 +20,5 @@ mod example_polling_orders;
 mod expand;
 mod expanded;
 mod ir_secrets;
+mod net_origins;
 mod typed_mapping;

@@ -22,7 +22,8 @@ pub enum ErrorKind {
     /// A jq program failed at run time or exceeded a limit.
     Jq,
     /// A value given to the engine (a selection, a mapping, a payload, a credential) is not
-    /// what the app needs.
+    /// what the app needs; or a URL a remote answer gave (a `next_page_url`, a redirect's
+    /// `Location`) is on another origin than its request's, and was not followed (D19).
     InvalidInput,
     /// The app stopped on purpose: an `!error` command was reached.
     Halted,

@@ -251,9 +251,16 @@ pub(crate) async fn exchange(
         .map_err(|(e, _)| failure(e))
 }
 
-/// A transport failure (connection refused, timeout, reset).
+/// A transport failure (connection refused, timeout, reset), or a redirect to another
+/// origin that was not followed (D19: [`ErrorKind::InvalidInput`], like a `next_page_url`
+/// elsewhere).
 fn transport(e: reqwest::Error) -> Error {
-    Error::new(ErrorKind::Remote5xx, body::describe(e))
+    let kind = if crate::net::is_cross_origin_redirect(&e) {
+        ErrorKind::InvalidInput
+    } else {
+        ErrorKind::Remote5xx
+    };
+    Error::new(kind, body::describe(e))
 }
 
 /// The method for reqwest.

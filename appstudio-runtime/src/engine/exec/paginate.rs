@@ -31,21 +31,20 @@ pub(super) async fn run(
     };
     let mut pages: Vec<Value> = Vec::new();
     let mut state = Cursor::start(&p.style);
+    // the URL of the page just fetched: a next-page URL is read against it (D19)
+    let mut previous: Option<url::Url> = None;
     for _ in 0..MAX_PAGES {
         let mut request = exec::prepare(session, h, ctx, piped)?;
-        match &state.next_url {
-            Some(u) => {
-                request.url = url::Url::parse(u).map_err(|e| {
-                    Error::invalid(format!("`next_page_url` `{u}` is not a URL: {e}"))
-                })?;
-            }
-            None => {
+        match (&state.next_url, &previous) {
+            (Some(u), Some(from)) => request.url = next_page(from, u)?,
+            _ => {
                 let mut q = request.url.query_pairs_mut();
                 for (name, value) in state.params(&p.style) {
                     q.append_pair(&name, &value);
                 }
             }
         }
+        previous = Some(request.url.clone());
         let body = session.send(h.target, request).await?.body;
         if pages.last() == Some(&body) || is_empty_page(&body) {
             break;
@@ -57,6 +56,25 @@ pub(super) async fn run(
         }
     }
     Ok(http::shape(h.wrap_body, merge(pages)))
+}
+
+/// The URL a parser's `next_page_url` gives, read against the URL of the page it came from
+/// (so a relative one stays there), followed only on that page's origin: a remote answer
+/// must not send the connection's credentials to another host (D19).
+fn next_page(from: &url::Url, next: &str) -> Result<url::Url> {
+    let url = from
+        .join(next)
+        .map_err(|e| Error::invalid(format!("`next_page_url` `{next}` is not a URL: {e}")))?;
+    let (to, origin) = (url.origin(), from.origin());
+    if to != origin || !to.is_tuple() {
+        return Err(Error::invalid(format!(
+            "`next_page_url` points to {}, another origin than its page's {}: it was not \
+             followed, so the connection's credentials stay on the API's origin",
+            to.ascii_serialization(),
+            origin.ascii_serialization()
+        )));
+    }
+    Ok(url)
 }
 
 impl Cursor {
@@ -289,5 +307,34 @@ mod tests {
         );
         assert!(is_empty_page(&json!({"items": [], "meta": {}})));
         assert!(!is_empty_page(&json!({"meta": {}})));
+    }
+
+    #[test]
+    fn next_pages_stay_on_their_origin() {
+        let from = url::Url::parse("https://api.a.example/v1/items?page=1").unwrap();
+        let next = |u: &str| next_page(&from, u).map(|u| u.to_string());
+        assert_eq!(
+            next("https://api.a.example/v1/items?page=2").unwrap(),
+            "https://api.a.example/v1/items?page=2"
+        );
+        assert_eq!(
+            next("/v1/items?page=3").unwrap(),
+            "https://api.a.example/v1/items?page=3"
+        );
+        assert_eq!(
+            next("https://API.a.example:443/v1/items?page=4").unwrap(),
+            "https://api.a.example/v1/items?page=4"
+        );
+        for other in [
+            "http://api.a.example/v1/items?page=2",
+            "https://api.a.example:8443/v1/items",
+            "https://evil.example/v1/items",
+            "//evil.example/v1/items",
+            "data:text/plain,hi",
+        ] {
+            let e = next(other).unwrap_err();
+            assert_eq!(e.kind(), crate::engine::ErrorKind::InvalidInput, "{other}");
+            assert!(e.message().contains("https://api.a.example"), "{e}");
+        }
     }
 }
