@@ -19,7 +19,8 @@ use crate::value::Secret;
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// Requests per second to one account (D13: 5, ActiveCampaign's documented limit). Every
-    /// client of the same account URL in the process shares one limiter.
+    /// client of the same account in the process shares one limiter, however its URL is
+    /// spelled (case, default port, trailing `/`, `/api/3`, `localhost` for `127.0.0.1`).
     pub requests_per_second: u32,
     /// When calls are retried (429 after `Retry-After`; 502/503/504 and connection errors
     /// with jittered backoff; POSTs that are not upserts only when nothing was sent).
@@ -62,7 +63,7 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Limiters by (account URL, requests per second).
+/// Limiters by (account key, requests per second); see [`account_key`].
 type Limiters = HashMap<(String, u32), Arc<Bucket>>;
 
 /// One limiter per account in the process.
@@ -70,9 +71,27 @@ static LIMITERS: LazyLock<Mutex<Limiters>> = LazyLock::new(Default::default);
 
 fn limiter(base: &str, rps: u32) -> Arc<Bucket> {
     let mut map = unpoisoned(LIMITERS.lock());
-    map.entry((base.to_ascii_lowercase(), rps))
+    map.entry((account_key(base), rps))
         .or_insert_with(|| Arc::new(Bucket::new(rps, 1)))
         .clone()
+}
+
+/// The account an API URL names, however it is spelled, so every spelling shares one limiter
+/// (D13): scheme and host in lower case, the port always written (443 and 80 included), the
+/// path without a trailing `/`, and `localhost` as `127.0.0.1` (the address it resolves to
+/// on loopback, where the fake and test servers listen).
+fn account_key(base: &str) -> String {
+    let Ok(url) = url::Url::parse(base) else {
+        return base.to_ascii_lowercase();
+    };
+    let host = match url.host_str() {
+        Some(h) if h.eq_ignore_ascii_case("localhost") => "127.0.0.1".to_owned(),
+        Some(h) => h.to_ascii_lowercase(),
+        None => String::new(),
+    };
+    let port = url.port_or_known_default().unwrap_or(0);
+    let path = url.path().trim_end_matches('/');
+    format!("{}://{host}:{port}{path}", url.scheme())
 }
 
 /// The API URL as the client keeps it: no trailing `/`, no `/api/3`.
@@ -108,7 +127,9 @@ impl Client {
         Client::with(http, url, token, config)
     }
 
-    /// A client sharing an HTTP connection pool, with a configuration.
+    /// A client sharing an HTTP connection pool, with a configuration. `http` sends the
+    /// `Api-Token` header: it should not follow redirects to another origin (D19; the
+    /// clients [`Client::new`] and the engine build do not).
     pub fn with(
         http: reqwest::Client,
         url: &str,
@@ -278,5 +299,44 @@ impl Client {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter_of(url: &str) -> Arc<Bucket> {
+        Client::new(url, "t".into()).unwrap().shared.limiter.clone()
+    }
+
+    #[test]
+    fn spellings_of_one_account_share_one_limiter() {
+        let loopback = limiter_of("http://127.0.0.1:39001");
+        for same in [
+            "http://localhost:39001",
+            "HTTP://LocalHost:39001/",
+            "http://127.0.0.1:39001/api/3/",
+        ] {
+            assert!(Arc::ptr_eq(&loopback, &limiter_of(same)), "{same}");
+        }
+        let hosted = limiter_of("https://acme.api-us1.com");
+        for same in [
+            "https://ACME.api-us1.com/",
+            "https://acme.api-us1.com:443",
+            "https://acme.api-us1.com/api/3",
+        ] {
+            assert!(Arc::ptr_eq(&hosted, &limiter_of(same)), "{same}");
+        }
+        assert_eq!(
+            account_key("HTTPS://Acme.API-us1.com/"),
+            "https://acme.api-us1.com:443"
+        );
+        assert_eq!(account_key("http://LOCALHOST/x/"), "http://127.0.0.1:80/x");
+        for other in ["http://127.0.0.1:39002", "https://acme.api-us1.com:8443"] {
+            let limiter = limiter_of(other);
+            assert!(!Arc::ptr_eq(&loopback, &limiter), "{other}");
+            assert!(!Arc::ptr_eq(&hosted, &limiter), "{other}");
+        }
     }
 }
