@@ -83,7 +83,10 @@ async fn a_next_page_url_on_the_same_origin_is_followed() {
     Mock::given(method("GET"))
         .and(path("/v1/lists"))
         .and(query_param("page", "1"))
-        .respond_with(lists(&["A", "B"], json!(format!("{ORIGIN}/v1/lists?cursor=2"))))
+        .respond_with(lists(
+            &["A", "B"],
+            json!(format!("{ORIGIN}/v1/lists?cursor=2")),
+        ))
         .expect(1)
         .mount(&api)
         .await;

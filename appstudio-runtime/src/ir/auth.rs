@@ -93,7 +93,10 @@ impl std::fmt::Debug for OAuth2 {
             .field("client_id", client_id)
             .field("client_secret", &Redacted)
             .field("scopes", scopes)
-            .field("token_request_body", &token_request_body.as_ref().map(|_| Redacted))
+            .field(
+                "token_request_body",
+                &token_request_body.as_ref().map(|_| Redacted),
+            )
             .field("token_url", token_url)
             .field("refresh_url", refresh_url)
             .field("include_client_id", include_client_id)

@@ -60,16 +60,14 @@ pub(crate) async fn exchange(
     })?;
     let status = response.status().as_u16();
     let retry_after = retry_after(response.headers());
-    let body = read_capped(response, MAX_BODY_BYTES)
-        .await
-        .map_err(|e| {
-            // the same answer would come again: an oversize one is not asked for twice
-            let outcome = match e {
-                BodyError::TooLarge { .. } => Outcome::Final,
-                BodyError::Transport(_) => Outcome::Broken,
-            };
-            (e, outcome)
-        })?;
+    let body = read_capped(response, MAX_BODY_BYTES).await.map_err(|e| {
+        // the same answer would come again: an oversize one is not asked for twice
+        let outcome = match e {
+            BodyError::TooLarge { .. } => Outcome::Final,
+            BodyError::Transport(_) => Outcome::Broken,
+        };
+        (e, outcome)
+    })?;
     Ok(Answer {
         status,
         retry_after,
