@@ -259,3 +259,27 @@ async fn an_answer_over_the_size_cap_is_one_request_and_its_own_error() {
     assert_eq!(e.kind(), ErrorKind::ResponseTooLarge, "{e}");
     assert!(e.message().contains("16 MiB"), "{e}");
 }
+
+#[tokio::test]
+async fn activecampaign_answers_over_the_size_cap_are_not_asked_again() {
+    let stand_in = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b' '; (16 << 20) + 1]))
+        .mount(&stand_in)
+        .await;
+    let config = ClientConfig {
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_secs(1),
+        },
+        requests_per_second: 1000,
+        ..ClientConfig::default()
+    };
+    let ac = Client::with_config(&stand_in.uri(), "ac_secret".into(), config).unwrap();
+    let e = ac.get("tags", &[]).await.expect_err("too large");
+    let asked = stand_in.received_requests().await.unwrap_or_default().len();
+    assert_eq!(asked, 1, "an answer over the cap is not asked again: {e}");
+    assert!(e.to_string().contains("16 MiB"), "{e}");
+}
