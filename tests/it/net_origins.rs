@@ -19,7 +19,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{displays, engine, ok};
 use links::workflows::LinkContacts;
-use links::workflows::link_contacts::options::List;
+use links::workflows::link_contacts::options::{Folder, List};
 
 /// The app's API origin, which the engine rewrites to the stand-in's.
 const ORIGIN: &str = "https://api.links.example";
@@ -282,4 +282,44 @@ async fn activecampaign_answers_over_the_size_cap_are_not_asked_again() {
     let asked = stand_in.received_requests().await.unwrap_or_default().len();
     assert_eq!(asked, 1, "an answer over the cap is not asked again: {e}");
     assert!(e.to_string().contains("16 MiB"), "{e}");
+}
+
+/// A pipe whose second `!http` takes its whole `url` from the first one's answer.
+async fn folders(api: &MockServer, next: String) {
+    Mock::given(method("GET"))
+        .and(path("/v1/folders/start"))
+        .respond_with(ok(json!({"next": next})))
+        .mount(api)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/folders"))
+        .and(header("x-api-key", "Key lk_secret"))
+        .respond_with(ok(json!({"folders": [{"id": "f1", "name": "Inbox"}]})))
+        .mount(api)
+        .await;
+}
+
+#[tokio::test]
+async fn a_url_from_an_answer_is_sent_with_credentials_only_on_the_api_origin() {
+    let api = links_api().await;
+    folders(&api, format!("{ORIGIN}/v1/folders")).await;
+    let links = engine::<links::App>(ORIGIN, &api);
+    let conn = connect(&links).await;
+    let options = conn.workflow(LinkContacts).options(Folder).await.unwrap();
+    assert_eq!(displays(&options), ["Inbox"]);
+
+    let api = links_api().await;
+    let other = elsewhere().await;
+    folders(&api, format!("{}/v1/folders", other.uri())).await;
+    let links = engine::<links::App>(ORIGIN, &api);
+    let conn = connect(&links).await;
+    let e = conn
+        .workflow(LinkContacts)
+        .options(Folder)
+        .await
+        .expect_err("a URL elsewhere is refused");
+    assert_eq!(received(&other).await.len(), 0, "nothing is sent elsewhere");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+    assert!(e.message().contains(ORIGIN), "{e}");
+    assert!(e.message().contains(&other.uri()), "{e}");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::error::{Error, ErrorKind, Result};
 use super::expand::{Vars, push_text};
-use crate::ir::{Http, Method, StrTemplate, Target};
+use crate::ir::{Http, Method, Namespace, StrTemplate, Target};
 use crate::net::body::{self, Answer, BodyError, MAX_BODY_BYTES};
 
 /// A request ready to send.
@@ -149,7 +149,14 @@ fn target_url(http: &Http, vars: &Vars, bases: &Bases) -> Result<url::Url> {
             StrTemplate::Value(_) => vars.text(u)?,
             _ => vars.url_path(u)?,
         };
-        return parse(&text);
+        let url = parse(&text)?;
+        if let StrTemplate::Value(e) = u
+            && matches!(e.ns, Namespace::PipedContent | Namespace::PollingState)
+            && http.target == Target::Connection
+        {
+            same_origin_as_api(&url, bases.api)?;
+        }
+        return Ok(url);
     }
     let Some(p) = &http.path else {
         return Err(Error::config("`!http` has neither `url` nor `path`"));
@@ -173,6 +180,25 @@ fn target_url(http: &Http, vars: &Vars, bases: &Bases) -> Result<url::Url> {
             .ok_or_else(|| Error::config("a relative `path` needs `api.base_url`"))?,
     };
     parse(&join(base, &path))
+}
+
+/// A whole URL taken from a remote answer (`${piped_content…}`, `${polling_state…}`) and sent
+/// with the connection's credentials must be on the origin of `api.base_url` (D19), like a
+/// `next_page_url`; an app without `base_url` has no origin to check against.
+fn same_origin_as_api(url: &url::Url, api: Option<&str>) -> Result<()> {
+    let Some(base) = api.and_then(|b| url::Url::parse(b).ok()) else {
+        return Ok(());
+    };
+    let (to, origin) = (url.origin(), base.origin());
+    if to == origin && to.is_tuple() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "the `url` taken from a remote answer points to {}, another origin than the API's {}: \
+         it was not sent, so the connection's credentials stay on the API's origin",
+        to.ascii_serialization(),
+        origin.ascii_serialization()
+    )))
 }
 
 /// `base` and `path` joined with exactly one `/` (D5).
