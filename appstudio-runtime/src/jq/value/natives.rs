@@ -123,6 +123,9 @@ fn tojson(v: &V) -> ValR<V> {
 
 fn fromjson(v: &V) -> ValR<V> {
     match &v.0 {
+        Val::TStr(s) | Val::BStr(s) if crate::jq::shape(s).depth > MAX_DEPTH => err(format_args!(
+            "cannot parse JSON nested deeper than {MAX_DEPTH} levels (`fromjson`)"
+        )),
         Val::TStr(s) | Val::BStr(s) => match jaq_json::read::parse_single(s) {
             Ok(x) => Ok(V(x)),
             Err(e) => err(format_args!(
@@ -142,7 +145,12 @@ fn tonumber(v: &V) -> ValR<V> {
         Val::Num(_) => Ok(v.clone()),
         Val::TStr(s) | Val::BStr(s) => {
             let text = String::from_utf8_lossy(s);
-            match jaq_json::read::parse_single(text.trim().as_bytes()) {
+            // only a number is wanted: nothing nested reaches the (recursive) parser
+            let text = text.trim();
+            if text.starts_with(['[', '{']) {
+                return err(format_args!("cannot parse {v} as a number"));
+            }
+            match jaq_json::read::parse_single(text.as_bytes()) {
                 Ok(n @ Val::Num(_)) => Ok(V(n)),
                 _ => err(format_args!("cannot parse {v} as a number")),
             }
