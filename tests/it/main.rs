@@ -21,4 +21,5 @@ mod example_polling_orders;
 mod expand;
 mod expanded;
 mod typed_mapping;
+mod webhook_intake_props;
 mod webhook_memory;

@@ -49,7 +49,12 @@ fn body_type(content_type: Option<&str>) -> Result<BodyType> {
     let Some(ct) = content_type else {
         return Ok(BodyType::Json);
     };
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if media == "application/json" || media.ends_with("+json") {
         Ok(BodyType::Json)
     } else if media == "application/x-www-form-urlencoded" {
@@ -102,6 +107,19 @@ impl Incoming {
         } else if body_type(content_type)? == BodyType::Form {
             pairs(body)
         } else {
+            // memory: a value takes some 70 bytes parsed, so a body of many tiny ones (`[1,1,…]`)
+            // would take dozens of times its size
+            let values = crate::jq::shape(body).values;
+            if values > max_body / 4 {
+                return Err(Error::new(
+                    super::ErrorKind::BodyTooLarge,
+                    format!(
+                        "the webhook body holds about {values} JSON values, more than the {} \
+                         taken in (one per 4 bytes of the size limit)",
+                        max_body / 4
+                    ),
+                ));
+            }
             serde_json::from_slice(body).map_err(|e| {
                 let what = match content_type {
                     Some(_) => "",
@@ -306,7 +324,10 @@ impl DynWorkflow {
     /// then routing, then `data_pipeline` on the payload.
     pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery> {
         let hook = self.webhook()?;
-        check_size(incoming.raw.len(), self.conn.engine.inner.config.max_webhook_body)?;
+        check_size(
+            incoming.raw.len(),
+            self.conn.engine.inner.config.max_webhook_body,
+        )?;
         let payload = incoming.payload();
         let mut respond = None;
         if let Some(cmd) = &hook.verification {
@@ -384,9 +405,16 @@ mod tests {
             Some("application/vnd.api+json"),
             None,
         ] {
-            assert_eq!(parse(ct, br#"{"a": 1}"#).unwrap().body, json!({"a": 1}), "{ct:?}");
+            assert_eq!(
+                parse(ct, br#"{"a": 1}"#).unwrap().body,
+                json!({"a": 1}),
+                "{ct:?}"
+            );
         }
-        let form = parse(Some("application/x-www-form-urlencoded; charset=UTF-8"), b"a=1");
+        let form = parse(
+            Some("application/x-www-form-urlencoded; charset=UTF-8"),
+            b"a=1",
+        );
         assert_eq!(form.unwrap().body, json!({"a": "1"}));
         // a form body without the form type is not read as a form
         let err = parse(None, b"a=1&b=2").unwrap_err();
@@ -395,7 +423,11 @@ mod tests {
         // a JSON body with a form type is a form (of one odd key), as the request says
         let odd = parse(Some("application/x-www-form-urlencoded"), br#"{"a":1}"#).unwrap();
         assert_eq!(odd.body, json!({"{\"a\":1}": ""}));
-        for ct in ["text/plain", "multipart/form-data; boundary=x", "application/xml"] {
+        for ct in [
+            "text/plain",
+            "multipart/form-data; boundary=x",
+            "application/xml",
+        ] {
             let err = parse(Some(ct), br#"{"a": 1}"#).unwrap_err();
             assert_eq!(err.kind(), crate::engine::ErrorKind::InvalidInput, "{ct}");
             assert!(err.message().contains("content type"), "{err}");

@@ -93,8 +93,10 @@ pub(super) async fn run(
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The pool's queue, and the stack its threads were started with.
-static POOL: LazyLock<Mutex<Option<(mpsc::Sender<Job>, usize)>>> =
-    LazyLock::new(|| Mutex::new(None));
+type Pool = (mpsc::Sender<Job>, usize);
+
+/// The pool, once started.
+static POOL: LazyLock<Mutex<Option<Pool>>> = LazyLock::new(|| Mutex::new(None));
 
 /// Queues `job` on the pool, starting it (or a new one with a larger stack) if needed.
 fn submit(job: Job, stack: usize) -> Result<()> {
@@ -114,7 +116,7 @@ fn submit(job: Job, stack: usize) -> Result<()> {
 }
 
 /// Starts [`POOL_THREADS`] threads with `stack` bytes of stack taking jobs from one queue.
-fn start(stack: usize) -> Result<(mpsc::Sender<Job>, usize)> {
+fn start(stack: usize) -> Result<Pool> {
     let (tx, rx) = mpsc::channel::<Job>();
     let rx = Arc::new(Mutex::new(rx));
     let mut started = 0;

@@ -77,6 +77,14 @@
 //! moves to a thread with a stack of that size instead of overflowing the caller's. An exceeded
 //! limit is [`JqError::Limit`], which `try` cannot catch. Values nested deeper than
 //! [`MAX_DEPTH`] cannot be converted.
+//!
+//! No recursion over data is unbounded (D23 in ARCHITECTURE.md): `fromjson` refuses text
+//! nested deeper than [`MAX_DEPTH`] (found by an iterative scan, [`shape`], before the
+//! recursive parser runs; an error `try` can catch), an array or object a program builds
+//! (`[f]`, `{a: f}`) nested deeper than [`MAX_DEPTH`] stops the run with a limit error, and
+//! outputs are dropped without recursion. Paths updated in place (`.a = .`, `setpath`) are not
+//! bounded this way: their depth grows by one per step at most, and a run that needs more than
+//! [`Program::run_quick`]'s few steps runs on a thread with a large stack.
 #![warn(missing_docs)]
 
 use std::ops::Range;
@@ -398,3 +406,5 @@ pub use shape::{JsonShape, shape};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_depth;

@@ -55,7 +55,13 @@ mod tests {
 
     #[test]
     fn shapes() {
-        assert_eq!(shape(b"1"), JsonShape { depth: 0, values: 1 });
+        assert_eq!(
+            shape(b"1"),
+            JsonShape {
+                depth: 0,
+                values: 1
+            }
+        );
         assert_eq!(shape(b"[[1,2],{\"a\":3}]").depth, 2);
         assert_eq!(shape(br#"["[[[", "\"[[["]"#).depth, 1);
         assert_eq!(shape(&b"[".repeat(5000)).depth, 5000);

@@ -219,9 +219,31 @@ fn add(v: V) -> ValR<V> {
     Ok(sum)
 }
 
+/// `ct_equal($other)`: whether two strings are equal, compared in time that depends only on
+/// their lengths (for signatures: `==` stops at the first difference, which leaks how much of
+/// a forged signature is right). Anything but two strings is an error.
+fn ct_equal(a: &V, b: &V) -> ValR<V> {
+    match (&a.0, &b.0) {
+        (Val::TStr(x) | Val::BStr(x), Val::TStr(y) | Val::BStr(y)) => {
+            let mut diff = x.len() ^ y.len();
+            for i in 0..x.len().max(y.len()) {
+                let (l, r) = (x.get(i).copied(), y.get(i).copied());
+                diff |= usize::from(l.unwrap_or(0) ^ r.unwrap_or(0));
+            }
+            Ok(V::from(std::hint::black_box(diff) == 0))
+        }
+        (x, y) => err(format_args!(
+            "{} ({a}) and {} ({b}) cannot be compared with ct_equal, only two strings can",
+            type_name(x),
+            type_name(y)
+        )),
+    }
+}
+
 /// Native filters written for [`V`] (jaq-json's are written for `Val`).
-fn own() -> [Filter<RunPtr<D>>; 13] {
+fn own() -> [Filter<RunPtr<D>>; 14] {
     [
+        ("ct_equal", v(1), |cv| unary(cv, |x, y| ct_equal(&x, &y))),
         ("add", v(0), |cv| bome(add(cv.1))),
         ("type", v(0), |cv| bome(Ok(V(key(type_name(&cv.1.0)))))),
         ("join", v(1), |cv| unary(cv, |x, sep| join(&x, &sep))),
