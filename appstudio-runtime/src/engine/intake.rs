@@ -475,5 +475,9 @@ mod tests {
         let own = Incoming::from_http(None, br#"{"raw_body": 1}"#, "", []).unwrap();
         assert_eq!(own.payload()["raw_body"], 1);
         assert_eq!(Incoming::json(json!({"a": 1})).raw, br#"{"a":1}"#);
+        // integers beyond 64 bits keep their digits
+        let big = br#"{"id":12345678901234567890123,"p":2.50}"#;
+        let i = Incoming::from_http(None, big, "", []).unwrap();
+        assert_eq!(serde_json::to_vec(&i.body).unwrap(), big);
     }
 }

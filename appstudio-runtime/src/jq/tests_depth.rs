@@ -53,3 +53,15 @@ fn ct_equal_compares_strings() {
     assert!(run("ct_equal(1)", json!("1")).is_err());
     assert_eq!(run("ct_equal(\"\")", json!("")).unwrap(), vec![json!(true)]);
 }
+
+/// Integers beyond 64 bits keep their digits from a parsed body to the output (issue 9).
+#[test]
+fn large_integers_keep_their_digits() {
+    let body: Value =
+        serde_json::from_str(r#"{"id": 12345678901234567890123, "p": 2.50}"#).unwrap();
+    let out = run("{id, p, n: (.id | tostring)}", body).unwrap();
+    assert_eq!(
+        serde_json::to_string(&out[0]).unwrap(),
+        r#"{"id":12345678901234567890123,"p":2.50,"n":"12345678901234567890123"}"#
+    );
+}
