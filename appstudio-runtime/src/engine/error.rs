@@ -27,6 +27,8 @@ pub enum ErrorKind {
     InvalidInput,
     /// The app stopped on purpose: an `!error` command was reached.
     Halted,
+    /// A webhook body is larger than `EngineConfig::max_webhook_body` (refused unparsed).
+    BodyTooLarge,
     /// The app cannot run as configured (e.g. `!error` reached, a command used where it has
     /// no meaning, a missing `describe_connection`).
     Config,
@@ -45,6 +47,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Jq => "jq",
             ErrorKind::InvalidInput => "invalid input",
             ErrorKind::Halted => "halted by `!error`",
+            ErrorKind::BodyTooLarge => "body too large",
             ErrorKind::Config => "config",
             ErrorKind::ResponseTooLarge => "response too large",
         })

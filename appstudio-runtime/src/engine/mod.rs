@@ -33,7 +33,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
-pub use intake::{Delivery, Incoming};
+pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming};
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
 pub use typed::{
@@ -53,7 +53,7 @@ pub mod dynamic {
     pub use super::workflow::DynWorkflow;
 }
 
-use crate::ir;
+use crate::{ir, jq};
 
 /// How the engine talks to the world.
 #[derive(Debug, Clone)]
@@ -66,6 +66,12 @@ pub struct EngineConfig {
     pub retry: RetryPolicy,
     /// Requests per second to one ActiveCampaign account (D13), shared by every task.
     pub activecampaign_rate: u32,
+    /// Bounds on each run of a jq program (steps, time, stack, sizes); [`jq::Limits`]'s
+    /// defaults.
+    pub jq_limits: jq::Limits,
+    /// Largest webhook body taken in, in bytes ([`DEFAULT_MAX_WEBHOOK_BODY`]); a larger one
+    /// is refused with [`ErrorKind::BodyTooLarge`] before it is parsed.
+    pub max_webhook_body: usize,
 }
 
 impl EngineConfig {
@@ -84,6 +90,8 @@ impl Default for EngineConfig {
             overrides: Overrides::default(),
             retry: RetryPolicy::default(),
             activecampaign_rate: 5,
+            jq_limits: jq::Limits::default(),
+            max_webhook_body: DEFAULT_MAX_WEBHOOK_BODY,
         }
     }
 }

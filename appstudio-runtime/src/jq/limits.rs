@@ -25,6 +25,8 @@ pub(super) enum Trip {
     Size(usize),
     /// Longer than this.
     Time(Duration),
+    /// A value nested deeper than this many levels.
+    Depth(usize),
 }
 
 impl Trip {
@@ -44,6 +46,7 @@ impl Trip {
                 "ran longer than {} ms (a loop or a recursion that does not end?)",
                 d.as_millis()
             ),
+            Trip::Depth(n) => format!("a value nested deeper than {n} levels"),
         }
     }
 }
@@ -135,6 +138,9 @@ fn trip(t: Trip) -> Trip {
     if s.active && s.tripped.is_none() {
         s.tripped = Some(t);
         STATE.set(s);
+        // the next step fails, so an evaluation that goes on after an operation that cannot
+        // fail (such as building an array) stops soon
+        FUEL.set(0);
     }
     t
 }
@@ -157,6 +163,9 @@ fn refill() -> Result<(), Trip> {
     if !s.active {
         FUEL.set(u64::MAX);
         return Ok(());
+    }
+    if let Some(t) = s.tripped {
+        return Err(t);
     }
     if s.steps_left == 0 {
         return Err(trip(Trip::Steps(s.steps)));
@@ -193,6 +202,12 @@ pub(super) fn check_size(len: usize) -> Result<(), Trip> {
 /// cannot fail, such as string interpolation).
 pub(super) fn note_too_large() {
     let _ = trip(Trip::Size(max_size()));
+}
+
+/// Marks the running evaluation as having built a value nested deeper than `max` levels
+/// (where the operation cannot fail, such as collecting an array).
+pub(super) fn note_too_deep(max: usize) -> Trip {
+    trip(Trip::Depth(max))
 }
 
 /// The check made on entry to every recursive definition: a step, and the stack depth.

@@ -77,6 +77,14 @@
 //! moves to a thread with a stack of that size instead of overflowing the caller's. An exceeded
 //! limit is [`JqError::Limit`], which `try` cannot catch. Values nested deeper than
 //! [`MAX_DEPTH`] cannot be converted.
+//!
+//! No recursion over data is unbounded (D23 in ARCHITECTURE.md): `fromjson` refuses text
+//! nested deeper than [`MAX_DEPTH`] (found by an iterative scan, [`shape`], before the
+//! recursive parser runs; an error `try` can catch), an array or object a program builds
+//! (`[f]`, `{a: f}`) nested deeper than [`MAX_DEPTH`] stops the run with a limit error, and
+//! outputs are dropped without recursion. Paths updated in place (`.a = .`, `setpath`) are not
+//! bounded this way: their depth grows by one per step at most, and a run that needs more than
+//! [`Program::run_quick`]'s few steps runs on a thread with a large stack.
 #![warn(missing_docs)]
 
 use std::ops::Range;
@@ -105,6 +113,12 @@ pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 /// Stack a run may use on the caller's thread; a run that needs more starts again on a
 /// thread of its own, whose stack holds [`Limits::stack`].
 pub const INLINE_STACK: usize = 256 << 10;
+
+/// The stack a thread running [`Program::run_on_large_stack`] with `limits` needs: twice the
+/// recursion allowed (room for what runs between two checks of the stack depth) and 16 MiB.
+pub fn large_stack(limits: &Limits) -> usize {
+    limits.stack.saturating_mul(2).saturating_add(16 << 20)
+}
 
 /// Bounds on one run of a [`Program`] ([`Program::run_with_limits`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,22 +266,58 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
+        match self.run_quick(input, vars, limits, limits.steps) {
+            Some(r) => r,
+            None => self.eval_on_own_thread(input, vars, limits),
+        }
+    }
+
+    /// Runs the program on this thread within `limits`, but only as far as `steps` evaluation
+    /// steps and [`INLINE_STACK`] of stack go: `None` if the run needs more of either than
+    /// that and `limits` allow more (then it is to run again with [`Program::run_on_large_stack`]
+    /// on a thread with a large stack; programs have no side effects, so running one again is
+    /// safe). Values built meanwhile are bounded in depth, so this is safe on any thread with a
+    /// stack of the usual size (such as an async executor's) with a small `steps`.
+    pub fn run_quick(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+        steps: u64,
+    ) -> Option<Result<Vec<serde_json::Value>, JqError>> {
+        if vars.len() != self.vars {
+            return Some(Err(JqError::VarCount {
+                expected: self.vars,
+                found: vars.len(),
+            }));
+        }
+        let inline = Limits {
+            stack: limits.stack.min(INLINE_STACK),
+            steps: limits.steps.min(steps),
+            ..*limits
+        };
+        match self.eval(input, vars, &inline) {
+            Err(Stop::Limit(limits::Trip::Stack(_))) if limits.stack > inline.stack => None,
+            Err(Stop::Limit(limits::Trip::Steps(_))) if limits.steps > inline.steps => None,
+            r => Some(r.map_err(JqError::from)),
+        }
+    }
+
+    /// Runs the program on this thread with all of `limits`, which must have a stack of at
+    /// least [`large_stack`]`(limits)` bytes (a thread started with that `stack_size`).
+    pub fn run_on_large_stack(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Result<Vec<serde_json::Value>, JqError> {
         if vars.len() != self.vars {
             return Err(JqError::VarCount {
                 expected: self.vars,
                 found: vars.len(),
             });
         }
-        let inline = Limits {
-            stack: limits.stack.min(INLINE_STACK),
-            ..*limits
-        };
-        match self.eval(input, vars, &inline) {
-            Err(Stop::Limit(limits::Trip::Stack(_))) if limits.stack > inline.stack => {
-                self.eval_on_own_thread(input, vars, limits)
-            }
-            r => r.map_err(JqError::from),
-        }
+        self.eval(input, vars, limits).map_err(JqError::from)
     }
 
     /// Runs the program on a new thread with a stack large enough for `limits.stack`.
@@ -277,12 +327,10 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        // room for what runs between two checks of the stack depth
-        let size = limits.stack.saturating_mul(2).saturating_add(16 << 20);
         std::thread::scope(|scope| {
             let thread = std::thread::Builder::new()
                 .name("jq-deep-recursion".into())
-                .stack_size(size)
+                .stack_size(large_stack(limits))
                 .spawn_scoped(scope, || self.eval(input, vars, limits));
             match thread {
                 Ok(thread) => match thread.join() {
@@ -324,7 +372,10 @@ impl Program {
                         let n = limits.outputs;
                         break Err(JqError::Limit(format!("more than {n} outputs")));
                     }
-                    match value::to_json(&v, &mut bytes) {
+                    let json = value::to_json(&v, &mut bytes);
+                    // an output nested too deeply to convert is dropped without recursion
+                    value::drop_deep(v.0);
+                    match json {
                         Ok(v) => out.push(v),
                         Err(e) => break Err(e),
                     }
@@ -346,10 +397,14 @@ mod expansions;
 mod front;
 mod limits;
 mod prelude;
+mod shape;
 mod value;
 
-pub use cache::{MAX_CACHED, cached};
+pub use cache::{MAX_CACHED, cached, cached_if_compiled};
 pub use expansions::{Rewritten, expansion_var, rewrite_expansions};
+pub use shape::{JsonShape, shape};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_depth;

@@ -51,7 +51,11 @@ pub(super) fn run<'a>(
                     }
                     Ok(values.pop().unwrap_or(Value::Null))
                 }
-                Waits::Case(case, input) => run(session, case, input, ctx, piped).await,
+                Waits::Jq(jq, input) => run_jq(session, jq, input, ctx, piped).await,
+                Waits::Switch(jq, cases, input) => {
+                    let case = switch_case(session, jq, cases, &input, ctx, piped).await?;
+                    run(session, case, input, ctx, piped).await
+                }
                 Waits::Resource(r, input) => resource::run(session, r, input, ctx, piped).await,
             }
         }
@@ -76,8 +80,10 @@ enum Waits<'a> {
     Http(&'a ir::Http),
     /// `!pipe`.
     Pipe(&'a [Command], Value),
-    /// The case a `!switch` chose.
-    Case(&'a Command, Value),
+    /// `!jq` (which may run on the jq threads).
+    Jq(&'a ir::Jq, Value),
+    /// `!switch`: its program, its cases.
+    Switch(&'a ir::Jq, &'a [Command], Value),
     /// `!resource`.
     Resource(&'a ir::Resource, Value),
 }
@@ -89,12 +95,9 @@ fn run_now<'a>(cmd: &'a Command, input: Value, ctx: &mut Ctx, piped: &[Value]) -
         Op::Http(h) if h.pagination => Now::Waits(Waits::Pages(h)),
         Op::Http(h) => Now::Waits(Waits::Http(h)),
         Op::Pipe(steps) => Now::Waits(Waits::Pipe(steps, input)),
-        Op::Switch { jq, cases } => match switch_case(jq, cases, &input, ctx, piped) {
-            Ok(case) => Now::Waits(Waits::Case(case, input)),
-            Err(e) => done(Err(e)),
-        },
+        Op::Switch { jq, cases } => Now::Waits(Waits::Switch(jq, cases, input)),
         Op::Resource(r) => Now::Waits(Waits::Resource(r, input)),
-        Op::Jq(jq) => done(run_jq(jq, &input, ctx, piped)),
+        Op::Jq(jq) => Now::Waits(Waits::Jq(jq, input)),
         Op::Save(scope) => {
             let Value::Object(members) = &input else {
                 return done(Err(Error::invalid("`!save` needs an object as input")));
@@ -157,14 +160,15 @@ fn hash(
 }
 
 /// The case a `!switch` chose: the index its jq program gives.
-fn switch_case<'a>(
+async fn switch_case<'a>(
+    session: &Session<'_>,
     jq: &ir::Jq,
     cases: &'a [Command],
     input: &Value,
     ctx: &Ctx,
     piped: &[Value],
 ) -> Result<&'a Command> {
-    let index = run_jq(jq, input, ctx, piped)?;
+    let index = run_jq(session, jq, input.clone(), ctx, piped).await?;
     let i = index
         .as_u64()
         .or_else(|| {
@@ -193,11 +197,18 @@ pub(super) fn prepare(
     http::prepare(h, &ctx.vars(piped), &session.bases(), search)
 }
 
-/// Runs a jq program: one output is the value, none is `null`, several are an error.
-pub(super) fn run_jq(jq: &ir::Jq, input: &Value, ctx: &Ctx, piped: &[Value]) -> Result<Value> {
+/// Runs a jq program (off the async worker if it runs long, [`super::jqcache::run`]): one
+/// output is the value, none is `null`, several are an error.
+pub(super) async fn run_jq(
+    session: &Session<'_>,
+    jq: &ir::Jq,
+    input: Value,
+    ctx: &Ctx,
+    piped: &[Value],
+) -> Result<Value> {
     let vars = ctx.vars(piped).jq_vars(&jq.vars)?;
-    let program = super::jqcache::get(jq)?;
-    let mut outputs = program.run(input, &vars)?;
+    let limits = session.inner.config.jq_limits;
+    let mut outputs = super::jqcache::run(jq, input, vars, limits).await?;
     match outputs.len() {
         0 => Ok(Value::Null),
         1 => Ok(outputs.pop().unwrap_or(Value::Null)),

@@ -243,8 +243,9 @@ fn text(s: &str) -> Val {
 /// A JSON number from its text, or the nearest double (infinities become the largest).
 fn number(text: &str) -> serde_json::Value {
     match serde_json::from_str::<serde_json::Number>(text) {
-        Ok(n) => serde_json::Value::Number(n),
-        Err(_) => float(text.parse().unwrap_or(f64::NAN)),
+        // with `arbitrary_precision` a number keeps its text, even one no double can hold
+        Ok(n) if n.as_f64().is_some_and(f64::is_finite) => serde_json::Value::Number(n),
+        _ => float(text.parse().unwrap_or(f64::NAN)),
     }
 }
 

@@ -107,9 +107,51 @@ impl From<jaq_core::val::Range<V>> for V {
         V(Val::from(r.start.map(|v| v.0)..r.end.map(|v| v.0)))
     }
 }
+/// An array built by a program (`[f]`): one nested deeper than [`MAX_DEPTH`] stops the
+/// evaluation with a limit error (this cannot fail here, so it is `null` meanwhile).
 impl FromIterator<V> for V {
     fn from_iter<T: IntoIterator<Item = V>>(iter: T) -> Self {
-        V(iter.into_iter().map(|v| v.0).collect())
+        let items: Vec<Val> = iter.into_iter().map(|v| v.0).collect();
+        if items.iter().all(|x| within_depth(x, 1)) {
+            V(Val::Arr(Rc::new(items)))
+        } else {
+            limits::note_too_deep(MAX_DEPTH);
+            drop_deep(Val::Arr(Rc::new(items)));
+            V(Val::Null)
+        }
+    }
+}
+
+/// Whether `v`, standing `depth` levels deep, nests no deeper than [`MAX_DEPTH`] levels in
+/// all. Recursion at most [`MAX_DEPTH`] deep; one step of the budget per array or object.
+pub(super) fn within_depth(v: &Val, depth: usize) -> bool {
+    match v {
+        Val::Arr(_) | Val::Obj(_) if depth >= MAX_DEPTH => false,
+        Val::Arr(a) => limits::tick().is_ok() && a.iter().all(|x| within_depth(x, depth + 1)),
+        Val::Obj(o) => limits::tick().is_ok() && o.values().all(|x| within_depth(x, depth + 1)),
+        _ => true,
+    }
+}
+
+/// Drops `v` without recursion, however deeply it nests: an array or object held nowhere else
+/// is emptied onto a list of values to drop, instead of dropping its elements from inside its
+/// own drop.
+pub(super) fn drop_deep(v: Val) {
+    let mut todo = vec![v];
+    while let Some(v) = todo.pop() {
+        match v {
+            Val::Arr(a) => {
+                if let Ok(items) = Rc::try_unwrap(a) {
+                    todo.extend(items);
+                }
+            }
+            Val::Obj(o) => {
+                if let Ok(map) = Rc::try_unwrap(o) {
+                    todo.extend(map.into_iter().map(|(_, x)| x));
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -284,6 +326,10 @@ impl jaq_core::ValT for V {
                 ));
             }
             map.insert(k.0, v.0);
+        }
+        if !map.values().all(|x| within_depth(x, 1)) {
+            drop_deep(Val::obj(map));
+            return Err(limits::note_too_deep(MAX_DEPTH).into());
         }
         Ok(V(Val::obj(map)))
     }

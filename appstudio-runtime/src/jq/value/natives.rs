@@ -123,6 +123,9 @@ fn tojson(v: &V) -> ValR<V> {
 
 fn fromjson(v: &V) -> ValR<V> {
     match &v.0 {
+        Val::TStr(s) | Val::BStr(s) if crate::jq::shape(s).depth > MAX_DEPTH => err(format_args!(
+            "cannot parse JSON nested deeper than {MAX_DEPTH} levels (`fromjson`)"
+        )),
         Val::TStr(s) | Val::BStr(s) => match jaq_json::read::parse_single(s) {
             Ok(x) => Ok(V(x)),
             Err(e) => err(format_args!(
@@ -142,7 +145,12 @@ fn tonumber(v: &V) -> ValR<V> {
         Val::Num(_) => Ok(v.clone()),
         Val::TStr(s) | Val::BStr(s) => {
             let text = String::from_utf8_lossy(s);
-            match jaq_json::read::parse_single(text.trim().as_bytes()) {
+            // only a number is wanted: nothing nested reaches the (recursive) parser
+            let text = text.trim();
+            if text.starts_with(['[', '{']) {
+                return err(format_args!("cannot parse {v} as a number"));
+            }
+            match jaq_json::read::parse_single(text.as_bytes()) {
                 Ok(n @ Val::Num(_)) => Ok(V(n)),
                 _ => err(format_args!("cannot parse {v} as a number")),
             }
@@ -211,9 +219,31 @@ fn add(v: V) -> ValR<V> {
     Ok(sum)
 }
 
+/// `ct_equal($other)`: whether two strings are equal, compared in time that depends only on
+/// their lengths (for signatures: `==` stops at the first difference, which leaks how much of
+/// a forged signature is right). Anything but two strings is an error.
+fn ct_equal(a: &V, b: &V) -> ValR<V> {
+    match (&a.0, &b.0) {
+        (Val::TStr(x) | Val::BStr(x), Val::TStr(y) | Val::BStr(y)) => {
+            let mut diff = x.len() ^ y.len();
+            for i in 0..x.len().max(y.len()) {
+                let (l, r) = (x.get(i).copied(), y.get(i).copied());
+                diff |= usize::from(l.unwrap_or(0) ^ r.unwrap_or(0));
+            }
+            Ok(V::from(std::hint::black_box(diff) == 0))
+        }
+        (x, y) => err(format_args!(
+            "{} ({a}) and {} ({b}) cannot be compared with ct_equal, only two strings can",
+            type_name(x),
+            type_name(y)
+        )),
+    }
+}
+
 /// Native filters written for [`V`] (jaq-json's are written for `Val`).
-fn own() -> [Filter<RunPtr<D>>; 13] {
+fn own() -> [Filter<RunPtr<D>>; 14] {
     [
+        ("ct_equal", v(1), |cv| unary(cv, |x, y| ct_equal(&x, &y))),
         ("add", v(0), |cv| bome(add(cv.1))),
         ("type", v(0), |cv| bome(Ok(V(key(type_name(&cv.1.0)))))),
         ("join", v(1), |cv| unary(cv, |x, sep| join(&x, &sep))),

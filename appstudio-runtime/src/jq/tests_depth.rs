@@ -1,0 +1,67 @@
+//! Depth bounds (issue 9): nothing a program or its data nests overflows a stack; and
+//! `ct_equal`.
+
+use super::*;
+use serde_json::{Value, json};
+
+fn run(program: &str, input: Value) -> Result<Vec<Value>, JqError> {
+    compile(program, &[]).expect("compile").run(&input, &[])
+}
+
+#[test]
+fn fromjson_refuses_deep_text() {
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let e = run("fromjson", json!(deep)).unwrap_err();
+    assert!(e.to_string().contains("deeper than 256"), "{e}");
+    // try catches it: it is an ordinary error about the data
+    let caught = run("try fromjson catch \"caught\"", json!(deep)).unwrap();
+    assert_eq!(caught, vec![json!("caught")]);
+    let ok = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    assert!(run("fromjson | length", json!(ok)).is_ok());
+    assert!(run("tonumber", json!(deep)).is_err());
+}
+
+#[test]
+fn built_values_are_bounded_in_depth() {
+    for p in [
+        "reduce range(100000) as $i (null; [.]) | length",
+        "reduce range(100000) as $i (null; {a: .}) | length",
+        "try (reduce range(100000) as $i (null; [.])) catch 0",
+        "[limit(100000; recurse([.]))] | length",
+    ] {
+        let e = run(p, json!(null)).unwrap_err();
+        assert!(
+            matches!(&e, JqError::Limit(m) if m.contains("deeper than")),
+            "{p}: {e}"
+        );
+    }
+    // as deep as can be converted is fine
+    let out = run(
+        "reduce range(200) as $i (0; [.]) | tojson | length",
+        json!(null),
+    );
+    assert_eq!(out.unwrap(), vec![json!(401)]);
+}
+
+#[test]
+fn ct_equal_compares_strings() {
+    let out = run(
+        "[ct_equal(\"abc\"), ct_equal(\"abd\"), ct_equal(\"ab\"), ct_equal(\"abcd\")]",
+        json!("abc"),
+    );
+    assert_eq!(out.unwrap(), vec![json!([true, false, false, false])]);
+    assert!(run("ct_equal(1)", json!("1")).is_err());
+    assert_eq!(run("ct_equal(\"\")", json!("")).unwrap(), vec![json!(true)]);
+}
+
+/// Integers beyond 64 bits keep their digits from a parsed body to the output (issue 9).
+#[test]
+fn large_integers_keep_their_digits() {
+    let body: Value =
+        serde_json::from_str(r#"{"id": 12345678901234567890123, "p": 2.50}"#).unwrap();
+    let out = run("{id, p, n: (.id | tostring)}", body).unwrap();
+    assert_eq!(
+        serde_json::to_string(&out[0]).unwrap(),
+        r#"{"id":12345678901234567890123,"p":2.50,"n":"12345678901234567890123"}"#
+    );
+}
