@@ -67,9 +67,10 @@ impl<'a, 'i> Expansions<'a, 'i> {
             }
         };
         if let Err(errors) = result {
+            let escapes = crate::json::EscapeMap::new(&self.source.text, t.span);
             for e in errors {
                 let r = rewritten.to_original(e.span.clone());
-                let span = crate::json::decoded_span(&self.source.text, t.span, r);
+                let span = escapes.span(r);
                 let code = match e.kind {
                     JqDiagKind::Sandbox => Code::JQ_SANDBOX,
                     JqDiagKind::Undefined => Code::JQ_UNDEFINED,
