@@ -42,6 +42,7 @@ pub(crate) fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<D
     );
     for (key, a) in &index.auth {
         auth::defined_fields(key, a, index, diags);
+        auth::urls(a, diags);
     }
     api::check(app, index, diags);
     for (i, intake) in index.intakes.iter().enumerate() {

@@ -147,6 +147,9 @@ pub enum JqDiagKind {
     Undefined,
     /// The program reaches outside the sandbox (`env`, `input`, `import`, …).
     Sandbox,
+    /// The program nests too deep or is too long to be compiled safely
+    /// ([`MAX_PROGRAM_NESTING`], [`MAX_PROGRAM_TOKENS`]).
+    Size,
 }
 
 /// A problem in a jq program, located in the program text.
@@ -350,6 +353,7 @@ mod value;
 
 pub use cache::{MAX_CACHED, cached};
 pub use expansions::{Rewritten, expansion_var, rewrite_expansions};
+pub use front::{MAX_EXPANSIONS, MAX_PROGRAM_NESTING, MAX_PROGRAM_TOKENS};
 
 #[cfg(test)]
 mod tests;
