@@ -122,20 +122,20 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
     let index = app
         .as_ref()
         .map(|app| check::Index::new(app, &root, &cx.broken));
-    if let (Some(app), Some(index)) = (&app, &index) {
-        // jq programs are parsed and compiled here, recursively (bounded by the runtime's
-        // `MAX_PROGRAM_NESTING` and `MAX_PROGRAM_TOKENS`)
-        on_large_stack(|| check::check(app, index, source, &mut diagnostics));
-    }
-    diag::sort(&mut diagnostics);
-    let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let ir = match (&app, &index) {
-        // lowering parses jq programs too (D3)
-        (Some(app), Some(index)) if valid => {
-            Some(on_large_stack(|| lower::lower(app, index, source)))
+    // jq programs are parsed and compiled by the checks (bounded by the runtime's
+    // `MAX_PROGRAM_NESTING` and `MAX_PROGRAM_TOKENS`) and parsed again by the lowering (D3)
+    let ir = on_large_stack(|| {
+        if let (Some(app), Some(index)) = (&app, &index) {
+            check::check(app, index, source, &mut diagnostics);
         }
-        _ => None,
-    };
+        diag::sort(&mut diagnostics);
+        let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+        match (&app, &index) {
+            (Some(app), Some(index)) if valid => Some(lower::lower(app, index, source)),
+            _ => None,
+        }
+    });
+    let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
     let shape = match &app {
         Some(app) if valid => emit::shape_of(app, source),
         _ => emit::shape(&root, source),
