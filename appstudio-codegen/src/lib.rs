@@ -150,9 +150,9 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
     }
 }
 
-/// The stack of the thread the checks and the lowering run on: jaq parses and compiles recursively, and a
-/// program within the runtime's bounds needs up to about 128 MiB in a debug build, more than
-/// rustc's thread has.
+/// The stack of the thread the checks and the lowering run on: jaq parses and compiles
+/// recursively, and a program within the runtime's bounds needs up to about 128 MiB in a debug
+/// build, more than rustc's thread has.
 const CHECK_STACK: usize = 256 << 20;
 
 /// Runs `f` on a thread with a [`CHECK_STACK`] stack (only virtual memory until used), or on
