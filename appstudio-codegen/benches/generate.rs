@@ -1,5 +1,7 @@
 //! Code-generation time (`generate()`: parse, check, compile jq, lower, emit) for every example
-//! app and for a synthetic app of 100 workflows × 10 form fields.
+//! app and for a synthetic app of 100 workflows × 10 form fields; and, in the group `large`,
+//! for files that are large in one place (100k keys in one object, 10k expansions in one
+//! string), where a quadratic step shows.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -7,61 +9,9 @@ use std::path::Path;
 use appstudio_codegen::Source;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// A valid app of `workflows` outbound workflows with `fields` dropdowns each, every dropdown's
-/// options an `!http` + `!jq` pipe reading the previous field.
-pub fn synthetic(workflows: usize, fields: usize) -> String {
-    let mut wfs = Vec::new();
-    for w in 0..workflows {
-        let mut ff = Vec::new();
-        for f in 0..fields {
-            let path = if f == 0 {
-                "/items".to_owned()
-            } else {
-                format!("/items/${{custom_data.field-{}.value}}/children", f - 1)
-            };
-            ff.push(serde_json::json!({
-                "label": format!("Field {f}"),
-                "id": format!("field-{f}"),
-                "type": "dropdown",
-                "options": {"!pipe": [
-                    {"!http": {"method": "GET", "path": path, "params": {"limit": "50"}}},
-                    {"!jq": "[.items[] | {display: .name, value: (.id | tostring)}]"}
-                ]}
-            }));
-        }
-        wfs.push(serde_json::json!({
-            "name": format!("workflow-{w}"),
-            "label": format!("Synthetic - Workflow {w}"),
-            "type": "automations",
-            "auth": "api-key",
-            "setup": {
-                "connect": {"label": "Connect", "describe_connection": {"!pipe": [
-                    {"!http": {"method": "GET", "path": "/me"}},
-                    {"!jq": "{account_id: .id, description: .email}"}
-                ]}},
-                "select": {"label": "Choose", "form_fields": ff}
-            },
-            "data_pipeline": {
-                "source": {"!resource": "ActiveCampaignContact"},
-                "target": {"!pipe": [
-                    {"!jq": "{email: .email, name: ((.firstName // \"\") + \" \" + (.lastName // \"\"))}"},
-                    {"!http": {"method": "POST", "path": "/records/${custom_data.field-0.value}", "body": "${piped_content.1}"}}
-                ]}
-            }
-        }));
-    }
-    serde_json::to_string_pretty(&serde_json::json!({
-        "$version": "2",
-        "auth": {"api-key": {
-            "type": "token", "header_key": "Authorization", "token_prefix": "Bearer",
-            "verify_url": "https://api.example.com/me",
-            "defined_fields": {"token": {"label": "API key", "placeholder": "key", "help_text": "Your API key."}}
-        }},
-        "api": {"base_url": "https://api.example.com/v1"},
-        "workflows": wfs
-    }))
-    .unwrap()
-}
+#[path = "../tests/support/apps.rs"]
+mod apps;
+use apps::{many_expansions, many_keys, synthetic};
 
 fn bench(c: &mut Criterion) {
     let krate = quote::quote!(::appstudio);
@@ -101,9 +51,33 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// Files large in one place; the first reports 10k duplicate keys.
+fn large(c: &mut Criterion) {
+    let krate = quote::quote!(::appstudio);
+    let mut group = c.benchmark_group("large");
+    for (name, text) in [
+        ("keys_100k", many_keys(100_000)),
+        (
+            "expansions_10k",
+            many_expansions(10_000, "piped_content.1.email"),
+        ),
+    ] {
+        let source = Source::new("app.json", text);
+        group.bench_function(name, |b| {
+            b.iter(|| appstudio_codegen::generate(black_box(&source), &krate))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
     targets = bench
 }
-criterion_main!(benches);
+criterion_group! {
+    name = large_benches;
+    config = Criterion::default().sample_size(10);
+    targets = large
+}
+criterion_main!(benches, large_benches);

@@ -56,6 +56,7 @@ codes! {
     MULTIPLE_COMMANDS = "AS0108": "an object holds more than one command";
     VERSION = "AS0109": "`$version` must be \"2\"";
     EMPTY_LIST = "AS0110": "a list that must not be empty is empty";
+    NUMBER_OUT_OF_RANGE = "AS0111": "a number is too large to be represented";
 
     EXPANSION_SYNTAX = "AS0201": "a `${…}` expansion is malformed";
     UNKNOWN_NAMESPACE = "AS0202": "an expansion names an unknown variable namespace";
@@ -104,6 +105,8 @@ codes! {
     JQ_SYNTAX = "AS0501": "a jq program does not parse";
     JQ_UNDEFINED = "AS0502": "a jq program names an unknown filter or variable";
     JQ_SANDBOX = "AS0503": "a jq program uses a filter that reaches outside the sandbox";
+    JQ_SIZE = "AS0504": "a jq program nests too deep or is too long to compile safely";
+    JQ_EXPANSIONS = "AS0505": "a jq program has more expansions than the engine binds";
 
     NO_DESCRIBE_CONNECTION = "AS1001": "warning: `connect` has no `describe_connection`";
     NO_DESCRIBE_TARGET = "AS1002": "warning: `map` has no `describe_target`";

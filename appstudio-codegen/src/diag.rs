@@ -113,7 +113,6 @@ pub(crate) fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) ->
     let _ = writeln!(out, "{pad}--> {}:{line}:{col}", source.name);
     let _ = writeln!(out, "{pad} |");
     let text = source.line_text(line);
-    let _ = writeln!(out, "{line} | {}", expand_tabs(text));
     let line_start = source.text[..diag.span.start as usize]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -122,8 +121,8 @@ pub(crate) fn render(diag: &Diagnostic, source: &Source, root: Option<&Node>) ->
         .min(line_start + text.len())
         .max(diag.span.start as usize);
     let under = source.text.get(diag.span.start as usize..end).unwrap_or("");
-    let indent = display_width(before);
-    let width = display_width(under).max(1);
+    let (shown, indent, width) = excerpt(text, before, under);
+    let _ = writeln!(out, "{line} | {shown}");
     let label = if diag.label.is_empty() {
         String::new()
     } else {
@@ -184,6 +183,47 @@ pub(crate) fn render_all(diags: &[Diagnostic], source: &Source, root: Option<&No
     out
 }
 
+/// Characters kept on each side of the underlined part of a long line (and the most of it
+/// underlined).
+const CONTEXT: usize = 60;
+
+/// Lines up to this many characters are shown whole.
+const LONG_LINE: usize = 160;
+
+/// The excerpt of `line` shown above the caret, where `before` is the part of the line before
+/// the span and `under` the part of the span on the line: the whole line if it is short, else
+/// [`CONTEXT`] characters around the span, with `…` where cut. Returns the excerpt (tabs
+/// expanded), the caret's indent and its width.
+fn excerpt(line: &str, before: &str, under: &str) -> (String, usize, usize) {
+    let total = line.chars().count();
+    if total <= LONG_LINE {
+        let width = display_width(under).max(1);
+        return (expand_tabs(line), display_width(before), width);
+    }
+    let at = before.chars().count();
+    let len = under.chars().count().clamp(1, CONTEXT);
+    let from = at.saturating_sub(CONTEXT);
+    let to = (at + len + CONTEXT).min(total);
+    let byte = |chars: usize| {
+        line.char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let (from_b, at_b, to_b) = (byte(from), byte(at), byte(to));
+    let under_end = byte((at + len).min(total));
+    let mut shown = String::new();
+    if from > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&expand_tabs(&line[from_b..to_b]));
+    if to < total {
+        shown.push('…');
+    }
+    let indent = usize::from(from > 0) + display_width(&line[from_b..at_b]);
+    let width = display_width(&line[at_b..under_end]).max(1);
+    (shown, indent, width)
+}
+
 fn expand_tabs(s: &str) -> String {
     s.replace('\t', "    ")
 }
@@ -223,5 +263,39 @@ mod tests {
   = note: at /path
 "
         );
+    }
+
+    /// A long line (a minified file) is cut around the caret, which stays under its token.
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let filler: String = (0..4000).map(|i| format!("\"f{i}\":{i},")).collect();
+        let text = format!("{{{filler}\"bad\":1,{filler}\"z\":2}}");
+        let source = Source::new("app.json", text.as_str());
+        let start = text.find("\"bad\"").unwrap();
+        let d = Diagnostic::error(
+            Code::UNKNOWN_KEY,
+            Span::new(start, start + 5),
+            "unknown key",
+        )
+        .label("unknown key");
+        let out = render(&d, &source, None);
+        let lines: Vec<&str> = out.lines().collect();
+        let excerpt = lines[3].strip_prefix("1 | ").unwrap();
+        let carets = lines[4].strip_prefix("  | ").unwrap();
+        assert!(excerpt.chars().count() <= 2 * CONTEXT + 10, "{excerpt}");
+        assert!(
+            excerpt.starts_with('…') && excerpt.ends_with('…'),
+            "{excerpt}"
+        );
+        let col = carets.find('^').unwrap();
+        let under: String = excerpt.chars().skip(col).take(5).collect();
+        assert_eq!(under, "\"bad\"");
+        assert_eq!(carets.trim(), "^^^^^ unknown key");
+        // at the start of the line: no `…` before
+        let d = Diagnostic::error(Code::UNKNOWN_KEY, Span::new(1, 5), "unknown key");
+        let out = render(&d, &source, None);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[3].starts_with("1 | {\"f0\":0,"), "{}", lines[3]);
+        assert_eq!(lines[4], "  |  ^^^^");
     }
 }

@@ -122,15 +122,20 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
     let index = app
         .as_ref()
         .map(|app| check::Index::new(app, &root, &cx.broken));
-    if let (Some(app), Some(index)) = (&app, &index) {
-        check::check(app, index, source, &mut diagnostics);
-    }
-    diag::sort(&mut diagnostics);
+    // jq programs are parsed and compiled by the checks (bounded by the runtime's
+    // `MAX_PROGRAM_NESTING` and `MAX_PROGRAM_TOKENS`) and parsed again by the lowering (D3)
+    let ir = on_large_stack(|| {
+        if let (Some(app), Some(index)) = (&app, &index) {
+            check::check(app, index, source, &mut diagnostics);
+        }
+        diag::sort(&mut diagnostics);
+        let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
+        match (&app, &index) {
+            (Some(app), Some(index)) if valid => Some(lower::lower(app, index, source)),
+            _ => None,
+        }
+    });
     let valid = !diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let ir = match (&app, &index) {
-        (Some(app), Some(index)) if valid => Some(lower::lower(app, index, source)),
-        _ => None,
-    };
     let shape = match &app {
         Some(app) if valid => emit::shape_of(app, source),
         _ => emit::shape(&root, source),
@@ -142,6 +147,33 @@ pub fn generate(source: &Source, krate: &TokenStream) -> Generated {
         diagnostics,
         ir,
         root: Some(root),
+    }
+}
+
+/// The stack of the thread the checks and the lowering run on: jaq parses and compiles
+/// recursively, and a program within the runtime's bounds needs up to about 128 MiB in a debug
+/// build, more than rustc's thread has.
+const CHECK_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with a [`CHECK_STACK`] stack (only virtual memory until used), or on
+/// this one if no thread can be started. A panic is resumed here.
+fn on_large_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let f = std::sync::Mutex::new(Some(f));
+    let take = || f.lock().ok().and_then(|mut f| f.take());
+    let spawned = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .name("appstudio-check".into())
+            .stack_size(CHECK_STACK)
+            .spawn_scoped(scope, || take().map(|f| f()));
+        thread.ok().map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    });
+    match spawned.flatten() {
+        Some(out) => out,
+        None => take().expect("the check ran on no thread")(),
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Source {
     /// The whole text.
     pub text: String,
     line_starts: Vec<usize>,
+    /// Offsets of the UTF-8 continuation bytes, so that a column (in characters) is found in
+    /// `O(log n)` even on a long line.
+    continuations: Vec<u32>,
 }
 
 impl Source {
@@ -54,10 +57,17 @@ impl Source {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let continuations = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| b & 0xC0 == 0x80)
+            .map(|(i, _)| i as u32)
+            .collect();
         Self {
             name: name.into(),
             text,
             line_starts,
+            continuations,
         }
     }
 
@@ -66,10 +76,8 @@ impl Source {
         let offset = (offset as usize).min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let before = |at: usize| self.continuations.partition_point(|&c| (c as usize) < at);
+        let col = (offset - start) - (before(offset) - before(start));
         (line as u32 + 1, col as u32 + 1)
     }
 
@@ -111,5 +119,8 @@ mod tests {
         assert_eq!(s.line_col(one), (2, 8));
         assert_eq!(s.line_text(2), "  \"é\": 1,");
         assert_eq!(s.line_text(9), "");
+        let s = Source::new("app.json", "é😀x\n😀y");
+        assert_eq!(s.line_col(s.text.find('x').unwrap() as u32), (1, 3));
+        assert_eq!(s.line_col(s.text.find('y').unwrap() as u32), (2, 2));
     }
 }

@@ -1,6 +1,6 @@
-//! `auth`: the `defined_fields` each auth type may and must declare.
+//! `auth`: the `defined_fields` each auth type may and must declare; its URLs are absolute.
 
-use super::Index;
+use super::{Index, absolute_url};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
 use crate::spec::Auth;
@@ -61,5 +61,28 @@ pub(super) fn defined_fields(key: &str, auth: &Auth, index: &Index, diags: &mut 
                 )),
             );
         }
+    }
+}
+
+/// The URLs of an auth method are absolute: the engine parses them on every connect and
+/// refresh, so a relative one fails every time.
+pub(super) fn urls(auth: &Auth, diags: &mut Vec<Diagnostic>) {
+    let urls = match auth {
+        Auth::OAuth2(a) => {
+            let c = &a.configuration;
+            vec![
+                (&c.authorization_base_url, "`authorization_base_url`"),
+                (&c.token_url, "`token_url`"),
+            ]
+            .into_iter()
+            .chain(c.refresh_url.as_ref().map(|u| (u, "`refresh_url`")))
+            .collect()
+        }
+        Auth::Basic(a) => vec![(&a.verify_url, "`verify_url`")],
+        Auth::Token(a) => vec![(&a.verify_url, "`verify_url`")],
+        Auth::Session(a) => vec![(&a.verify_url, "`verify_url`")],
+    };
+    for (url, what) in urls {
+        absolute_url(&url.text, url.span, what, diags);
     }
 }

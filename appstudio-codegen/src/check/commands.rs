@@ -1,11 +1,11 @@
 //! Rules on single commands: `!http` targets and URLs, headers, form bodies, `!switch` cases,
-//! `!respond` codes, `!error` messages.
+//! `!respond` codes, `!error` messages, `!sha` HMACs.
 
 use super::visit::{Place, Visitor};
 use super::{Index, absolute_url};
 use crate::codes::Code;
 use crate::diag::Diagnostic;
-use crate::spec::{App, Command, Http, Op, Target, Template};
+use crate::spec::{App, Command, Http, Op, ShaAlgorithm, Target, Template};
 
 /// Checks each command it is shown.
 pub(super) struct Commands<'a, 'i> {
@@ -23,6 +23,24 @@ impl Visitor for Commands<'_, '_> {
 fn command(c: &Command, app: &App, index: &Index, diags: &mut Vec<Diagnostic>) {
     match &c.op {
         Op::Http(h) => http(c, h, app, index, diags),
+        Op::Sha(sha)
+            if sha.secret.is_some()
+                && matches!(
+                    *sha.algorithm,
+                    ShaAlgorithm::Shake128 | ShaAlgorithm::Shake256
+                ) =>
+        {
+            // the engine refuses it on every run
+            diags.push(
+                Diagnostic::error(
+                    Code::INVALID_VALUE,
+                    sha.algorithm.span,
+                    "`!sha` cannot compute an HMAC with a shake algorithm",
+                )
+                .label("no HMAC with this algorithm")
+                .help("shake_128 and shake_256 have no fixed block output; use a sha2 or sha3 algorithm with `secret`"),
+            );
+        }
         Op::Error(t) => {
             if let Some(e) = t.expansions().next() {
                 diags.push(

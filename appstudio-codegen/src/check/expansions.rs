@@ -56,6 +56,24 @@ impl<'a, 'i> Expansions<'a, 'i> {
     /// Compiles the jq program `t` (expansions become variables).
     fn jq(&mut self, t: &StrTmpl) {
         let rewritten = jqtext::rewrite(t);
+        if let Some(past) = rewritten.vars.get(jq::MAX_EXPANSIONS) {
+            let n = rewritten.vars.len();
+            self.push(
+                Diagnostic::error(
+                    Code::JQ_EXPANSIONS,
+                    past.span,
+                    format!(
+                        "jq program has {n} expansions (at most {})",
+                        jq::MAX_EXPANSIONS
+                    ),
+                )
+                .label(format!("expansion {} of {n}", jq::MAX_EXPANSIONS + 1))
+                .help(
+                    "each `${…}` of a program is a jq variable; read the same value once \
+                     (`${…} as $x | …`) or split the program into several `!jq` steps",
+                ),
+            );
+        }
         let key = (rewritten.program.clone(), rewritten.var_names());
         let result = match self.jq_checked.get(&key) {
             Some(r) => r.clone(),
@@ -67,13 +85,15 @@ impl<'a, 'i> Expansions<'a, 'i> {
             }
         };
         if let Err(errors) = result {
+            let escapes = crate::json::EscapeMap::new(&self.source.text, t.span);
             for e in errors {
                 let r = rewritten.to_original(e.span.clone());
-                let span = crate::json::decoded_span(&self.source.text, t.span, r);
+                let span = escapes.span(r);
                 let code = match e.kind {
                     JqDiagKind::Sandbox => Code::JQ_SANDBOX,
                     JqDiagKind::Undefined => Code::JQ_UNDEFINED,
                     JqDiagKind::Syntax => Code::JQ_SYNTAX,
+                    JqDiagKind::Size => Code::JQ_SIZE,
                 };
                 let d = Diagnostic::error(code, span, format!("jq: {}", e.message))
                     .label(short_label(code))
@@ -407,6 +427,8 @@ fn short_label(code: Code) -> &'static str {
         "not allowed in App Studio jq"
     } else if code == Code::JQ_UNDEFINED {
         "not defined"
+    } else if code == Code::JQ_SIZE {
+        "past the limit"
     } else {
         "jq syntax error"
     }

@@ -42,6 +42,7 @@ pub(crate) fn check(app: &App, index: &Index, source: &Source, diags: &mut Vec<D
     );
     for (key, a) in &index.auth {
         auth::defined_fields(key, a, index, diags);
+        auth::urls(a, diags);
     }
     api::check(app, index, diags);
     for (i, intake) in index.intakes.iter().enumerate() {
@@ -92,16 +93,32 @@ fn positive(v: &Spanned<i64>, min: i64, what: &str, diags: &mut Vec<Diagnostic>)
     }
 }
 
+/// `text` is an absolute http(s) URL with a host (or starts with an expansion): the engine
+/// parses it on every run.
 fn absolute_url(text: &str, span: Span, what: &str, diags: &mut Vec<Diagnostic>) {
     let lower = text.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || text.starts_with("${")) {
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        if !text.starts_with("${") {
+            diags.push(
+                Diagnostic::error(
+                    Code::HTTP_URL,
+                    span,
+                    format!("{what} must be an absolute URL"),
+                )
+                .label("expected `https://…`"),
+            );
+        }
+        return;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || (host.contains(char::is_whitespace) && !host.contains("${")) {
         diags.push(
-            Diagnostic::error(
-                Code::HTTP_URL,
-                span,
-                format!("{what} must be an absolute URL"),
-            )
-            .label("expected `https://…`"),
+            Diagnostic::error(Code::HTTP_URL, span, format!("{what} has no valid host"))
+                .label("expected `https://host/…`")
+                .help("a URL names its host after `://`, without spaces"),
         );
     }
 }

@@ -1,13 +1,13 @@
 //! A JSON parser that keeps the byte span of every key and value.
 //!
 //! serde_json forgets where things are; diagnostics need the exact token, also inside a string
-//! (a `${…}` or a jq program), so strings keep their raw span and [`escape::decoded_to_source`] maps an
+//! (a `${…}` or a jq program), so strings keep their raw span and an [`EscapeMap`] maps an
 //! offset in the decoded text back through the escapes.
 
 mod escape;
 mod parse;
 
-pub(crate) use escape::decoded_span;
+pub(crate) use escape::EscapeMap;
 pub(crate) use parse::parse;
 
 use crate::source::Span;

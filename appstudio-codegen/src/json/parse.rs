@@ -1,5 +1,7 @@
 //! The parser.
 
+use std::collections::HashMap;
+
 use super::escape::decode_escape;
 use super::{DuplicateKey, MAX_DEPTH, Member, Node, Parsed, SyntaxError, Value};
 use crate::source::Span;
@@ -282,6 +284,8 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<Value, SyntaxError> {
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        // the first span of each key, so duplicates are found in O(1) each
+        let mut first_of: HashMap<String, Span> = HashMap::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -311,13 +315,14 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value()?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
+            if let Some(&first) = first_of.get(&key) {
                 self.duplicates.push(DuplicateKey {
                     key,
                     span: key_span,
-                    first: first.key_span,
+                    first,
                 });
             } else {
+                first_of.insert(key.clone(), key_span);
                 members.push(Member {
                     key,
                     key_span,

@@ -46,6 +46,9 @@ pub(crate) struct Cx<'a> {
     /// Parts that were reported and are absent from the model (or stand there as
     /// [`Op::Broken`]), so that checks do not report their consequences.
     pub broken: Vec<Broken>,
+    /// The escapes of the last string literal a span was mapped in: a string with many
+    /// expansions is scanned once, not once per expansion.
+    escapes: std::cell::RefCell<Option<json::EscapeMap>>,
 }
 
 /// A part of the file that is broken: reported when loaded, absent from the model.
@@ -66,6 +69,7 @@ impl<'a> Cx<'a> {
             source,
             diags: Vec::new(),
             broken: Vec::new(),
+            escapes: Default::default(),
         }
     }
 
@@ -85,7 +89,13 @@ impl<'a> Cx<'a> {
 
     /// The source span of a byte range of the decoded string at `literal`.
     pub(crate) fn sub_span(&self, literal: Span, decoded: std::ops::Range<usize>) -> Span {
-        json::decoded_span(&self.source.text, literal, decoded)
+        let mut cached = self.escapes.borrow_mut();
+        match &*cached {
+            Some(map) if map.literal() == literal => map.span(decoded),
+            _ => cached
+                .insert(json::EscapeMap::new(&self.source.text, literal))
+                .span(decoded),
+        }
     }
 
     /// Reports that `node` has the wrong JSON type.

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use super::{Cx, FromNode, Piece, Text, parse_pieces_lenient};
+use crate::codes::Code;
+use crate::diag::Diagnostic;
 use crate::json::{Node, Value};
 use crate::source::Span;
 
@@ -106,12 +108,32 @@ impl Template {
     }
 }
 
+/// Reports a number the engine cannot read as JSON (`1e999999` is past `f64`), so that the
+/// build fails rather than every run.
+fn number_in_range(n: &str, node: &Node, cx: &mut Cx) {
+    if serde_json::from_str::<serde_json::Value>(n).is_ok() {
+        return;
+    }
+    cx.push(
+        Diagnostic::error(
+            Code::NUMBER_OUT_OF_RANGE,
+            node.span,
+            format!("number `{n}` is out of range"),
+        )
+        .label("not a finite 64-bit floating-point number")
+        .help("JSON numbers are read as 64-bit floats: at most about 1.8e308 in magnitude"),
+    );
+}
+
 impl FromNode for Template {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         Some(match &node.value {
             Value::Null => Template::Null(node.span),
             Value::Bool(b) => Template::Bool(*b, node.span),
-            Value::Number(n) => Template::Number(n.clone(), node.span),
+            Value::Number(n) => {
+                number_in_range(n, node, cx);
+                Template::Number(n.clone(), node.span)
+            }
             Value::String(_) => Template::String(StrTmpl::from_node(node, cx)?),
             Value::Array(items) => {
                 let mut ok = true;

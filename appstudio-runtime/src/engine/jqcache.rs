@@ -19,7 +19,8 @@ use crate::jq::{self, Limits, Program};
 use crate::lock::unpoisoned;
 
 /// `__as_0`, `__as_1`, …: the names of a program's expansion variables.
-static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| (0..256).map(jq::expansion_var).collect());
+static NAMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| (0..jq::MAX_EXPANSIONS).map(jq::expansion_var).collect());
 
 /// Steps a program may take on the caller's (async) thread before it moves to the pool. Few
 /// enough that nothing built meanwhile needs more than a small stack to drop, and that the
@@ -37,7 +38,10 @@ fn names(jq: &ir::Jq) -> Result<Vec<&'static str>> {
         .map(String::as_str)
         .collect();
     if names.len() < jq.vars.len() {
-        return Err(Error::config("a jq program with more than 256 expansions"));
+        return Err(Error::config(format!(
+            "a jq program with more than {} expansions (AS0505 at build time)",
+            jq::MAX_EXPANSIONS
+        )));
     }
     Ok(names)
 }

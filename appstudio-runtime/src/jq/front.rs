@@ -1,4 +1,12 @@
-//! Parsing, compilation and the mapping of jaq's errors to [`JqDiag`]s.
+//! Parsing, compilation and the mapping of jaq's errors to [`JqDiag`]s; the size of a program
+//! is bounded first ([`bounds`]).
+
+mod bounds;
+
+pub use bounds::{MAX_PROGRAM_NESTING, MAX_PROGRAM_TOKENS};
+
+/// Maximum number of expansions (`${…}`, so global variables) of one program the engine runs.
+pub const MAX_EXPANSIONS: usize = 256;
 
 use std::ops::Range;
 
@@ -11,7 +19,8 @@ use super::value::{self, D};
 use super::{JqDiag, JqDiagKind, limits};
 use crate::suggest::did_you_mean;
 
-/// Compiles a program, or returns every problem found, sorted by position.
+/// Compiles a program, or returns every problem found, sorted by position. A program past the
+/// bounds of [`bounds`] is refused before jaq reads it.
 ///
 /// With `bounded`, every definition of the program starts with a call to [`limits::TICK`],
 /// which bounds recursion (those of the standard definitions always do).
@@ -20,6 +29,7 @@ pub(super) fn compile(
     vars: &[&str],
     bounded: bool,
 ) -> Result<jaq_core::Filter<D>, Vec<JqDiag>> {
+    bounds::check(program).map_err(|d| vec![d])?;
     let Some(text) = bounded.then(|| instrumented(program)).flatten() else {
         return compile_text(program, vars);
     };

@@ -161,6 +161,9 @@ pub enum JqDiagKind {
     Undefined,
     /// The program reaches outside the sandbox (`env`, `input`, `import`, …).
     Sandbox,
+    /// The program nests too deep or is too long to be compiled safely
+    /// ([`MAX_PROGRAM_NESTING`], [`MAX_PROGRAM_TOKENS`]).
+    Size,
 }
 
 /// A problem in a jq program, located in the program text.
@@ -402,6 +405,7 @@ mod value;
 
 pub use cache::{MAX_CACHED, cached, cached_if_compiled};
 pub use expansions::{Rewritten, expansion_var, rewrite_expansions};
+pub use front::{MAX_EXPANSIONS, MAX_PROGRAM_NESTING, MAX_PROGRAM_TOKENS};
 pub use shape::{JsonShape, shape};
 
 #[cfg(test)]
