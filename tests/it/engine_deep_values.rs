@@ -10,12 +10,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use appstudio::engine::dynamic::{DynConnection, DynEngine};
-use appstudio::engine::{EngineConfig, ErrorKind};
+use appstudio::engine::{Connection, Engine, EngineConfig, ErrorKind};
+use appstudio::value::Secret;
 use serde_json::json;
 use wiremock::MockServer;
 
 use crate::support::{config, get};
+use deep::workflows::{BuildDeep, BuildDeepObject, ParseNested, RunLong};
 
 const ORIGIN: &str = "https://api.deep.example";
 
@@ -24,13 +25,12 @@ fn nested(depth: usize) -> String {
     "[".repeat(depth) + &"]".repeat(depth)
 }
 
-async fn connect(config: EngineConfig) -> DynConnection {
-    let engine = DynEngine::new(deep::App::ir(), config).expect("engine");
-    let credentials = appstudio::engine::dynamic::Credentials::default().with("token", "k1");
-    engine
-        .connect("api-key", credentials, None)
-        .await
-        .expect("connect")
+async fn connect(config: EngineConfig) -> Connection<deep::auth::ApiKey> {
+    let engine = Engine::<deep::App>::new(config).expect("engine");
+    let credentials = deep::auth::ApiKey {
+        token: Secret::new("k1"),
+    };
+    engine.connect(credentials, None).await.expect("connect")
 }
 
 /// An API field holding 5,000 nested arrays, passed through `fromjson`: a jq error, not a
@@ -40,7 +40,7 @@ async fn fromjson_of_a_deeply_nested_remote_field_is_an_error() {
     let server = MockServer::start().await;
     get(&server, "/me", json!({"id": 1, "nested": nested(5_000)})).await;
     let conn = connect(config(ORIGIN, &server)).await;
-    let err = conn.describe("parse-nested").await.unwrap_err();
+    let err = conn.describe(ParseNested).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Jq, "{err}");
     assert!(err.message().contains("deeper than"), "{err}");
 }
@@ -51,7 +51,7 @@ async fn fromjson_of_a_shallow_remote_field_parses() {
     let server = MockServer::start().await;
     get(&server, "/me", json!({"id": 1, "nested": nested(100)})).await;
     let conn = connect(config(ORIGIN, &server)).await;
-    let d = conn.describe("parse-nested").await.unwrap();
+    let d = conn.describe(ParseNested).await.unwrap();
     assert_eq!(d.account_id, json!("1"), "{d:?}");
 }
 
@@ -62,10 +62,12 @@ async fn programs_building_deep_values_fail() {
     let server = MockServer::start().await;
     get(&server, "/me", json!({"id": 1})).await;
     let conn = connect(config(ORIGIN, &server)).await;
-    for wf in ["build-deep", "build-deep-object"] {
-        let err = conn.describe(wf).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Jq, "{wf}: {err}");
-        assert!(err.message().contains("deeper than"), "{wf}: {err}");
+    for err in [
+        conn.describe(BuildDeep).await.unwrap_err(),
+        conn.describe(BuildDeepObject).await.unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Jq, "{err}");
+        assert!(err.message().contains("deeper than"), "{err}");
     }
 }
 
@@ -87,7 +89,7 @@ async fn a_long_program_does_not_stall_the_executor() {
             counter.fetch_add(1, Ordering::Relaxed);
         }
     });
-    let err = conn.describe("run-long").await.unwrap_err();
+    let err = conn.describe(RunLong).await.unwrap_err();
     ticker.abort();
     assert_eq!(err.kind(), ErrorKind::Jq, "{err}");
     let ticks = ticks.load(Ordering::Relaxed);
