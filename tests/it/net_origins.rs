@@ -282,6 +282,9 @@ async fn activecampaign_answers_over_the_size_cap_are_not_asked_again() {
     let asked = stand_in.received_requests().await.unwrap_or_default().len();
     assert_eq!(asked, 1, "an answer over the cap is not asked again: {e}");
     assert!(e.to_string().contains("16 MiB"), "{e}");
+    assert!(e.too_large, "{e:?}");
+    let kind = appstudio::engine::Error::from(e).kind();
+    assert_eq!(kind, appstudio::engine::ErrorKind::ResponseTooLarge);
 }
 
 /// A pipe whose second `!http` takes its whole `url` from the first one's answer.

@@ -110,6 +110,7 @@ fn normalize(url: &str) -> Result<String, ApiError> {
             )),
             errors: Vec::new(),
             raw: String::new(),
+            too_large: false,
         }),
     }
 }
@@ -249,10 +250,9 @@ impl Client {
             .await
             .map_err(|(e, outcome)| {
                 let e = match e {
-                    BodyError::TooLarge { status } => ApiError::unexpected(
-                        status,
-                        &format!("an answer larger than {} MiB", body::MAX_BODY_BYTES >> 20),
-                    ),
+                    BodyError::TooLarge { status } => {
+                        ApiError::too_large(status, body::MAX_BODY_BYTES >> 20)
+                    }
                     BodyError::Transport(e) => ApiError::transport(e),
                 };
                 (e, outcome)

@@ -35,6 +35,8 @@ pub struct ApiError {
     pub errors: Vec<ErrorItem>,
     /// The body as received (cut to 1,000 bytes), or the transport error.
     pub raw: String,
+    /// The answer was larger than the size cap and was not read (nor asked for again).
+    pub too_large: bool,
 }
 
 fn text(v: Option<&Value>) -> Option<String> {
@@ -89,6 +91,7 @@ impl ApiError {
             message,
             errors,
             raw,
+            too_large: false,
         }
     }
 
@@ -100,6 +103,7 @@ impl ApiError {
             message: None,
             errors: Vec::new(),
             raw: crate::net::body::describe(e),
+            too_large: false,
         }
     }
 
@@ -111,6 +115,15 @@ impl ApiError {
             message: Some(format!("unexpected answer: {what}")),
             errors: Vec::new(),
             raw: String::new(),
+            too_large: false,
+        }
+    }
+
+    /// An answer larger than the size cap of `cap_mib` MiB.
+    pub(crate) fn too_large(status: u16, cap_mib: usize) -> ApiError {
+        ApiError {
+            too_large: true,
+            ..ApiError::unexpected(status, &format!("an answer larger than {cap_mib} MiB"))
         }
     }
 

@@ -197,6 +197,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Error {
         match e.status {
+            _ if e.too_large => Error::new(ErrorKind::ResponseTooLarge, e.to_string()),
             Some(status) => Error::remote(status, e.to_string()),
             None => Error::new(ErrorKind::Remote5xx, e.to_string()),
         }
@@ -217,5 +218,7 @@ mod tests {
         assert_eq!(kind(429), ErrorKind::RateLimited);
         assert_eq!(kind(422), ErrorKind::Remote4xx);
         assert_eq!(kind(503), ErrorKind::Remote5xx);
+        let too_large = ApiError::too_large(200, 16);
+        assert_eq!(Error::from(too_large).kind(), ErrorKind::ResponseTooLarge);
     }
 }
