@@ -350,6 +350,8 @@ impl DynWorkflow {
         if let Some(reason) = self.routes_elsewhere(&payload).await? {
             return Ok(Delivery::Ignored { reason });
         }
+        // the pipeline gets the body alone: the payload's copy goes before it runs
+        drop(payload);
         let processed = self.process(incoming.body).await?;
         Ok(Delivery::Processed {
             processed: Box::new(processed),
