@@ -194,6 +194,21 @@ async fn a_redirect_to_another_origin_is_not_followed() {
     assert_eq!(asked, 1, "a redirect not followed is not retried");
 }
 
+/// An ActiveCampaign client of the stand-in with fast retries, up to `attempts`.
+fn quick_client(stand_in: &MockServer, attempts: u32) -> Client {
+    let config = ClientConfig {
+        retry: RetryPolicy {
+            max_attempts: attempts,
+            base: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_secs(1),
+        },
+        requests_per_second: 1000,
+        ..ClientConfig::default()
+    };
+    Client::with_config(&stand_in.uri(), "ac_secret".into(), config).unwrap()
+}
+
 #[tokio::test]
 async fn activecampaign_redirects_to_another_origin_carry_no_api_token() {
     let stand_in = MockServer::start().await;
@@ -205,17 +220,7 @@ async fn activecampaign_redirects_to_another_origin_carry_no_api_token() {
         )
         .mount(&stand_in)
         .await;
-    let config = ClientConfig {
-        retry: RetryPolicy {
-            max_attempts: 2,
-            base: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_retry_after: Duration::from_secs(1),
-        },
-        requests_per_second: 1000,
-        ..ClientConfig::default()
-    };
-    let ac = Client::with_config(&stand_in.uri(), "ac_secret".into(), config).unwrap();
+    let ac = quick_client(&stand_in, 2);
     let e = ac
         .get("tags", &[])
         .await
@@ -267,17 +272,7 @@ async fn activecampaign_answers_over_the_size_cap_are_not_asked_again() {
         .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b' '; (16 << 20) + 1]))
         .mount(&stand_in)
         .await;
-    let config = ClientConfig {
-        retry: RetryPolicy {
-            max_attempts: 3,
-            base: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_retry_after: Duration::from_secs(1),
-        },
-        requests_per_second: 1000,
-        ..ClientConfig::default()
-    };
-    let ac = Client::with_config(&stand_in.uri(), "ac_secret".into(), config).unwrap();
+    let ac = quick_client(&stand_in, 3);
     let e = ac.get("tags", &[]).await.expect_err("too large");
     let asked = stand_in.received_requests().await.unwrap_or_default().len();
     assert_eq!(asked, 1, "an answer over the cap is not asked again: {e}");
