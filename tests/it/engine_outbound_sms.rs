@@ -142,14 +142,19 @@ fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-#[tokio::test]
-async fn bad_credentials_are_refused() {
-    let server = textbolt().await;
+/// The stand-in answers the credentials check (`verify_url`) with 401.
+pub(crate) async fn refuse_credentials(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/v2/account"))
         .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn bad_credentials_are_refused() {
+    let server = textbolt().await;
+    refuse_credentials(&server).await;
     let engine = engine(&server);
     let bad = TextboltAccountSid {
         username: "x".into(),

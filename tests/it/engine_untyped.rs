@@ -6,10 +6,9 @@
 
 use appstudio::engine::dynamic::{Credentials, DynEngine, DynWorkflowState};
 use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
-use crate::engine_outbound_sms::{ORIGIN, textbolt};
+use crate::engine_outbound_sms::{ORIGIN, refuse_credentials, textbolt};
 use crate::support::apps::outbound_sms::App;
 use crate::support::config;
 
@@ -30,11 +29,7 @@ fn credentials() -> Credentials {
 #[tokio::test]
 async fn missing_credentials_and_bad_selections_are_refused() {
     let server = textbolt().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/account"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
+    refuse_credentials(&server).await;
     let engine = engine(&server);
     let err = engine
         .connect(
