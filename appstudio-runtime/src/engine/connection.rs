@@ -320,7 +320,10 @@ impl DynConnection {
         &self,
         workflow: &'static ir::Workflow,
     ) -> Result<Description> {
-        let wf = super::workflow::DynWorkflow::new(self.clone(), workflow);
+        let locate = |e: Error| {
+            e.in_step("setup.connect.describe_connection")
+                .in_workflow(&workflow.name, &self.engine.inner.app.file)
+        };
         let Some(cmd) = &workflow.setup.connect.describe_connection else {
             return Err(Error::config(format!(
                 "workflow `{}` has no `describe_connection`",
@@ -331,7 +334,7 @@ impl DynConnection {
         let session = self.session();
         let out = exec::run(&session, cmd, Value::Null, &mut ctx, &[])
             .await
-            .map_err(|e| wf.locate(e, "setup.connect.describe_connection"))?;
+            .map_err(locate)?;
         match (out.get("account_id"), out.get("description")) {
             (Some(account_id), Some(description)) => {
                 *unpoisoned(self.state.account_id.lock()) = Some(account_id.clone());
@@ -340,13 +343,12 @@ impl DynConnection {
                     description: description.clone(),
                 })
             }
-            _ => Err(wf.locate(
+            _ => Err(locate(
                 Error::invalid(format!(
                     "`describe_connection` must give {{account_id, description}}, not {}",
                     super::http::excerpt(&out)
                 ))
                 .at(cmd.loc),
-                "setup.connect.describe_connection",
             )),
         }
     }
