@@ -55,6 +55,8 @@ pub mod workflows {
     impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::PipewiseOauth>
     for SyncDeals {}
     impl ::appstudio::__private::runtime::api::WebhookWorkflow for SyncDeals {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for SyncDeals {}
+    impl ::appstudio::__private::runtime::api::DescribesSelection for SyncDeals {}
     impl ::appstudio::__private::runtime::api::Mapped for SyncDeals {
         type Source = sync_deals::mapping::SourceField;
         type Target = ::appstudio::__private::runtime::api::DynamicField;
@@ -324,6 +326,7 @@ pub mod workflows {
     }
     impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::PipewiseOauth>
     for CreateDeal {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for CreateDeal {}
     /// The types of workflow `create-deal` ([`CreateDeal`]).
     pub mod create_deal {
         /// The values chosen in the `select` step (`custom_data`).

@@ -57,6 +57,10 @@ pub mod workflows {
     impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::FormlyOauth>
     for ImportFormResponses {}
     impl ::appstudio::__private::runtime::api::WebhookWorkflow for ImportFormResponses {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection
+    for ImportFormResponses {}
+    impl ::appstudio::__private::runtime::api::DescribesSelection
+    for ImportFormResponses {}
     impl ::appstudio::__private::runtime::api::Mapped for ImportFormResponses {
         type Source = ::appstudio::__private::runtime::api::DynamicField;
         type Target = ::appstudio::__private::runtime::api::DynamicField;

@@ -63,6 +63,8 @@ pub mod workflows {
     for SyncNewOrders {}
     impl ::appstudio::__private::runtime::api::WebhookWorkflow for SyncNewOrders {}
     impl ::appstudio::__private::runtime::api::HistoricalWorkflow for SyncNewOrders {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for SyncNewOrders {}
+    impl ::appstudio::__private::runtime::api::DescribesSelection for SyncNewOrders {}
     impl ::appstudio::__private::runtime::api::Mapped for SyncNewOrders {
         type Source = sync_new_orders::mapping::SourceField;
         type Target = ::appstudio::__private::runtime::api::DynamicField;

@@ -80,6 +80,7 @@ pub mod workflows {
     impl ::appstudio::__private::runtime::api::WorkflowOf<
         super::auth::TextboltAccountSid,
     > for SendSms {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for SendSms {}
     /// The types of workflow `send-sms` ([`SendSms`]).
     pub mod send_sms {
         /// The values chosen in the `select` step (`custom_data`).
@@ -192,6 +193,7 @@ pub mod workflows {
     }
     impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::TextboltApiKey>
     for SubscribeContact {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for SubscribeContact {}
     impl ::appstudio::__private::runtime::api::Mapped for SubscribeContact {
         type Source = subscribe_contact::mapping::SourceField;
         type Target = subscribe_contact::mapping::TargetField;

@@ -62,6 +62,8 @@ pub mod workflows {
     impl ::appstudio::__private::runtime::api::WorkflowOf<super::auth::ShoplaneSession>
     for ImportOrders {}
     impl ::appstudio::__private::runtime::api::PollingWorkflow for ImportOrders {}
+    impl ::appstudio::__private::runtime::api::DescribesConnection for ImportOrders {}
+    impl ::appstudio::__private::runtime::api::DescribesSelection for ImportOrders {}
     impl ::appstudio::__private::runtime::api::Mapped for ImportOrders {
         type Source = import_orders::mapping::SourceField;
         type Target = ::appstudio::__private::runtime::api::DynamicField;

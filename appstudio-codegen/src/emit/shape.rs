@@ -43,6 +43,10 @@ pub(crate) struct WorkflowShape {
     pub intake: IntakeShape,
     /// Whether it has a `historical_data_intake`.
     pub historical: bool,
+    /// Whether `setup.connect` has `describe_connection`.
+    pub describes_connection: bool,
+    /// Whether `setup.select` has `describe_selection`.
+    pub describes_selection: bool,
     /// Form fields in order.
     pub fields: Vec<FieldShape>,
     /// The `map` step, if any.
@@ -254,6 +258,10 @@ fn workflow_of(
         auth: wf.auth.value.clone(),
         intake: intake_of(wf.data_intake.as_ref().map(|t| t.value.as_str()), &intakes),
         historical: wf.historical_data_intake.is_some(),
+        describes_connection: setup.is_some_and(|s| s.connect.describe_connection.is_some()),
+        describes_selection: setup
+            .and_then(|s| s.select.as_ref())
+            .is_some_and(|s| s.describe_selection.is_some()),
         fields,
         map,
     }
@@ -380,6 +388,10 @@ fn read_workflow(
         auth: str_of(wf, "auth").unwrap_or("").to_owned(),
         intake: intake_of(str_of(wf, "data_intake"), intakes),
         historical: wf.get("historical_data_intake").is_some(),
+        describes_connection: setup
+            .and_then(|s| s.get("connect"))
+            .is_some_and(|c| c.get("describe_connection").is_some()),
+        describes_selection: select.is_some_and(|s| s.get("describe_selection").is_some()),
         fields,
         map,
     })

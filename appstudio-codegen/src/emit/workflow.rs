@@ -78,6 +78,12 @@ pub(super) fn workflow(
     if w.historical {
         capabilities.push(quote!(HistoricalWorkflow));
     }
+    if w.describes_connection {
+        capabilities.push(quote!(DescribesConnection));
+    }
+    if w.describes_selection {
+        capabilities.push(quote!(DescribesSelection));
+    }
     let mapped = w.map.as_ref().map(|map| mapped(map, &marker, &m, k));
     let body = module(w, &marker, k);
     quote! {

@@ -118,6 +118,22 @@ pub trait PollingWorkflow: WorkflowSpec {}
 )]
 pub trait HistoricalWorkflow: WorkflowSpec {}
 
+/// A workflow whose `setup.connect` has `describe_connection`.
+#[diagnostic::on_unimplemented(
+    message = "workflow `{Self}` has no `describe_connection`",
+    label = "its `setup.connect` in app.json has no `describe_connection`",
+    note = "`describe_connection` gives the connected account's id and description"
+)]
+pub trait DescribesConnection: WorkflowSpec {}
+
+/// A workflow whose `setup.select` has `describe_selection`.
+#[diagnostic::on_unimplemented(
+    message = "workflow `{Self}` has no `describe_selection`",
+    label = "its `setup.select` in app.json has no `describe_selection`",
+    note = "`describe_selection` gives the selected resource's id and display text"
+)]
+pub trait DescribesSelection: WorkflowSpec {}
+
 /// A typed request for one form field's options. It holds exactly the fields the options
 /// command reads, so a dependent dropdown cannot be loaded before its parent is chosen.
 pub trait OptionsQuery: serde::Serialize {

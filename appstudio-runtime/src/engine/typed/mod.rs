@@ -23,8 +23,8 @@ use super::auth::{Credentials, Tokens};
 use super::connection::{AcAccount, Description, DynConnection, DynEngine};
 use super::error::{Error, Result};
 use crate::api::{
-    AppSpec, AuthSpec, CheckedCredentials, OAuth2Credentials, PlainCredentials, TokenCredentials,
-    WorkflowOf,
+    AppSpec, AuthSpec, CheckedCredentials, DescribesConnection, OAuth2Credentials,
+    PlainCredentials, TokenCredentials, WorkflowOf,
 };
 
 /// Runs the app `A` that `include_app!` generated. Cheap to clone; clones share the HTTP
@@ -193,7 +193,10 @@ impl<C> Connection<C> {
 
     /// Runs a workflow's `describe_connection`; the account id it gives is kept with the
     /// connection (it routes application-scope webhooks).
-    pub async fn describe<W: WorkflowOf<C>>(&self, workflow: W) -> Result<Description> {
+    pub async fn describe<W>(&self, workflow: W) -> Result<Description>
+    where
+        W: WorkflowOf<C> + DescribesConnection,
+    {
         let _ = workflow;
         self.dynamic.describe_with(W::ir()).await
     }

@@ -11,8 +11,8 @@ use super::super::polling::PollCycle;
 use super::super::workflow::{DynWorkflow, Processed};
 use super::WorkflowState;
 use crate::api::{
-    FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable, WebhookWorkflow,
-    WorkflowSpec,
+    DescribesSelection, FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable,
+    WebhookWorkflow, WorkflowSpec,
 };
 use crate::value::Choice;
 
@@ -157,7 +157,10 @@ impl<W: WorkflowSpec> Workflow<W> {
     }
 
     /// Runs `describe_selection`: the selected resource's id and its display text.
-    pub async fn describe_selection(&mut self) -> Result<SelectionDescription> {
+    pub async fn describe_selection(&mut self) -> Result<SelectionDescription>
+    where
+        W: DescribesSelection,
+    {
         let (resource_id, display) = self.dynamic.describe_selection().await?;
         Ok(SelectionDescription {
             resource_id,
