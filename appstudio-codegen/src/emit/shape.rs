@@ -151,12 +151,13 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
             }
         })
         .collect();
+    let intakes = intake_kinds(app);
     let workflows = app
         .workflows
         .get()
         .into_iter()
         .flatten()
-        .map(|wf| workflow_of(wf, intake_kinds(app), source))
+        .map(|wf| workflow_of(wf, &intakes, source))
         .collect();
     Shape { auth, workflows }
 }
@@ -189,7 +190,7 @@ fn intake_of(name: Option<&str>, kinds: &[(&str, IntakeShape)]) -> IntakeShape {
 
 fn workflow_of(
     wf: &spec::Workflow,
-    intakes: Vec<(&str, IntakeShape)>,
+    intakes: &[(&str, IntakeShape)],
     source: &Source,
 ) -> WorkflowShape {
     let at = |span: Span| source.location(span.start);
@@ -256,7 +257,7 @@ fn workflow_of(
         label: wf.label.value.clone(),
         at: at(wf.span),
         auth: wf.auth.value.clone(),
-        intake: intake_of(wf.data_intake.as_ref().map(|t| t.value.as_str()), &intakes),
+        intake: intake_of(wf.data_intake.as_ref().map(|t| t.value.as_str()), intakes),
         historical: wf.historical_data_intake.is_some(),
         describes_connection: setup.is_some_and(|s| s.connect.describe_connection.is_some()),
         describes_selection: setup

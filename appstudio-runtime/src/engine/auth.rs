@@ -46,12 +46,10 @@ impl Credentials {
         };
         let mut fields = HashMap::new();
         for (k, v) in members {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => continue,
-                other => other.to_string(),
-            };
-            fields.insert(k.clone(), Secret::new(text));
+            if v.is_null() {
+                continue;
+            }
+            fields.insert(k.clone(), Secret::new(crate::value::json_text(v)));
         }
         Ok(Credentials { fields })
     }

@@ -362,11 +362,7 @@ impl DynWorkflow {
 
 /// Ids compare as text (`"12"` and `12` are the same account).
 fn same_id(a: &Value, b: &Value) -> bool {
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    text(a) == text(b)
+    crate::value::json_text(a) == crate::value::json_text(b)
 }
 
 #[cfg(test)]

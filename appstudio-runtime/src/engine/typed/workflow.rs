@@ -14,7 +14,7 @@ use crate::api::{
     DescribesSelection, FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable,
     WebhookWorkflow, WorkflowSpec,
 };
-use crate::value::Choice;
+use crate::value::{Choice, json_text};
 
 /// A workflow being set up or run for one connection; `W` is its marker type
 /// (`workflows::<Workflow>` of the generated API).
@@ -42,14 +42,6 @@ pub struct SelectionDescription {
     pub resource_id: Value,
     /// Shown to the user.
     pub display: String,
-}
-
-/// A JSON value as text: a string as it is, anything else as compact JSON.
-fn text(v: Value) -> String {
-    match v {
-        Value::String(s) => s,
-        other => other.to_string(),
-    }
 }
 
 /// A typed value as the JSON the engine runs on.
@@ -121,7 +113,9 @@ impl<W: WorkflowSpec> Workflow<W> {
                 let (value, display) = match item {
                     Value::Object(mut m) => (
                         m.remove("value").unwrap_or(Value::Null),
-                        m.remove("display").map(text).unwrap_or_default(),
+                        m.remove("display")
+                            .map(|d| json_text(&d).into_owned())
+                            .unwrap_or_default(),
                     ),
                     other => (other, String::new()),
                 };
@@ -164,7 +158,7 @@ impl<W: WorkflowSpec> Workflow<W> {
         let (resource_id, display) = self.dynamic.describe_selection().await?;
         Ok(SelectionDescription {
             resource_id,
-            display: text(display),
+            display: json_text(&display).into_owned(),
         })
     }
 
