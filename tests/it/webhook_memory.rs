@@ -44,7 +44,7 @@ fn child() {
     let body = body(&kind, bytes);
     let before = peak_kib();
     let result = Incoming::from_http(Some("application/json"), &body, "", []);
-    let payload = result.as_ref().map(|i| i.payload());
+    let payload = result.map(Incoming::into_payload);
     let after = peak_kib();
     println!(
         "WEBHOOK_MEMORY ok={} peak_growth_kib={}",
@@ -89,8 +89,8 @@ fn peak_memory_of_large_bodies() {
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
-        // bounded: a body over the limit is refused before parsing; one under it is parsed
-        // into at most a few dozen times its size
-        assert!(growth < 64 * (mb as u64) * 1024, "{kind} {bytes}: {line}");
+        // bounded: a body over the limit is refused before parsing; one under it is held
+        // once as parsed (about 16 times its size as serde_json values) and once as bytes
+        assert!(growth < 20 * (mb as u64) * 1024, "{kind} {bytes}: {line}");
     }
 }

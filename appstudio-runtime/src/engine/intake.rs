@@ -146,20 +146,73 @@ impl Incoming {
 
     /// What intake commands read: the body's members with `query_params`, `headers` and
     /// `raw_body` (the body's own members of these names win); a body that is not an object
-    /// as it is.
+    /// as it is. A copy; [`Incoming::into_payload`] takes the body instead.
     pub fn payload(&self) -> Value {
-        match &self.body {
-            Value::Object(m) => {
-                let mut m = m.clone();
-                m.entry("query_params")
-                    .or_insert_with(|| Value::Object(self.query.clone()));
-                m.entry("headers")
-                    .or_insert_with(|| Value::Object(self.headers.clone()));
-                m.entry("raw_body")
-                    .or_insert_with(|| Value::String(String::from_utf8_lossy(&self.raw).into()));
+        self.clone().into_payload().value
+    }
+
+    /// The [`payload`](Incoming::payload), made of the body itself rather than a copy of it
+    /// (a large body is held once); [`Payload::into_body`] gives the body back.
+    pub fn into_payload(self) -> Payload {
+        let Incoming {
+            body,
+            query,
+            headers,
+            raw,
+        } = self;
+        match body {
+            Value::Object(mut m) => {
+                let before = m.len();
+                for (key, value) in [
+                    ("query_params", Value::Object(query)),
+                    ("headers", Value::Object(headers)),
+                    (
+                        "raw_body",
+                        Value::String(String::from_utf8_lossy(&raw).into_owned()),
+                    ),
+                ] {
+                    m.entry(key).or_insert(value);
+                }
+                Payload {
+                    added: m.len() - before,
+                    value: Value::Object(m),
+                }
+            }
+            other => Payload {
+                value: other,
+                added: 0,
+            },
+        }
+    }
+}
+
+/// An [`Incoming`]'s payload that can become its body again (see [`Incoming::into_payload`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payload {
+    value: Value,
+    /// How many members were added at the end of the body's object.
+    added: usize,
+}
+
+impl Payload {
+    /// What intake commands read.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// The body again: the members the payload added are taken off its end.
+    pub fn into_body(self) -> Value {
+        match self.value {
+            Value::Object(mut m) => {
+                for _ in 0..self.added {
+                    let last = m.keys().next_back().cloned();
+                    if let Some(key) = last {
+                        m.swap_remove(&key);
+                    }
+                }
                 Value::Object(m)
             }
-            other => other.clone(),
+            other => other,
         }
     }
 }
@@ -328,12 +381,13 @@ impl DynWorkflow {
             incoming.raw.len(),
             self.conn.engine.inner.config.max_webhook_body,
         )?;
-        let payload = incoming.payload();
+        // a body is held once: the payload is made of it, and given back after routing
+        let payload = incoming.into_payload();
         let mut respond = None;
         if let Some(cmd) = &hook.verification {
             let session = self.conn.session();
             let mut ctx = self.ctx();
-            exec::run(&session, cmd, payload.clone(), &mut ctx, &[])
+            exec::run(&session, cmd, payload.value().clone(), &mut ctx, &[])
                 .await
                 .map_err(|e| self.locate(e, "data_intake.verification"))?;
             match ctx.response.take() {
@@ -347,12 +401,10 @@ impl DynWorkflow {
                 }
             }
         }
-        if let Some(reason) = self.routes_elsewhere(&payload).await? {
+        if let Some(reason) = self.routes_elsewhere(payload.value()).await? {
             return Ok(Delivery::Ignored { reason });
         }
-        // the pipeline gets the body alone: the payload's copy goes before it runs
-        drop(payload);
-        let processed = self.process(incoming.body).await?;
+        let processed = self.process(payload.into_body()).await?;
         Ok(Delivery::Processed {
             processed: Box::new(processed),
             respond,
@@ -440,6 +492,33 @@ mod tests {
         assert_eq!(err.kind(), crate::engine::ErrorKind::InvalidInput);
         let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(parse(None, ok.as_bytes()).is_ok());
+    }
+
+    /// The payload is the body plus what it lacks of `query_params`, `headers`, `raw_body`;
+    /// given back, the body is as it was (its own members of those names kept, order too).
+    #[test]
+    fn payloads_give_their_body_back() {
+        for body in [
+            json!({"b": 1, "a": 2}),
+            json!({"headers": "own", "z": [1]}),
+            json!([1, 2]),
+            json!("text"),
+        ] {
+            let raw = serde_json::to_vec(&body).unwrap();
+            let i = Incoming::from_http(None, &raw, "q=1", [("H", "v")]).unwrap();
+            let payload = i.clone().into_payload();
+            assert_eq!(payload.value(), &i.payload());
+            if let Value::Object(m) = payload.value() {
+                assert_eq!(m["query_params"], json!({"q": "1"}));
+                assert_eq!(
+                    m["headers"],
+                    body.get("headers").cloned().unwrap_or(json!({"h": "v"}))
+                );
+            }
+            let back = payload.into_body();
+            assert_eq!(back, body);
+            assert_eq!(serde_json::to_vec(&back).unwrap(), raw, "order kept");
+        }
     }
 
     #[test]

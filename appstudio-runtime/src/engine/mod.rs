@@ -33,7 +33,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
-pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming};
+pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
 pub use typed::{
