@@ -179,7 +179,11 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
     let registered = wf
         .create_webhook("https://hooks.example/formly/abc123")
         .await?;
-    say(format!("webhook registered: {registered}"));
+    say(format!(
+        "webhook {:?}: {}",
+        registered.action,
+        registered.output.unwrap_or_default()
+    ));
     let mut deliveries = Vec::new();
     let challenge = Incoming::from_http(None, b"", "challenge=ch-9", [])?;
     let mut requests = vec![challenge];

@@ -22,6 +22,8 @@ mod expand;
 mod expanded;
 mod ir_secrets;
 mod net_origins;
+mod saved_scopes;
 mod typed_mapping;
 mod webhook_intake_props;
 mod webhook_memory;
+mod webhook_scopes;

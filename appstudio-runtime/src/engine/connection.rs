@@ -57,7 +57,7 @@ impl DynEngine {
                 client,
                 config,
                 app_limit,
-                application_data: Default::default(),
+                application: Default::default(),
             }),
         })
     }
@@ -244,7 +244,7 @@ impl DynEngine {
                     .map_err(|e| Error::invalid(e.to_string()))
                 })
                 .transpose()?,
-            saved: Default::default(),
+            scope: Default::default(),
             account_id: Default::default(),
             user_limit,
         };

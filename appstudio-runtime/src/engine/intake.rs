@@ -1,5 +1,5 @@
-//! Webhook intakes: registering `${webhook.url}` with the provider (`create`, `update`,
-//! `delete`), and receiving a request: `verification` (with `!respond`), routing by
+//! Webhook intakes: receiving a request (registering `${webhook.url}` is
+//! [`super::subscription`]'s): `verification` (with `!respond`), routing by
 //! `resource_id`/`account_id`, then `data_pipeline`.
 
 use serde_json::{Map, Value};
@@ -8,7 +8,7 @@ use super::ctx::Respond;
 use super::error::{Error, Result};
 use super::exec;
 use super::workflow::{DynWorkflow, Processed};
-use crate::ir::{self, Command, IntakeKind};
+use crate::ir::{self, IntakeKind};
 use crate::lock::unpoisoned;
 
 /// The largest webhook body [`Incoming::from_http`] takes in, and the default of
@@ -260,74 +260,23 @@ pub enum Delivery {
 impl DynWorkflow {
     /// The webhook intake of this (inbound) workflow.
     fn webhook(&self) -> Result<&'static ir::Webhook> {
+        self.webhook_intake().map(|(_, w)| w)
+    }
+
+    /// The webhook intake of this (inbound) workflow, with its name.
+    pub(crate) fn webhook_intake(&self) -> Result<(&'static str, &'static ir::Webhook)> {
         let app = self.conn.engine.inner.app;
-        match self
-            .wf
-            .data_intake
-            .and_then(|i| app.intakes.get(i))
-            .map(|i| &i.kind)
-        {
-            Some(IntakeKind::Webhook(w)) => Ok(w),
+        match self.wf.data_intake.and_then(|i| app.intakes.get(i)) {
+            Some(ir::Intake {
+                name,
+                kind: IntakeKind::Webhook(w),
+                ..
+            }) => Ok((&**name, w)),
             _ => Err(Error::config(format!(
                 "workflow `{}` does not receive through a webhook intake",
                 self.wf.name
             ))),
         }
-    }
-
-    /// Runs one lifecycle command, keeping what it saves.
-    async fn lifecycle(
-        &mut self,
-        cmd: &'static Command,
-        step: &str,
-        input: Value,
-    ) -> Result<Value> {
-        let session = self.conn.session();
-        let mut ctx = self.ctx();
-        let out = exec::run(&session, cmd, input, &mut ctx, &[])
-            .await
-            .map_err(|e| self.locate(e, step))?;
-        self.polling_state = ctx.polling_state.take();
-        self.keep(ctx.data);
-        Ok(out)
-    }
-
-    /// Registers the webhook: runs the intake's `create` with `${webhook.url}` = `url`
-    /// (usually an `!http` call and a `!save` of the provider's webhook id).
-    pub async fn create_webhook(&mut self, url: &str) -> Result<Value> {
-        let hook = self.webhook()?;
-        self.webhook_url = Some(url.to_owned());
-        self.lifecycle(&hook.create, "data_intake.create", Value::Null)
-            .await
-    }
-
-    /// Runs the intake's `update` (after the selection changed); `None` without one.
-    pub async fn update_webhook(&mut self) -> Result<Option<Value>> {
-        let hook = self.webhook()?;
-        match &hook.update {
-            Some(cmd) => Ok(Some(
-                self.lifecycle(cmd, "data_intake.update", Value::Null)
-                    .await?,
-            )),
-            None => Ok(None),
-        }
-    }
-
-    /// Runs the intake's `delete` (the workflow is turned off); `None` without one.
-    pub async fn delete_webhook(&mut self) -> Result<Option<Value>> {
-        let hook = self.webhook()?;
-        match &hook.delete {
-            Some(cmd) => Ok(Some(
-                self.lifecycle(cmd, "data_intake.delete", Value::Null)
-                    .await?,
-            )),
-            None => Ok(None),
-        }
-    }
-
-    /// The webhook URL registered last (`${webhook.url}`).
-    pub fn webhook_url(&self) -> Option<&str> {
-        self.webhook_url.as_deref()
     }
 
     /// Whether a payload is for this workflow instance: `account_id` must give the

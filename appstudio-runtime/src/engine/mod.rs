@@ -19,6 +19,7 @@ mod resource;
 mod session;
 mod sha;
 mod state;
+mod subscription;
 mod transform;
 mod typed;
 mod workflow;
@@ -36,6 +37,8 @@ pub use http::Overrides;
 pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
+pub use state::{ApplicationState, ConnectionState};
+pub use subscription::{Subscription, WebhookAction, WebhookOutcome};
 pub use typed::{
     Connection, Engine, MapOption, MapOptions, Mapping, SelectionDescription, Workflow,
     WorkflowState,
@@ -106,8 +109,9 @@ pub(crate) struct Inner {
     pub(crate) config: EngineConfig,
     /// `api.rate_limit` at app level: one set of buckets for every connection.
     pub(crate) app_limit: Option<limit::Buckets>,
-    /// `${data.application.*}`: saved values every connection shares.
-    pub(crate) application_data: std::sync::Mutex<serde_json::Map<String, serde_json::Value>>,
+    /// `${data.application.*}` and the application-scope webhook subscriptions, which every
+    /// connection shares (D24).
+    pub(crate) application: std::sync::Arc<subscription::ScopeStore>,
 }
 
 impl Inner {

@@ -33,8 +33,8 @@ pub(crate) struct ConnState {
     pub activecampaign: Option<crate::activecampaign::Client>,
     /// `api.rate_limit` at user level: this connection's buckets.
     pub user_limit: Option<super::limit::Buckets>,
-    /// `${data.connection.*}`: saved values of this connection.
-    pub saved: Mutex<serde_json::Map<String, Value>>,
+    /// `${data.connection.*}` and the connection-scope webhook subscriptions (D24).
+    pub scope: std::sync::Arc<super::subscription::ScopeStore>,
     /// The `account_id` `describe_connection` gave (routes application-scope webhooks).
     pub account_id: Mutex<Option<Value>>,
 }

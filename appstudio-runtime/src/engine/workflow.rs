@@ -20,7 +20,8 @@ pub struct DynWorkflow {
     pub(crate) custom_data: Map<String, Value>,
     pub(crate) mapping: Option<Mapping>,
     pub(crate) resource_id: Option<Value>,
-    /// `!save`d values of this workflow instance (and, for now, of its connection).
+    /// `!save`d values of this workflow instance (`workflow`; the connection's and the app's are
+    /// theirs, D24).
     pub data: SavedData,
     /// The polling state.
     pub polling_state: Option<Value>,
@@ -28,6 +29,10 @@ pub struct DynWorkflow {
     perstags: Option<std::collections::HashMap<String, String>>,
     /// `${webhook.url}`: where the webhook of this workflow receives.
     pub(crate) webhook_url: Option<String>,
+    /// Names this instance among the users of a shared webhook subscription (D24).
+    pub(crate) instance: String,
+    /// The workflow-scope webhook registration (D24).
+    pub(crate) subscription: Option<super::subscription::Subscription>,
 }
 
 /// What one `data_pipeline` run did.
@@ -74,6 +79,8 @@ impl DynWorkflow {
             polling_state: None,
             perstags: None,
             webhook_url: None,
+            instance: super::subscription::new_instance(),
+            subscription: None,
         }
     }
 
@@ -335,8 +342,8 @@ impl DynWorkflow {
         let lock = |m: &std::sync::Mutex<Map<String, Value>>| unpoisoned(m.lock()).clone();
         SavedData {
             workflow: self.data.workflow.clone(),
-            connection: lock(&self.conn.state.saved),
-            application: lock(&self.conn.engine.inner.application_data),
+            connection: lock(&self.conn.state.scope.data),
+            application: lock(&self.conn.engine.inner.application.data),
         }
     }
 
@@ -350,8 +357,8 @@ impl DynWorkflow {
                 m.insert(k.clone(), v.clone());
             }
         };
-        merge(&self.conn.state.saved, &data.connection);
-        merge(&self.conn.engine.inner.application_data, &data.application);
+        merge(&self.conn.state.scope.data, &data.connection);
+        merge(&self.conn.engine.inner.application.data, &data.application);
         self.data = data;
     }
 

@@ -2,6 +2,8 @@
 //! on loopback (wiremock), engines pointed at them, and the fake ActiveCampaign.
 
 pub mod apps;
+pub mod hook_apps;
+pub mod provider;
 
 use appstudio::api::AppSpec;
 use appstudio::engine::{Engine, EngineConfig};

@@ -8,6 +8,7 @@
 
 mod mapping;
 mod state;
+mod webhook;
 mod workflow;
 
 pub use mapping::{MapOption, MapOptions, Mapping};
@@ -22,6 +23,7 @@ use super::EngineConfig;
 use super::auth::{Credentials, Tokens};
 use super::connection::{AcAccount, Description, DynConnection, DynEngine};
 use super::error::{Error, Result};
+use super::state::{ApplicationState, ConnectionState};
 use crate::api::{
     AppSpec, AuthSpec, CheckedCredentials, DescribesConnection, OAuth2Credentials,
     PlainCredentials, TokenCredentials, WorkflowOf,
@@ -55,6 +57,17 @@ impl<A: AppSpec> Engine<A> {
     /// The untyped engine underneath.
     pub fn dynamic(&self) -> &DynEngine {
         &self.dynamic
+    }
+
+    /// The app's state (application-scope `!save`d values and webhook subscriptions), to
+    /// store it.
+    pub fn state(&self) -> ApplicationState {
+        self.dynamic.state()
+    }
+
+    /// Brings a stored [`ApplicationState`] back (after a restart, before running anything).
+    pub fn restore_state(&self, state: ApplicationState) {
+        self.dynamic.restore_state(state);
     }
 
     /// The URL to send a user to, to connect an oauth2 auth entry.
@@ -218,5 +231,17 @@ impl<C> Connection<C> {
     /// The account id `describe_connection` gave (or a resumed state carried).
     pub fn account_id(&self) -> Option<Value> {
         self.dynamic.account_id()
+    }
+
+    /// The connection's state (account id, connection-scope `!save`d values and webhook
+    /// subscriptions), to store it beside its tokens.
+    pub fn state(&self) -> ConnectionState {
+        self.dynamic.state()
+    }
+
+    /// Brings a stored [`ConnectionState`] back (after a restart, before resuming its
+    /// workflows).
+    pub fn restore_state(&self, state: ConnectionState) {
+        self.dynamic.restore_state(state);
     }
 }

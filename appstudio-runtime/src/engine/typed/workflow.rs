@@ -6,13 +6,12 @@ use serde_json::{Map, Value};
 
 use super::super::connection::DynConnection;
 use super::super::error::{Error, Result};
-use super::super::intake::{Delivery, Incoming};
 use super::super::polling::PollCycle;
 use super::super::workflow::{DynWorkflow, Processed};
 use super::WorkflowState;
 use crate::api::{
     DescribesSelection, FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable,
-    WebhookWorkflow, WorkflowSpec,
+    WorkflowSpec,
 };
 use crate::value::{Choice, json_text};
 
@@ -186,46 +185,6 @@ impl<W: WorkflowSpec> Workflow<W> {
     /// The polling state.
     pub fn polling_state(&self) -> Option<&Value> {
         self.dynamic.polling_state.as_ref()
-    }
-
-    /// Registers the webhook: runs the intake's `create` with `${webhook.url}` = `url`.
-    pub async fn create_webhook(&mut self, url: &str) -> Result<Value>
-    where
-        W: WebhookWorkflow,
-    {
-        self.dynamic.create_webhook(url).await
-    }
-
-    /// Runs the intake's `update` (after the selection or URL changed); `None` without one.
-    pub async fn update_webhook(&mut self) -> Result<Option<Value>>
-    where
-        W: WebhookWorkflow,
-    {
-        self.dynamic.update_webhook().await
-    }
-
-    /// Runs the intake's `delete`; `None` without one.
-    pub async fn delete_webhook(&mut self) -> Result<Option<Value>>
-    where
-        W: WebhookWorkflow,
-    {
-        self.dynamic.delete_webhook().await
-    }
-
-    /// The webhook URL registered last.
-    pub fn webhook_url(&self) -> Option<&str>
-    where
-        W: WebhookWorkflow,
-    {
-        self.dynamic.webhook_url()
-    }
-
-    /// Receives one request to the webhook: verification, routing, then `data_pipeline`.
-    pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery>
-    where
-        W: WebhookWorkflow,
-    {
-        self.dynamic.receive(incoming).await
     }
 
     /// Runs the polling intake's `initial_setup` (once, when the workflow is configured).

@@ -1,0 +1,43 @@
+//! The webhook methods of [`Workflow<W>`](Workflow) (D24): the registration's lifecycle and
+//! receiving requests, for workflows whose `data_intake` is a webhook.
+
+use super::super::error::Result;
+use super::super::intake::{Delivery, Incoming};
+use super::super::subscription::{Subscription, WebhookOutcome};
+use super::Workflow;
+use crate::api::WebhookWorkflow;
+
+impl<W: WebhookWorkflow> Workflow<W> {
+    /// Makes the registration current for `url` (see
+    /// [`DynWorkflow::create_webhook`](super::super::dynamic::DynWorkflow::create_webhook)):
+    /// `create` when nothing is registered, `update` when the URL or the selection changed,
+    /// nothing when it is current; a connection- or application-scope registration is joined.
+    pub async fn create_webhook(&mut self, url: &str) -> Result<WebhookOutcome> {
+        self.dynamic.create_webhook(url).await
+    }
+
+    /// Makes the registration current with the URL registered, after the selection changed.
+    pub async fn update_webhook(&mut self) -> Result<WebhookOutcome> {
+        self.dynamic.update_webhook().await
+    }
+
+    /// Removes the registration: `delete` when this workflow was its last user.
+    pub async fn delete_webhook(&mut self) -> Result<WebhookOutcome> {
+        self.dynamic.delete_webhook().await
+    }
+
+    /// The URL the webhook receives at.
+    pub fn webhook_url(&self) -> Option<&str> {
+        self.dynamic.webhook_url()
+    }
+
+    /// The workflow-scope registration, if any.
+    pub fn subscription(&self) -> Option<&Subscription> {
+        self.dynamic.subscription()
+    }
+
+    /// Receives one request to the webhook: verification, routing, then `data_pipeline`.
+    pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery> {
+        self.dynamic.receive(incoming).await
+    }
+}
