@@ -215,7 +215,7 @@ impl<C> Connection<C> {
     }
 
     /// A workflow instance from its stored [`WorkflowState`], checked against the app as it
-    /// is now.
+    /// is now (restore the connection's [`ConnectionState`] first).
     pub fn resume<W: WorkflowOf<C>>(&self, state: WorkflowState<W>) -> Result<Workflow<W>> {
         Workflow::resume(&self.dynamic, state)
     }
