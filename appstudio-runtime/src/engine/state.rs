@@ -42,6 +42,13 @@ pub struct DynWorkflowState {
     /// application-scope webhooks without describing the connection again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Value>,
+    /// What its polling has done: the historical sync (so that it runs once) and the last
+    /// completed cycle (so that a `single` import runs once).
+    #[serde(
+        default,
+        skip_serializing_if = "super::schedule::PollHistory::is_empty"
+    )]
+    pub polled: super::schedule::PollHistory,
 }
 
 impl DynWorkflow {
@@ -56,6 +63,7 @@ impl DynWorkflow {
             polling_state: self.polling_state.clone(),
             webhook_url: self.webhook_url.clone(),
             account_id: self.conn.account_id(),
+            polled: self.polled.clone(),
         }
     }
 }
@@ -88,6 +96,7 @@ impl DynConnection {
         run.resource_id = state.resource_id;
         run.polling_state = state.polling_state;
         run.webhook_url = state.webhook_url;
+        run.polled = state.polled;
         run.keep(state.data);
         Ok(run)
     }

@@ -28,6 +28,8 @@ pub struct DynWorkflow {
     perstags: Option<std::collections::HashMap<String, String>>,
     /// `${webhook.url}`: where the webhook of this workflow receives.
     pub(crate) webhook_url: Option<String>,
+    /// What its polling has done (the historical sync, the last completed cycle).
+    pub(crate) polled: super::schedule::PollHistory,
 }
 
 /// What one `data_pipeline` run did.
@@ -74,6 +76,7 @@ impl DynWorkflow {
             polling_state: None,
             perstags: None,
             webhook_url: None,
+            polled: Default::default(),
         }
     }
 

@@ -7,12 +7,10 @@ use serde_json::{Map, Value};
 use super::super::connection::DynConnection;
 use super::super::error::{Error, Result};
 use super::super::intake::{Delivery, Incoming};
-use super::super::polling::PollCycle;
 use super::super::workflow::{DynWorkflow, Processed};
 use super::WorkflowState;
 use crate::api::{
-    DescribesSelection, FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable,
-    WebhookWorkflow, WorkflowSpec,
+    DescribesSelection, FieldOf, OptionsOf, Searchable, WebhookWorkflow, WorkflowSpec,
 };
 use crate::value::{Choice, json_text};
 
@@ -226,29 +224,5 @@ impl<W: WorkflowSpec> Workflow<W> {
         W: WebhookWorkflow,
     {
         self.dynamic.receive(incoming).await
-    }
-
-    /// Runs the polling intake's `initial_setup` (once, when the workflow is configured).
-    pub async fn initial_setup(&mut self) -> Result<()>
-    where
-        W: PollingWorkflow,
-    {
-        self.dynamic.initial_setup().await
-    }
-
-    /// One polling cycle.
-    pub async fn poll(&mut self) -> Result<PollCycle>
-    where
-        W: PollingWorkflow,
-    {
-        self.dynamic.poll().await
-    }
-
-    /// The historical sync: the `historical_data_intake`'s `initial_setup` and one cycle.
-    pub async fn historical_sync(&mut self) -> Result<PollCycle>
-    where
-        W: HistoricalWorkflow,
-    {
-        self.dynamic.historical_sync().await
     }
 }
