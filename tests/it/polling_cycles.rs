@@ -142,14 +142,22 @@ async fn a_cycle_gives_post_polls_output_and_every_print_c_in_order() {
     .expect(1)
     .mount(&server)
     .await;
-    page(2, json!([member("cy@example.com", "Cy")]), false)
-        .expect(1)
-        .mount(&server)
-        .await;
+    // a member without an email fails in the pipeline; what it printed before still counts
+    page(
+        2,
+        json!([{"email": null, "name": "Nobody"}, member("cy@example.com", "Cy")]),
+        false,
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
     let ac = fake_activecampaign().await;
     let (_conn, mut wf) = tally_workflow(&server, &ac).await;
 
     let cycle = wf.poll().await.expect("cycle");
+    assert_eq!(cycle.processed.len(), 4);
+    let failed: Vec<_> = cycle.errors().map(|e| e.kind()).collect();
+    assert_eq!(failed, [ErrorKind::InvalidInput]);
     assert!(cycle.completed(), "{:?}", cycle.failure());
     assert_eq!((cycle.requests, cycle.stop), (2, PollStop::Done));
     assert_eq!(cycle.post_poll_output(), Some(&json!({"notified": 77})));
@@ -161,6 +169,7 @@ async fn a_cycle_gives_post_polls_output_and_every_print_c_in_order() {
             line("data_pipeline", "member ann@example.com"),
             line("data_pipeline", "member bob@example.com"),
             line("data_intake.request", "page 2"),
+            line("data_pipeline", "member null"),
             line("data_pipeline", "member cy@example.com"),
             line("data_intake.post_poll", "done, next page 3"),
         ]

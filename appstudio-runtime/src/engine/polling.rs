@@ -298,13 +298,12 @@ impl DynWorkflow {
             }
             results_seen += results.len();
             for item in &results {
-                let run = self.process(item.clone()).await;
-                if let Ok(p) = &run {
-                    cycle.log.extend(p.log.iter().map(|text| LogLine {
-                        step: "data_pipeline".to_owned(),
-                        text: text.clone(),
-                    }));
-                }
+                let mut lines = Vec::new();
+                let run = self.run_pipeline(item.clone(), true, &mut lines).await;
+                cycle.log.extend(lines.into_iter().map(|text| LogLine {
+                    step: "data_pipeline".to_owned(),
+                    text,
+                }));
                 cycle.processed.push(run);
             }
             previous = Some(results);
