@@ -238,8 +238,9 @@ impl DynWorkflow {
         self.cycle(intake, &HISTORICAL, &mut cycle).await;
         let (requests, results) = cycle.counts();
         if let Some(run) = &mut self.polled.historical_sync {
-            run.requests += requests;
-            run.results += results;
+            // saturating: the counts come back from stored state
+            run.requests = run.requests.saturating_add(requests);
+            run.results = run.results.saturating_add(results);
             if cycle.completed() {
                 run.completed_at = Some(now_secs());
             }

@@ -228,3 +228,59 @@ impl DynWorkflow {
         &self.polled
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schedule(import: ImportKind, last_completed: Option<SystemTime>) -> Schedule {
+        Schedule {
+            source: ScheduleSource::Intake,
+            label: None,
+            description: None,
+            every: Duration::from_secs(600),
+            options: vec![ImportChoice {
+                label: None,
+                kind: import,
+            }],
+            import,
+            last_completed,
+        }
+    }
+
+    #[test]
+    fn next_runs() {
+        let at = UNIX_EPOCH + Duration::from_secs(1_000);
+        let recurring = schedule(ImportKind::Recurring, Some(at));
+        assert_eq!(recurring.next_run(), Some(at + Duration::from_secs(600)));
+        assert!(!recurring.finished());
+        assert!(schedule(ImportKind::Single, None).next_run().is_some());
+        assert_eq!(schedule(ImportKind::Single, Some(at)).next_run(), None);
+    }
+
+    #[test]
+    fn a_stored_history_reads_back_and_refuses_an_impossible_time() {
+        let history = PollHistory {
+            historical_sync: Some(SyncRun {
+                completed_at: Some(UNIX_EPOCH + Duration::from_secs(1_764_547_200)),
+                requests: 2,
+                results: 101,
+            }),
+            last_cycle: None,
+        };
+        let json = serde_json::to_value(&history).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"historical_sync":
+                {"completed_at": 1_764_547_200u64, "requests": 2, "results": 101}})
+        );
+        assert_eq!(
+            serde_json::from_value::<PollHistory>(json).unwrap(),
+            history
+        );
+        let far = serde_json::json!({"historical_sync":
+            {"completed_at": u64::MAX, "requests": 0, "results": 0}});
+        let err = serde_json::from_value::<PollHistory>(far).unwrap_err();
+        assert!(err.to_string().contains("out of range"), "{err}");
+    }
+}
