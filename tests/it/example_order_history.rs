@@ -115,7 +115,11 @@ async fn webhook_and_backfill_share_the_pipeline() {
         other => panic!("{other:?}"),
     }
 
-    let cycle = wf.historical_sync().await.expect("backfill");
+    let cycle = wf
+        .historical_sync()
+        .await
+        .expect("backfill")
+        .expect("the first sync runs");
     assert_eq!((cycle.requests, cycle.stop), (2, PollStop::Done));
     assert_eq!(cycle.processed.len(), 101);
     assert_eq!(cycle.errors().count(), 0);

@@ -179,6 +179,20 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     assert_eq!((cycle.requests, cycle.stop), (2, PollStop::Done));
     assert_eq!(cycle.processed.len(), 3);
     assert_eq!(cycle.errors().count(), 0);
+    // post_poll's `!print_c` reaches the cycle's log, with the state the cycle ended on
+    let post_poll: Vec<&str> = cycle
+        .log
+        .iter()
+        .filter(|l| l.step == "data_intake.post_poll")
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        post_poll,
+        [
+            "Shoplane order poll finished; the next cycle imports orders updated after 2026-11-04T00:00:00Z"
+        ]
+    );
+    assert_eq!(cycle.post_poll_output(), Some(&Value::Null));
     assert_eq!(
         wf.polling_state().map(|s| s["max_seen"].clone()),
         Some(json!("2026-11-04T00:00:00Z"))

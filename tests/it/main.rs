@@ -22,6 +22,7 @@ mod expand;
 mod expanded;
 mod ir_secrets;
 mod net_origins;
+mod polling_cycles;
 mod saved_scopes;
 mod typed_mapping;
 mod webhook_intake_props;

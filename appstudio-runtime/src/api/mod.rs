@@ -106,7 +106,7 @@ pub trait WebhookWorkflow: WorkflowSpec {}
 #[diagnostic::on_unimplemented(
     message = "workflow `{Self}` does not poll",
     label = "it has no polling `data_intake` in app.json",
-    note = "only workflows with a polling `data_intake` have `initial_setup` and `poll`"
+    note = "only workflows with a polling `data_intake` have `initial_setup`, `poll` and `schedule`"
 )]
 pub trait PollingWorkflow: WorkflowSpec {}
 

@@ -16,6 +16,7 @@ mod map_step;
 mod personalize;
 mod polling;
 mod resource;
+mod schedule;
 mod session;
 mod sha;
 mod state;
@@ -35,8 +36,11 @@ pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
 pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
-pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
+pub use polling::{LogLine, MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
+pub use schedule::{
+    DEFAULT_FREQUENCY, ImportChoice, PollHistory, Schedule, ScheduleSource, SyncRun,
+};
 pub use state::{ApplicationState, ConnectionState};
 pub use subscription::{Subscription, WebhookAction, WebhookOutcome};
 pub use typed::{

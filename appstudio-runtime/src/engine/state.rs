@@ -128,6 +128,13 @@ pub struct DynWorkflowState {
     /// application-scope webhooks without describing the connection again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Value>,
+    /// What its polling has done: the historical sync (so that it runs once) and the last
+    /// completed cycle (so that a `single` import runs once).
+    #[serde(
+        default,
+        skip_serializing_if = "super::schedule::PollHistory::is_empty"
+    )]
+    pub polled: super::schedule::PollHistory,
 }
 
 impl DynWorkflow {
@@ -147,6 +154,7 @@ impl DynWorkflow {
             instance: self.instance.clone(),
             subscription: self.subscription.clone(),
             account_id: self.conn.account_id(),
+            polled: self.polled.clone(),
         }
     }
 }
@@ -200,6 +208,7 @@ impl DynConnection {
             workflow,
             ..SavedData::default()
         };
+        run.polled = state.polled;
         Ok(run)
     }
 }

@@ -33,6 +33,8 @@ pub struct DynWorkflow {
     pub(crate) instance: String,
     /// The workflow-scope webhook registration (D24).
     pub(crate) subscription: Option<super::subscription::Subscription>,
+    /// What its polling has done (the historical sync, the last completed cycle).
+    pub(crate) polled: super::schedule::PollHistory,
 }
 
 /// What one `data_pipeline` run did.
@@ -81,6 +83,7 @@ impl DynWorkflow {
             webhook_url: None,
             instance: super::subscription::new_instance(),
             subscription: None,
+            polled: Default::default(),
         }
     }
 
@@ -272,23 +275,35 @@ impl DynWorkflow {
     /// Outbound, an event with an `id` and no `email` is read from ActiveCampaign first
     /// (`{id, email, firstName, lastName, phone, "<field id>": value}`).
     pub async fn process(&mut self, event: Value) -> Result<Processed> {
-        self.run_pipeline(event, true).await
+        self.run_pipeline(event, true, &mut Vec::new()).await
     }
 
     /// Runs `data_pipeline.source` and the transform on one event, not `target`: what would
     /// be delivered (`output` is `null`). Nothing is written anywhere.
     pub async fn preview(&mut self, event: Value) -> Result<Processed> {
-        self.run_pipeline(event, false).await
+        self.run_pipeline(event, false, &mut Vec::new()).await
     }
 
-    async fn run_pipeline(&mut self, event: Value, deliver: bool) -> Result<Processed> {
+    /// One pipeline run; `log` gets its `!print_c` lines, those before a failure too.
+    pub(crate) async fn run_pipeline(
+        &mut self,
+        event: Value,
+        deliver: bool,
+        log: &mut Vec<String>,
+    ) -> Result<Processed> {
+        let mut ctx = self.ctx();
+        let run = self.pipeline(event, deliver, &mut ctx).await;
+        log.extend_from_slice(&ctx.log);
+        run
+    }
+
+    async fn pipeline(&mut self, event: Value, deliver: bool, ctx: &mut Ctx) -> Result<Processed> {
         let event = if self.wf.direction == Direction::Outbound {
             self.outbound_contact(event).await?
         } else {
             event
         };
         let session = self.conn.session();
-        let mut ctx = self.ctx();
         if self.wf.direction == Direction::Outbound
             && let Value::Object(contact) = &event
         {
@@ -296,7 +311,7 @@ impl DynWorkflow {
             ctx.personal = Some(super::personalize::tags(contact, &perstags));
             ctx.contact = Some(event.clone());
         }
-        let source = exec::run(&session, &self.wf.source, event, &mut ctx, &[])
+        let source = exec::run(&session, &self.wf.source, event, ctx, &[])
             .await
             .map_err(|e| self.locate(e, "data_pipeline.source"))?;
         let transformed = match (&self.mapping, &self.wf.setup.map) {
@@ -311,26 +326,20 @@ impl DynWorkflow {
         };
         let output = if deliver {
             let piped = [transformed.clone()];
-            exec::run(
-                &session,
-                &self.wf.target,
-                transformed.clone(),
-                &mut ctx,
-                &piped,
-            )
-            .await
-            .map_err(|e| self.locate(e, "data_pipeline.target"))?
+            exec::run(&session, &self.wf.target, transformed.clone(), ctx, &piped)
+                .await
+                .map_err(|e| self.locate(e, "data_pipeline.target"))?
         } else {
             Value::Null
         };
         if deliver {
-            self.keep(ctx.data);
+            self.keep(std::mem::take(&mut ctx.data));
         }
         Ok(Processed {
             source,
             transformed,
             output,
-            log: ctx.log,
+            log: ctx.log.clone(),
         })
     }
 }

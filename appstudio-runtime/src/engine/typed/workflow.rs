@@ -6,13 +6,9 @@ use serde_json::{Map, Value};
 
 use super::super::connection::DynConnection;
 use super::super::error::{Error, Result};
-use super::super::polling::PollCycle;
 use super::super::workflow::{DynWorkflow, Processed};
 use super::WorkflowState;
-use crate::api::{
-    DescribesSelection, FieldOf, HistoricalWorkflow, OptionsOf, PollingWorkflow, Searchable,
-    WorkflowSpec,
-};
+use crate::api::{DescribesSelection, FieldOf, OptionsOf, Searchable, WorkflowSpec};
 use crate::value::{Choice, json_text};
 
 /// A workflow being set up or run for one connection; `W` is its marker type
@@ -185,29 +181,5 @@ impl<W: WorkflowSpec> Workflow<W> {
     /// The polling state.
     pub fn polling_state(&self) -> Option<&Value> {
         self.dynamic.polling_state.as_ref()
-    }
-
-    /// Runs the polling intake's `initial_setup` (once, when the workflow is configured).
-    pub async fn initial_setup(&mut self) -> Result<()>
-    where
-        W: PollingWorkflow,
-    {
-        self.dynamic.initial_setup().await
-    }
-
-    /// One polling cycle.
-    pub async fn poll(&mut self) -> Result<PollCycle>
-    where
-        W: PollingWorkflow,
-    {
-        self.dynamic.poll().await
-    }
-
-    /// The historical sync: the `historical_data_intake`'s `initial_setup` and one cycle.
-    pub async fn historical_sync(&mut self) -> Result<PollCycle>
-    where
-        W: HistoricalWorkflow,
-    {
-        self.dynamic.historical_sync().await
     }
 }
