@@ -20,6 +20,7 @@ mod example_order_history;
 mod example_polling_orders;
 mod expand;
 mod expanded;
+mod mapping_fixed;
 mod ir_secrets;
 mod net_origins;
 mod typed_mapping;

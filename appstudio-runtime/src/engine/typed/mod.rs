@@ -10,7 +10,7 @@ mod mapping;
 mod state;
 mod workflow;
 
-pub use mapping::{MapOption, MapOptions, Mapping};
+pub use mapping::{FixedOption, MapOption, MapOptions, Mapping};
 pub use state::WorkflowState;
 pub use workflow::{SelectionDescription, Workflow};
 
