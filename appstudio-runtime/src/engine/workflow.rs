@@ -20,7 +20,10 @@ pub struct DynWorkflow {
     pub(crate) custom_data: Map<String, Value>,
     pub(crate) mapping: Option<Mapping>,
     pub(crate) resource_id: Option<Value>,
-    /// `!save`d values of this workflow instance (and, for now, of its connection).
+    /// `!save`d values as this instance's last run left them: `workflow` is the instance's
+    /// own scope (kept only here); `connection` and `application` are copies of the shared
+    /// scopes, which the connection and the engine hold and [`DynWorkflow::state`] stores as
+    /// they are when it is taken.
     pub data: SavedData,
     /// The polling state.
     pub polling_state: Option<Value>,
