@@ -38,7 +38,10 @@ fn credentials() -> app::auth::ApiKey {
     }
 }
 
-async fn connect(server: &MockServer, ac: Option<&FakeActiveCampaign>) -> Connection<app::auth::ApiKey> {
+async fn connect(
+    server: &MockServer,
+    ac: Option<&FakeActiveCampaign>,
+) -> Connection<app::auth::ApiKey> {
     engine::<app::App>("https://api.leads.example", server)
         .connect(credentials(), ac.map(FakeActiveCampaign::account))
         .await
@@ -49,11 +52,17 @@ async fn connect(server: &MockServer, ac: Option<&FakeActiveCampaign>) -> Connec
 /// writes them (a number stays a number).
 #[test]
 fn static_fixed_values_are_generated_enums() {
-    assert_eq!(fixed::Status::ALL, [fixed::Status::Subscribed, fixed::Status::Unsubscribed]);
+    assert_eq!(
+        fixed::Status::ALL,
+        [fixed::Status::Subscribed, fixed::Status::Unsubscribed]
+    );
     assert_eq!(fixed::Status::Subscribed.id(), "subscribed");
     assert_eq!(fixed::Priority::High.title(), "High");
     assert_eq!(FixedValue::from(fixed::Priority::High).id(), &json!(2));
-    assert_eq!(FixedValue::from(fixed::Status::Subscribed).id(), &json!("subscribed"));
+    assert_eq!(
+        FixedValue::from(fixed::Status::Subscribed).id(),
+        &json!("subscribed")
+    );
 }
 
 /// Outbound: the fixed status and priority reach the stand-in whatever the contact holds;
@@ -85,7 +94,10 @@ async fn a_static_target_gets_its_fixed_values() {
     let contact = json!({"email": "ada@example.com", "firstName": "Ada", "status": "bounced"});
     wf.process(contact).await.expect("process");
     let sent = server.received_requests().await.unwrap();
-    let lead = sent.iter().find(|r| r.url.path() == "/leads").expect("a lead");
+    let lead = sent
+        .iter()
+        .find(|r| r.url.path() == "/leads")
+        .expect("a lead");
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&lead.body).unwrap(),
         json!({"email": "ada@example.com", "name": "Ada", "status": "subscribed", "priority": 2})
@@ -103,7 +115,9 @@ async fn fixed_values_a_target_does_not_offer_are_refused() {
     let options = wf.map_options().await.expect("map options");
     let base = Mapping::new().map(SourceField::Email, TargetField::Email);
 
-    let wrong = base.clone().fixed(TargetField::Status, fixed::Priority::High);
+    let wrong = base
+        .clone()
+        .fixed(TargetField::Status, fixed::Priority::High);
     let err = wf.set_mapping(&wrong, &options).unwrap_err();
     assert_eq!(
         err.message(),
@@ -137,10 +151,21 @@ async fn a_grouped_mapping_puts_a_fixed_deal_stage_under_the_deal() {
     .expect("select");
     let options = wf.map_options().await.expect("map options");
     let stage = DynamicField::in_group("deal", "stage");
-    let stage_option = options.target.iter().find(|o| o.key == stage).expect("stage");
-    let titles: Vec<&str> = stage_option.fixed.iter().map(|f| f.title.as_str()).collect();
+    let stage_option = options
+        .target
+        .iter()
+        .find(|o| o.key == stage)
+        .expect("stage");
+    let titles: Vec<&str> = stage_option
+        .fixed
+        .iter()
+        .map(|f| f.title.as_str())
+        .collect();
     assert_eq!(titles, ["To Contact", "In Contact"], "the account's stages");
-    let in_contact = options.fixed_titled(&stage, "In Contact").expect("a stage").clone();
+    let in_contact = options
+        .fixed_titled(&stage, "In Contact")
+        .expect("a stage")
+        .clone();
 
     use import_deals::mapping::SourceField;
     let to = DynamicField::in_group;
@@ -151,7 +176,10 @@ async fn a_grouped_mapping_puts_a_fixed_deal_stage_under_the_deal() {
         .map(SourceField::LeadTitle, to("deal", "title"))
         .map(SourceField::LeadStage, stage.clone());
     let err = wf
-        .set_mapping(&base.clone().fixed(stage.clone(), FixedValue::new("99")), &options)
+        .set_mapping(
+            &base.clone().fixed(stage.clone(), FixedValue::new("99")),
+            &options,
+        )
         .unwrap_err();
     assert!(
         err.message().contains(
@@ -168,7 +196,9 @@ async fn a_grouped_mapping_puts_a_fixed_deal_stage_under_the_deal() {
     assert_eq!(saved["deal"]["_fixed"], json!({"stage": "2"}));
     assert_eq!(saved["deal"]["lead_stage"], "stage");
     let stored = serde_json::to_string(&wf.state()).unwrap();
-    let mut wf = conn.resume(serde_json::from_str(&stored).unwrap()).expect("resume");
+    let mut wf = conn
+        .resume(serde_json::from_str(&stored).unwrap())
+        .expect("resume");
     assert_eq!(wf.mapping(), Some(mapping));
 
     let out = wf

@@ -108,7 +108,9 @@ impl Client {
     /// Every deal stage of the account (of every pipeline), as `(id, title)`, across the pages
     /// of `GET /dealStages`.
     pub async fn deal_stages(&self) -> Result<Vec<(String, String)>, ApiError> {
-        let items = self.get_all("dealStages", "dealStages", &[], |_| {}).await?;
+        let items = self
+            .get_all("dealStages", "dealStages", &[], |_| {})
+            .await?;
         Ok(items
             .iter()
             .filter_map(|s| {

@@ -37,8 +37,8 @@ pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
 pub use polling::{MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
 pub use typed::{
-    Connection, Engine, FixedOption, MapOption, MapOptions, Mapping, SelectionDescription, Workflow,
-    WorkflowState,
+    Connection, Engine, FixedOption, MapOption, MapOptions, Mapping, SelectionDescription,
+    Workflow, WorkflowState,
 };
 pub use workflow::Processed;
 

@@ -130,8 +130,8 @@ impl Mapping {
             }
         }
         for (target, id) in &self.fixed {
-            let fixed = level(&mut out, target.group.as_deref())
-                .and_then(|l| level(l, Some(FIXED_KEY)));
+            let fixed =
+                level(&mut out, target.group.as_deref()).and_then(|l| level(l, Some(FIXED_KEY)));
             if let Some(fixed) = fixed {
                 fixed.insert(target.id.clone(), id.clone());
             }
@@ -141,9 +141,8 @@ impl Mapping {
 
     /// Whether `target` is mapped from something or to a fixed value.
     pub fn maps_to(&self, target: &FieldRef) -> bool {
-        let is = |t: &FieldRef| {
-            t.id == target.id && (target.group.is_none() || t.group == target.group)
-        };
+        let is =
+            |t: &FieldRef| t.id == target.id && (target.group.is_none() || t.group == target.group);
         self.entries.iter().any(|(_, t)| is(t)) || self.fixed.iter().any(|(t, _)| is(t))
     }
 
@@ -187,7 +186,10 @@ fn slot<'a>(out: &'a mut Map<String, Value>, to: &FieldRef) -> Result<&'a mut Ma
 
 /// The member object `key` of `out` (made when missing), or `out` itself without a key;
 /// `None` when the member is not an object.
-fn level<'a>(out: &'a mut Map<String, Value>, key: Option<&str>) -> Option<&'a mut Map<String, Value>> {
+fn level<'a>(
+    out: &'a mut Map<String, Value>,
+    key: Option<&str>,
+) -> Option<&'a mut Map<String, Value>> {
     let Some(key) = key else { return Some(out) };
     match out
         .entry(key.to_owned())
@@ -308,7 +310,8 @@ mod tests {
         let saved = json!({"mail": "email", "_fixed": {"status": "active"}});
         let m = Mapping::from_json(&saved, None).unwrap();
         assert_eq!(
-            m.apply(&json!({"mail": "a@b.c", "status": "gone"})).unwrap(),
+            m.apply(&json!({"mail": "a@b.c", "status": "gone"}))
+                .unwrap(),
             json!({"email": "a@b.c", "status": "active"})
         );
         assert_eq!(m.to_json(), saved);
@@ -317,7 +320,8 @@ mod tests {
             id: "status".into()
         }));
         // grouped: under the target's group, a number kept a number
-        let saved = json!({"contact": {"mail": "email"}, "deal": {"t": "title", "_fixed": {"stage": 3}}});
+        let saved =
+            json!({"contact": {"mail": "email"}, "deal": {"t": "title", "_fixed": {"stage": 3}}});
         let m = Mapping::from_json(&saved, None).unwrap();
         assert_eq!(
             m.apply(&json!({"mail": "a@b.c", "t": "Big"})).unwrap(),
@@ -328,7 +332,11 @@ mod tests {
         let m = Mapping::from_json(&json!({"_fixed": {"stage": "1"}}), Some("deal")).unwrap();
         assert_eq!(m.to_json(), json!({"deal": {"_fixed": {"stage": "1"}}}));
         // a fixed value is an id, nothing else
-        for bad in [json!({"_fixed": "x"}), json!({"_fixed": {"s": [1]}}), json!({"g": {"_fixed": {"s": null}}})] {
+        for bad in [
+            json!({"_fixed": "x"}),
+            json!({"_fixed": {"s": [1]}}),
+            json!({"g": {"_fixed": {"s": null}}}),
+        ] {
             assert!(Mapping::from_json(&bad, None).is_err(), "{bad}");
         }
     }
