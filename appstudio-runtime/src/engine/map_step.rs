@@ -146,8 +146,9 @@ impl DynWorkflow {
         }
     }
 
-    /// Saves the user's mapping after checking it against the target options: every
-    /// required target is mapped, and inbound, `email` always is (D10).
+    /// Saves the user's mapping (as App Studio saves it, fixed values under `_fixed`) after
+    /// checking it against the target options: every required target is mapped, and inbound,
+    /// `email` always is (D10); every fixed value is one of its target's `source_fields` (D26).
     pub fn set_mapping(&mut self, saved: &Value, target_options: &[Value]) -> Result<()> {
         let mapping = Mapping::from_json(saved, self.default_group())?;
         let targets: Vec<MapOptionInfo> = target_options
@@ -192,5 +193,71 @@ impl DynWorkflow {
             .as_ref()
             .and_then(|m| m.target.as_ref())
             .and_then(|t| t.default_group.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn targets() -> Vec<MapOptionInfo> {
+        [
+            json!({"id": "stage", "title": "Stage", "group": "deal",
+                   "source_fields": [{"id": 3, "title": "Qualified"}, {"id": "4", "title": "Won"},
+                                     {"title": "no id"}]}),
+            json!({"id": "title", "title": "Title", "group": "deal"}),
+        ]
+        .iter()
+        .filter_map(MapOptionInfo::of)
+        .collect()
+    }
+
+    fn deal(id: &str) -> FieldRef {
+        FieldRef {
+            group: Some("deal".into()),
+            id: id.into(),
+        }
+    }
+
+    #[test]
+    fn loaded_options_keep_their_fixed_values() {
+        let t = targets();
+        assert_eq!(
+            t[0].fixed,
+            [
+                (json!(3), "Qualified".to_owned()),
+                (json!("4"), "Won".to_owned())
+            ]
+        );
+        assert!(t[1].fixed.is_empty());
+    }
+
+    #[test]
+    fn a_fixed_value_is_one_its_target_offers_as_the_option_gives_it() {
+        let t = targets();
+        // compared as text, saved as the option writes it
+        assert_eq!(
+            fixed_value(&deal("stage"), &json!("3"), &t).unwrap(),
+            json!(3)
+        );
+        assert_eq!(
+            fixed_value(&deal("stage"), &json!(4), &t).unwrap(),
+            json!("4")
+        );
+        let err = fixed_value(&deal("stage"), &json!("9"), &t).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "`9` is not a fixed value of the target option `Stage` (`stage` of group `deal`); \
+             its `source_fields` are `3` (Qualified), `4` (Won)"
+        );
+        let err = fixed_value(&deal("title"), &json!("x"), &t).unwrap_err();
+        assert!(err.message().contains("offers no fixed values"), "{err}");
+        let err = fixed_value(&deal("owner"), &json!("x"), &t).unwrap_err();
+        assert!(
+            err.message()
+                .contains("`owner` of group `deal` is not one of the target options"),
+            "{err}"
+        );
     }
 }
