@@ -1,11 +1,13 @@
-//! The `map` step in the typed API: `Mapped` for the workflow's marker, and a generated enum
-//! for each side whose options `app.json` lists (a loaded side is `DynamicField`).
+//! The `map` step in the typed API: `Mapped` for the workflow's marker, a generated enum for
+//! each side whose options `app.json` lists (a loaded side is `DynamicField`), and in
+//! `mapping::fixed` an enum of the fixed values (`source_fields`) of each listed target
+//! option that offers some (D26).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::names::{camel, dedup, ident};
-use super::shape::{MapOptShape, MapShape};
+use super::shape::{FixedShape, MapOptShape, MapShape};
 
 /// `impl Mapped for <marker>`: the source and target option types.
 pub(super) fn mapped(
@@ -45,24 +47,24 @@ pub(super) fn mapping_module(map: Option<&MapShape>, k: &TokenStream) -> TokenSt
         .target
         .as_ref()
         .map(|o| side_enum(o, "TargetField", "`describe_target`", k));
+    let fixed = map.target.as_deref().map(|o| fixed_module(o, k));
     quote! {
         /// The options of the `map` step that `app.json` lists.
         pub mod mapping {
             #source
             #target
+            #fixed
         }
     }
 }
 
-fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> TokenStream {
-    let api = quote!(#k::__private::runtime::api);
-    let ty = ident(ty);
-    let names = dedup(
+/// The variant names of a side's options: `email` in group `contact` is `ContactEmail`;
+/// `deal_title` in `deal` stays `DealTitle`.
+fn variant_names(options: &[MapOptShape]) -> Vec<String> {
+    dedup(
         options
             .iter()
             .map(|o| {
-                // `email` in group `contact` is `ContactEmail`; `deal_title` in `deal` stays
-                // `DealTitle`
                 let id = camel(&o.id);
                 match o.group.as_deref().map(camel) {
                     Some(group) if !id.starts_with(&group) => format!("{group}{id}"),
@@ -70,7 +72,90 @@ fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> 
                 }
             })
             .collect(),
+    )
+}
+
+/// `mapping::fixed`: for each target option with `source_fields`, an enum of its fixed values
+/// named like its `TargetField` variant, its variants named by their titles.
+fn fixed_module(options: &[MapOptShape], k: &TokenStream) -> TokenStream {
+    let names = variant_names(options);
+    let enums: Vec<TokenStream> = options
+        .iter()
+        .zip(&names)
+        .filter(|(o, _)| !o.fixed.is_empty())
+        .map(|(o, name)| fixed_enum(o, name, k))
+        .collect();
+    if enums.is_empty() {
+        return quote!();
+    }
+    quote! {
+        /// The fixed values (`source_fields`) target options offer instead of source data,
+        /// for `Mapping::fixed`.
+        pub mod fixed {
+            #(#enums)*
+        }
+    }
+}
+
+fn fixed_enum(option: &MapOptShape, name: &str, k: &TokenStream) -> TokenStream {
+    let api = quote!(#k::__private::runtime::api);
+    let ty = ident(name);
+    let variants: Vec<Ident> = dedup(option.fixed.iter().map(|f| camel(&f.title)).collect())
+        .iter()
+        .map(|n| ident(n))
+        .collect();
+    let ids = option.fixed.iter().map(|f| f.id.as_str());
+    let titles = option.fixed.iter().map(|f| f.title.as_str());
+    let docs = option
+        .fixed
+        .iter()
+        .map(|f| format!(" `{}`: {}.", f.id, f.title));
+    let values = option.fixed.iter().map(|FixedShape { id, number, .. }| {
+        if *number {
+            quote!(#api::FixedValue::number(#id))
+        } else {
+            quote!(#api::FixedValue::new(#id))
+        }
+    });
+    let target = match &option.group {
+        Some(g) => format!(" `{}` in group `{g}`", option.id),
+        None => format!(" `{}`", option.id),
+    };
+    let doc = format!(
+        " The fixed values the target option{target} ({}) offers.",
+        option.title
     );
+    let n = option.fixed.len();
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #ty { #( #[doc = #docs] #variants, )* }
+
+        impl #ty {
+            /// Every fixed value, in file order.
+            pub const ALL: [#ty; #n] = [#(#ty::#variants),*];
+            /// The value's `id` (what the target receives), as text.
+            pub const fn id(self) -> &'static str {
+                match self { #(#ty::#variants => #ids,)* }
+            }
+            /// The value's `title`.
+            pub const fn title(self) -> &'static str {
+                match self { #(#ty::#variants => #titles,)* }
+            }
+        }
+
+        impl ::core::convert::From<#ty> for #api::FixedValue {
+            fn from(value: #ty) -> Self {
+                match value { #(#ty::#variants => #values,)* }
+            }
+        }
+    }
+}
+
+fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> TokenStream {
+    let api = quote!(#k::__private::runtime::api);
+    let ty = ident(ty);
+    let names = variant_names(options);
     let variants: Vec<_> = names.iter().map(|n| ident(n)).collect();
     let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
     let titles = options.iter().map(|o| &o.title);

@@ -84,6 +84,19 @@ pub(crate) struct MapOptShape {
     pub title: String,
     /// `group`.
     pub group: Option<String>,
+    /// `source_fields`: the fixed values a target option offers (D26).
+    pub fixed: Vec<FixedShape>,
+}
+
+/// A fixed value of a static map option's `source_fields`.
+#[derive(Debug, Clone)]
+pub(crate) struct FixedShape {
+    /// `id` (a number as its text).
+    pub id: String,
+    /// Whether the `id` is a number.
+    pub number: bool,
+    /// `title`.
+    pub title: String,
 }
 
 /// A form field.
@@ -236,12 +249,22 @@ fn workflow_of(
             Some(spec::OptionsOf::Static(list)) => Some(
                 list.iter()
                     .map(|o| MapOptShape {
-                        id: match &o.id {
-                            spec::Scalar::Str(t) => t.value.clone(),
-                            spec::Scalar::Int(n) => n.value.to_string(),
-                        },
+                        id: scalar_text(&o.id).0,
                         title: o.title.value.clone(),
                         group: o.group.as_ref().map(|g| g.value.clone()),
+                        fixed: o
+                            .source_fields
+                            .iter()
+                            .flatten()
+                            .map(|f| {
+                                let (id, number) = scalar_text(&f.id);
+                                FixedShape {
+                                    id,
+                                    number,
+                                    title: f.title.value.clone(),
+                                }
+                            })
+                            .collect(),
                     })
                     .collect(),
             ),
@@ -369,10 +392,29 @@ fn read_workflow(
                         Some(Value::Number(n)) => n.clone(),
                         _ => return None,
                     };
+                    let fixed = match o.get("source_fields").map(|f| &f.value) {
+                        Some(Value::Array(values)) => values
+                            .iter()
+                            .filter_map(|f| {
+                                let (id, number) = match f.get("id").map(|i| &i.value) {
+                                    Some(Value::String(s)) => (s.clone(), false),
+                                    Some(Value::Number(n)) => (n.clone(), true),
+                                    _ => return None,
+                                };
+                                Some(FixedShape {
+                                    id,
+                                    number,
+                                    title: str_of(f, "title").unwrap_or("").to_owned(),
+                                })
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
                     Some(MapOptShape {
                         id,
                         title: str_of(o, "title").unwrap_or("").to_owned(),
                         group: str_of(o, "group").map(str::to_owned),
+                        fixed,
                     })
                 })
                 .collect(),
@@ -412,5 +454,13 @@ fn expansions(node: &Node, source: &Source, f: &mut impl FnMut(Namespace, &str))
         Value::Array(items) => items.iter().for_each(|i| expansions(i, source, f)),
         Value::Object(members) => members.iter().for_each(|m| expansions(&m.value, source, f)),
         _ => {}
+    }
+}
+
+/// A scalar `id` as text, and whether it is a number.
+fn scalar_text(id: &spec::Scalar) -> (String, bool) {
+    match id {
+        spec::Scalar::Str(t) => (t.value.clone(), false),
+        spec::Scalar::Int(n) => (n.value.to_string(), true),
     }
 }

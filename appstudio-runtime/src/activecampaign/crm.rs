@@ -105,6 +105,26 @@ impl Client {
         }
     }
 
+    /// Every deal stage of the account (of every pipeline), as `(id, title)`, across the pages
+    /// of `GET /dealStages`.
+    pub async fn deal_stages(&self) -> Result<Vec<(String, String)>, ApiError> {
+        let items = self
+            .get_all("dealStages", "dealStages", &[], |_| {})
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|s| {
+                let id = id_of(s.get("id")?)?;
+                let title = s
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&id)
+                    .to_owned();
+                Some((id, title))
+            })
+            .collect())
+    }
+
     /// Updates the deal with the given `id`, or creates one; returns its id. `deal` is flat:
     /// `title`, `value` (cents), `currency`, `contact`, `account`, …, custom field ids.
     pub async fn sync_deal(&self, deal: &Map<String, Value>) -> Result<String, ApiError> {

@@ -1,5 +1,6 @@
 //! The `map` step's options as types: a generated enum for a side whose options `app.json`
-//! lists, [`DynamicField`] for a side whose options a command loads.
+//! lists, [`DynamicField`] for a side whose options a command loads, and [`FixedValue`], one
+//! of the fixed values (`source_fields`) a target option offers instead of source data.
 
 use super::WorkflowSpec;
 
@@ -81,5 +82,52 @@ impl MapKey for DynamicField {
             group: group.map(str::to_owned),
             id: id.to_owned(),
         })
+    }
+}
+
+/// A fixed value a target option offers in its `source_fields` (such as a deal stage), mapped
+/// to that target instead of source data: the target receives its `id` whatever the source
+/// holds (D26). The generated `mapping::fixed` enums convert into it; a loaded option's values
+/// are in `MapOption::fixed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedValue {
+    id: serde_json::Value,
+}
+
+impl FixedValue {
+    /// The fixed value with this `id` (a string or a number, as the option gives it).
+    pub fn new(id: impl Into<serde_json::Value>) -> Self {
+        Self { id: id.into() }
+    }
+
+    /// The fixed value whose `id` is the number written `text` (a text that is not a JSON
+    /// number stays a string).
+    pub fn number(text: &str) -> Self {
+        let id = serde_json::from_str::<serde_json::Number>(text)
+            .map_or_else(|_| serde_json::Value::from(text), serde_json::Value::Number);
+        Self { id }
+    }
+
+    /// The `id`: what the target receives.
+    pub fn id(&self) -> &serde_json::Value {
+        &self.id
+    }
+}
+
+impl From<&str> for FixedValue {
+    fn from(id: &str) -> Self {
+        Self::new(id)
+    }
+}
+
+impl From<String> for FixedValue {
+    fn from(id: String) -> Self {
+        Self::new(id)
+    }
+}
+
+impl From<i64> for FixedValue {
+    fn from(id: i64) -> Self {
+        Self::new(id)
     }
 }

@@ -10,7 +10,7 @@ mod fields;
 mod mapping;
 
 pub use fields::{put_field, take_field};
-pub use mapping::{DynamicField, MapKey, Mapped};
+pub use mapping::{DynamicField, FixedValue, MapKey, Mapped};
 
 use crate::ir;
 

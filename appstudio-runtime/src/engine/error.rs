@@ -29,8 +29,9 @@ pub enum ErrorKind {
     Halted,
     /// A webhook body is larger than `EngineConfig::max_webhook_body` (refused unparsed).
     BodyTooLarge,
-    /// The app cannot run as configured (e.g. `!error` reached, a command used where it has
-    /// no meaning, a missing `describe_connection`).
+    /// The app cannot run as configured (e.g. a command used where it has no meaning, a
+    /// missing `describe_connection`, a URL that does not parse); an `!error` reached is
+    /// [`ErrorKind::Halted`].
     Config,
     /// A remote API answered with a body larger than the engine reads (16 MiB): not retried,
     /// since asking again would get the same answer.

@@ -44,8 +44,8 @@ pub use schedule::{
 pub use state::{ApplicationState, ConnectionState};
 pub use subscription::{Subscription, WebhookAction, WebhookOutcome};
 pub use typed::{
-    Connection, Engine, MapOption, MapOptions, Mapping, SelectionDescription, Workflow,
-    WorkflowState,
+    Connection, Engine, FixedOption, MapOption, MapOptions, Mapping, SelectionDescription,
+    Workflow, WorkflowState,
 };
 pub use workflow::Processed;
 

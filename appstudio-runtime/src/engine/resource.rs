@@ -41,11 +41,11 @@ pub(crate) async fn run(
         Resource::Contact => ac.write_contact(&input).await?,
         Resource::ContactFields => Value::Array(contact_options(&ac.contact_fields().await?, None)),
         Resource::AccountFields => Value::Array(crm_options(&ac.account_fields().await?, None)),
-        Resource::DealFields => Value::Array(crm_options(&ac.deal_fields().await?, None)),
+        Resource::DealFields => Value::Array(deal_options(ac, None).await?),
         Resource::Fields => {
             let mut all = contact_options(&ac.contact_fields().await?, Some("contact"));
             all.extend(crm_options(&ac.account_fields().await?, Some("account")));
-            all.extend(crm_options(&ac.deal_fields().await?, Some("deal")));
+            all.extend(deal_options(ac, Some("deal")).await?);
             for schema in ac.schemas().await? {
                 all.extend(crm_options(&schema.fields, Some(&schema.id)));
             }
@@ -55,6 +55,22 @@ pub(crate) async fn run(
         Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
         Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
     })
+}
+
+/// The deal field options, the `stage` option offering the account's deal stages as fixed
+/// values (`source_fields`, D26): a deal's stage is chosen, not read from source data.
+async fn deal_options(ac: &Client, group: Option<&str>) -> Result<Vec<Value>> {
+    let mut options = crm_options(&ac.deal_fields().await?, group);
+    let stages: Vec<Value> = ac
+        .deal_stages()
+        .await?
+        .into_iter()
+        .map(|(id, title)| json!({"id": id, "title": title}))
+        .collect();
+    if let Some(stage) = options.iter_mut().find(|o| o["id"] == "stage") {
+        stage["source_fields"] = Value::Array(stages);
+    }
+    Ok(options)
 }
 
 /// The name of a resource as written in app.json.

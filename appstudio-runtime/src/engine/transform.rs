@@ -1,10 +1,15 @@
 //! The automatic transform between `data_pipeline.source` and `target` (D10): the user's saved
 //! mapping renames source keys to target keys, unmapped keys are dropped, `_tags` passes
-//! through; grouped mappings nest by group (spec §6.8).
+//! through; grouped mappings nest by group (spec §6.8); a target mapped to a fixed value
+//! (`source_fields`) gets that value whatever the source holds (D26).
 
 use serde_json::{Map, Value};
 
 use super::error::{Error, Result};
+
+/// The member of a saved mapping (top level, or in a target group) holding the targets mapped
+/// to fixed values: `{"_fixed": {"<target id>": <fixed id>}}` (D26).
+pub(crate) const FIXED_KEY: &str = "_fixed";
 
 /// One side of a mapping entry: an option `id`, in a group when the options are grouped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -15,15 +20,21 @@ pub struct FieldRef {
     pub id: String,
 }
 
-/// A saved mapping: which source option feeds which target option.
+/// A saved mapping: which source option feeds which target option, and which targets get a
+/// fixed value instead.
 ///
 /// As JSON (what App Studio saves): flat, `{"<source id>": "<target id>"}`; grouped by target
 /// group, `{"<target group>": {"<source id>": "<target id>"}}`, where a source id of a grouped
-/// source is written `"<source group>.<source id>"`.
+/// source is written `"<source group>.<source id>"`. Targets mapped to fixed values are under
+/// `_fixed` beside the entries of their level: `{"_fixed": {"<target id>": <fixed id>}}`
+/// flat, `{"<target group>": {"_fixed": {…}}}` grouped; a mapping without fixed values is
+/// saved exactly as before (D26).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mapping {
     /// The entries, in saved order.
     pub entries: Vec<(FieldRef, FieldRef)>,
+    /// The targets mapped to a fixed value (the `id` of one of their `source_fields`).
+    pub fixed: Vec<(FieldRef, Value)>,
 }
 
 impl Mapping {
@@ -33,10 +44,14 @@ impl Mapping {
         let Value::Object(members) = saved else {
             return Err(Error::invalid("a mapping must be a JSON object"));
         };
-        let mut entries = Vec::new();
+        let mut mapping = Mapping::default();
         for (key, value) in members {
+            if key == FIXED_KEY {
+                mapping.read_fixed(value, default_group, FIXED_KEY)?;
+                continue;
+            }
             match value {
-                Value::String(target) => entries.push((
+                Value::String(target) => mapping.entries.push((
                     source_ref(key),
                     FieldRef {
                         group: default_group.map(str::to_owned),
@@ -45,12 +60,16 @@ impl Mapping {
                 )),
                 Value::Object(group) => {
                     for (src, target) in group {
+                        if src == FIXED_KEY {
+                            mapping.read_fixed(target, Some(key), &format!("{key}.{src}"))?;
+                            continue;
+                        }
                         let Value::String(target) = target else {
                             return Err(Error::invalid(format!(
                                 "mapping `{key}.{src}` must name a target id (a string)"
                             )));
                         };
-                        entries.push((
+                        mapping.entries.push((
                             source_ref(src),
                             FieldRef {
                                 group: Some(key.clone()),
@@ -66,11 +85,39 @@ impl Mapping {
                 }
             }
         }
-        Ok(Mapping { entries })
+        Ok(mapping)
+    }
+
+    /// Reads a `_fixed` member: `{"<target id>": <fixed id>}`, a fixed id a string or a number.
+    fn read_fixed(&mut self, value: &Value, group: Option<&str>, at: &str) -> Result<()> {
+        let Value::Object(targets) = value else {
+            return Err(Error::invalid(format!(
+                "mapping `{at}` must be an object of target ids and fixed values, not {}",
+                kind(value)
+            )));
+        };
+        for (target, id) in targets {
+            if !matches!(id, Value::String(_) | Value::Number(_)) {
+                return Err(Error::invalid(format!(
+                    "mapping `{at}.{target}` must be a fixed value's id (a string or a number), \
+                     not {}",
+                    kind(id)
+                )));
+            }
+            self.fixed.push((
+                FieldRef {
+                    group: group.map(str::to_owned),
+                    id: target.clone(),
+                },
+                id.clone(),
+            ));
+        }
+        Ok(())
     }
 
     /// The mapping as App Studio saves it (what [`Mapping::from_json`] reads): flat entries
-    /// as `{"<source>": "<target id>"}`, grouped ones under their target group.
+    /// as `{"<source>": "<target id>"}`, grouped ones under their target group, fixed values
+    /// under `_fixed` of their level.
     pub fn to_json(&self) -> Value {
         let mut out = Map::new();
         for (source, target) in &self.entries {
@@ -78,32 +125,29 @@ impl Mapping {
                 Some(g) => format!("{g}.{}", source.id),
                 None => source.id.clone(),
             };
-            let target_id = Value::String(target.id.clone());
-            match &target.group {
-                None => {
-                    out.insert(key, target_id);
-                }
-                Some(g) => {
-                    let group = out
-                        .entry(g.clone())
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Value::Object(group) = group {
-                        group.insert(key, target_id);
-                    }
-                }
+            if let Some(level) = level(&mut out, target.group.as_deref()) {
+                level.insert(key, Value::String(target.id.clone()));
+            }
+        }
+        for (target, id) in &self.fixed {
+            let fixed =
+                level(&mut out, target.group.as_deref()).and_then(|l| level(l, Some(FIXED_KEY)));
+            if let Some(fixed) = fixed {
+                fixed.insert(target.id.clone(), id.clone());
             }
         }
         Value::Object(out)
     }
 
-    /// Whether `target` is mapped from something.
+    /// Whether `target` is mapped from something or to a fixed value.
     pub fn maps_to(&self, target: &FieldRef) -> bool {
-        self.entries
-            .iter()
-            .any(|(_, t)| t.id == target.id && (target.group.is_none() || t.group == target.group))
+        let is =
+            |t: &FieldRef| t.id == target.id && (target.group.is_none() || t.group == target.group);
+        self.entries.iter().any(|(_, t)| is(t)) || self.fixed.iter().any(|(t, _)| is(t))
     }
 
-    /// Applies the mapping to a `source` output.
+    /// Applies the mapping to a `source` output: mapped source keys renamed, then fixed
+    /// values set (they win over source data for the same target).
     pub fn apply(&self, source: &Value) -> Result<Value> {
         let Value::Object(input) = source else {
             return Err(Error::invalid(format!(
@@ -118,26 +162,41 @@ impl Mapping {
                 None => input.get(&from.id),
             };
             let Some(value) = value else { continue };
-            let slot = match &to.group {
-                Some(g) => match out
-                    .entry(g.clone())
-                    .or_insert_with(|| Value::Object(Map::new()))
-                {
-                    Value::Object(m) => m,
-                    _ => {
-                        return Err(Error::invalid(format!(
-                            "mapping target `{g}` is both a field and a group"
-                        )));
-                    }
-                },
-                None => &mut out,
-            };
-            slot.insert(to.id.clone(), value.clone());
+            slot(&mut out, to)?.insert(to.id.clone(), value.clone());
+        }
+        for (to, id) in &self.fixed {
+            slot(&mut out, to)?.insert(to.id.clone(), id.clone());
         }
         if let Some(tags) = input.get("_tags") {
             out.insert("_tags".to_owned(), tags.clone());
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// The object a target is written in: its group's (made when missing), else `out` itself.
+fn slot<'a>(out: &'a mut Map<String, Value>, to: &FieldRef) -> Result<&'a mut Map<String, Value>> {
+    match &to.group {
+        Some(g) => level(out, Some(g)).ok_or_else(|| {
+            Error::invalid(format!("mapping target `{g}` is both a field and a group"))
+        }),
+        None => Ok(out),
+    }
+}
+
+/// The member object `key` of `out` (made when missing), or `out` itself without a key;
+/// `None` when the member is not an object.
+fn level<'a>(
+    out: &'a mut Map<String, Value>,
+    key: Option<&str>,
+) -> Option<&'a mut Map<String, Value>> {
+    let Some(key) = key else { return Some(out) };
+    match out
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()))
+    {
+        Value::Object(m) => Some(m),
+        _ => None,
     }
 }
 
@@ -243,6 +302,43 @@ mod tests {
             group: Some("contact".into()),
             id: "email".into()
         }));
+    }
+
+    #[test]
+    fn fixed_values_win_over_the_source_and_round_trip() {
+        // flat: the target gets the fixed id whatever the source holds
+        let saved = json!({"mail": "email", "_fixed": {"status": "active"}});
+        let m = Mapping::from_json(&saved, None).unwrap();
+        assert_eq!(
+            m.apply(&json!({"mail": "a@b.c", "status": "gone"}))
+                .unwrap(),
+            json!({"email": "a@b.c", "status": "active"})
+        );
+        assert_eq!(m.to_json(), saved);
+        assert!(m.maps_to(&FieldRef {
+            group: None,
+            id: "status".into()
+        }));
+        // grouped: under the target's group, a number kept a number
+        let saved =
+            json!({"contact": {"mail": "email"}, "deal": {"t": "title", "_fixed": {"stage": 3}}});
+        let m = Mapping::from_json(&saved, None).unwrap();
+        assert_eq!(
+            m.apply(&json!({"mail": "a@b.c", "t": "Big"})).unwrap(),
+            json!({"contact": {"email": "a@b.c"}, "deal": {"title": "Big", "stage": 3}})
+        );
+        assert_eq!(m.to_json(), saved);
+        // a flat `_fixed` read under the default group is saved under it
+        let m = Mapping::from_json(&json!({"_fixed": {"stage": "1"}}), Some("deal")).unwrap();
+        assert_eq!(m.to_json(), json!({"deal": {"_fixed": {"stage": "1"}}}));
+        // a fixed value is an id, nothing else
+        for bad in [
+            json!({"_fixed": "x"}),
+            json!({"_fixed": {"s": [1]}}),
+            json!({"g": {"_fixed": {"s": null}}}),
+        ] {
+            assert!(Mapping::from_json(&bad, None).is_err(), "{bad}");
+        }
     }
 
     #[test]

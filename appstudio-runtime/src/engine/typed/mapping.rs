@@ -1,11 +1,12 @@
 //! The `map` step, typed: options named by the workflow's [`MapKey`] types, and a saved
-//! [`Mapping`] that can name only options the app offers.
+//! [`Mapping`] that can name only options the app offers, with targets mapped to the fixed
+//! values their options offer (D26).
 
 use super::super::error::{Error, Result};
 use super::super::map_step::MapOptionInfo;
 use super::super::transform::{FieldRef, Mapping as DynMapping};
 use super::Workflow;
-use crate::api::{MapKey, Mapped};
+use crate::api::{FixedValue, MapKey, Mapped};
 
 /// One option of a map side.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,17 @@ pub struct MapOption<K> {
     pub title: String,
     /// Whether it must be mapped (target options).
     pub required: bool,
+    /// The fixed values it offers instead of source data (`source_fields`, target options).
+    pub fixed: Vec<FixedOption>,
+}
+
+/// A fixed value a target option offers, with its title (one of its `source_fields`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedOption {
+    /// The value, for [`Mapping::fixed`].
+    pub value: FixedValue,
+    /// The title shown to the user.
+    pub title: String,
 }
 
 /// The source and target options of a workflow's `map` step.
@@ -70,19 +82,33 @@ impl<W: Mapped> MapOptions<W> {
             .find(|o| o.title == title)
             .map(|o| &o.key)
     }
+
+    /// The fixed value titled `title` that the target option `target` offers.
+    pub fn fixed_titled(&self, target: &W::Target, title: &str) -> Option<&FixedValue> {
+        self.target
+            .iter()
+            .find(|o| &o.key == target)?
+            .fixed
+            .iter()
+            .find(|f| f.title == title)
+            .map(|f| &f.value)
+    }
 }
 
-/// A saved mapping of workflow `W`: which source option feeds which target option. Options
-/// `app.json` lists are generated enums, so one the app does not offer cannot be named;
-/// loaded ones are checked against the loaded options when the mapping is saved.
+/// A saved mapping of workflow `W`: which source option feeds which target option, and
+/// which targets get a fixed value instead. Options `app.json` lists are generated enums, so
+/// one the app does not offer cannot be named; loaded ones, and every fixed value, are
+/// checked against the options when the mapping is saved.
 pub struct Mapping<W: Mapped> {
     entries: Vec<(W::Source, W::Target)>,
+    fixed: Vec<(W::Target, FixedValue)>,
 }
 
 impl<W: Mapped> Default for Mapping<W> {
     fn default() -> Self {
         Self {
             entries: Vec::new(),
+            fixed: Vec::new(),
         }
     }
 }
@@ -91,19 +117,23 @@ impl<W: Mapped> Clone for Mapping<W> {
     fn clone(&self) -> Self {
         Self {
             entries: self.entries.clone(),
+            fixed: self.fixed.clone(),
         }
     }
 }
 
 impl<W: Mapped> std::fmt::Debug for Mapping<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(&self.entries).finish()
+        f.debug_struct("Mapping")
+            .field("entries", &self.entries)
+            .field("fixed", &self.fixed)
+            .finish()
     }
 }
 
 impl<W: Mapped> PartialEq for Mapping<W> {
     fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
+        self.entries == other.entries && self.fixed == other.fixed
     }
 }
 
@@ -119,9 +149,23 @@ impl<W: Mapped> Mapping<W> {
         self
     }
 
+    /// This mapping with `target` given the fixed value `value` instead of source data: a
+    /// generated `mapping::fixed` variant for a target `app.json` lists, a value of
+    /// [`MapOption::fixed`] (or [`FixedValue::new`]) for a loaded one. It must be one of the
+    /// target's `source_fields`, checked when the mapping is saved.
+    pub fn fixed(mut self, target: W::Target, value: impl Into<FixedValue>) -> Self {
+        self.fixed.push((target, value.into()));
+        self
+    }
+
     /// The entries, in order.
     pub fn entries(&self) -> &[(W::Source, W::Target)] {
         &self.entries
+    }
+
+    /// The targets mapped to fixed values, in order.
+    pub fn fixed_values(&self) -> &[(W::Target, FixedValue)] {
+        &self.fixed
     }
 }
 
@@ -170,7 +214,8 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
     }
 
     /// Saves the user's mapping: every loaded option it names is among `options`, every
-    /// required target (and inbound, `email`) is mapped (D10).
+    /// required target (and inbound, `email`) is mapped (D10), every fixed value is one of its
+    /// target's `source_fields` (D26).
     pub fn set_mapping(&mut self, mapping: &Mapping<W>, options: &MapOptions<W>) -> Result<()>
     where
         W: Mapped,
@@ -183,6 +228,13 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
                 offered(target, &options.target, default_group, "target")?,
             ));
         }
+        let mut fixed = Vec::with_capacity(mapping.fixed.len());
+        for (target, value) in &mapping.fixed {
+            fixed.push((
+                offered(target, &options.target, default_group, "target")?,
+                value.id().clone(),
+            ));
+        }
         let targets: Vec<MapOptionInfo> = options
             .target
             .iter()
@@ -190,9 +242,15 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
                 field: field_ref(&o.key, None),
                 title: o.title.clone(),
                 required: o.required,
+                fixed: o
+                    .fixed
+                    .iter()
+                    .map(|f| (f.value.id().clone(), f.title.clone()))
+                    .collect(),
             })
             .collect();
-        self.dynamic.save_mapping(DynMapping { entries }, &targets)
+        self.dynamic
+            .save_mapping(DynMapping { entries, fixed }, &targets)
     }
 
     /// The saved mapping, if there is one and every option it names is of the app.
@@ -211,7 +269,17 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
                 ))
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(Mapping { entries })
+        let fixed = saved
+            .fixed
+            .iter()
+            .map(|(t, id)| {
+                Some((
+                    W::Target::from_option(t.group.as_deref(), &t.id)?,
+                    FixedValue::new(id.clone()),
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Mapping { entries, fixed })
     }
 }
 
@@ -225,6 +293,14 @@ fn typed<K: MapKey>(options: &[serde_json::Value]) -> Vec<MapOption<K>> {
                 key: K::from_option(o.field.group.as_deref(), &o.field.id)?,
                 title: o.title,
                 required: o.required,
+                fixed: o
+                    .fixed
+                    .into_iter()
+                    .map(|(id, title)| FixedOption {
+                        value: FixedValue::new(id),
+                        title,
+                    })
+                    .collect(),
             })
         })
         .collect()

@@ -12,7 +12,7 @@ mod state;
 mod webhook;
 mod workflow;
 
-pub use mapping::{MapOption, MapOptions, Mapping};
+pub use mapping::{FixedOption, MapOption, MapOptions, Mapping};
 pub use state::WorkflowState;
 pub use workflow::{SelectionDescription, Workflow};
 
