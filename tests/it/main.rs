@@ -7,6 +7,7 @@ mod support;
 
 mod activecampaign;
 mod api;
+mod custom_objects;
 mod engine_crm_resources;
 mod engine_deep_values;
 mod engine_expansions;
