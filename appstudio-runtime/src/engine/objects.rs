@@ -289,11 +289,12 @@ pub(crate) async fn resolve_records(
     let named = |key: &str| custom(app).find(|o| o.name == key);
     let mut items: Vec<Map<String, Value>> = Vec::new();
     for key in groups.keys().cloned().collect::<Vec<_>>() {
-        if named(&key).is_some() {
-            if let Some(Value::Object(mut record)) = groups.remove(&key) {
-                record.insert("schemaId".into(), Value::String(key));
-                items.push(record);
-            }
+        if named(&key).is_some()
+            && matches!(groups.get(&key), Some(Value::Object(_)))
+            && let Some(Value::Object(mut record)) = groups.remove(&key)
+        {
+            record.insert("schemaId".into(), Value::String(key));
+            items.push(record);
         }
     }
     let listed = match groups.get_mut("customObjects") {
