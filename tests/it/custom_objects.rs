@@ -12,9 +12,9 @@ mod v2 {
 }
 
 use appstudio::api::DynamicField;
-use appstudio::engine::{Delivery, ErrorKind, Incoming, Mapping, Provisioned};
+use appstudio::engine::{Delivery, ErrorKind, Incoming, Mapping, ObjectReport, Provisioned};
 use appstudio::value::{Choice, Secret};
-use appstudio_testing::FakeActiveCampaign;
+use appstudio_testing::{FakeActiveCampaign, Fault};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 use wiremock::matchers::{method, path, query_param};
@@ -299,4 +299,64 @@ async fn provisioning_needs_the_activecampaign_account() {
         .expect("connect");
     let e = conn.provision_objects().await.expect_err("no account");
     assert_eq!(e.kind(), ErrorKind::Config);
+}
+
+#[tokio::test]
+async fn a_schema_made_earlier_is_extended_after_a_failed_update() {
+    let ac = fake_activecampaign().await;
+    // an earlier install made the schema (slug in other case) with one field, and a record
+    ac.seed(
+        ac.token(),
+        json!({"schemas": [{"id": "sc-1", "slug": "Shoply_Order",
+                            "labels": {"singular": "Order", "plural": "Orders"},
+                            "fields": [{"id": "total", "type": "number", "scale": 2,
+                                        "labels": {"singular": "Total", "plural": "Totals"}}]}],
+               "records": [{"schemaId": "sc-1", "externalId": "A-0",
+                            "fields": [{"id": "total", "value": 5}]}]}),
+    );
+    let server = shoply().await;
+    let shop = engine::<v1::App>(ORIGIN, &server);
+    let conn = shop
+        .connect(v1::auth::ApiKey { token: key() }, Some(ac.account()))
+        .await
+        .expect("connect");
+    // the update is refused once (the listing, without the trailing `/`, is not)
+    ac.fail(Fault {
+        status: 422,
+        times: 1,
+        retry_after: None,
+        path_prefix: Some("/api/3/customObjects/schemas/".into()),
+    });
+    let e = conn.provision_objects().await.expect_err("refused");
+    assert!(e.message().contains("custom object `shoply_order`"), "{e}");
+    assert_eq!(e.status(), Some(422));
+
+    let report = conn.provision_objects().await.expect("provision");
+    assert_eq!(
+        report.objects[0],
+        ObjectReport {
+            name: "shoply_order".into(),
+            schema_id: "sc-1".into(),
+            outcome: Provisioned::Updated {
+                fields: vec!["status".into()],
+                relationships: vec!["primary-contact".into()],
+            },
+        }
+    );
+    let schemas = ac.schemas(ac.token());
+    assert_eq!(schemas.len(), 1, "no second schema: {schemas:?}");
+    assert_eq!(
+        schemas[0]["labels"]["singular"], "Order",
+        "the user's labels are kept"
+    );
+    assert_eq!(schemas[0]["fields"].as_array().map(Vec::len), Some(2));
+    let records = ac.records(ac.token());
+    assert_eq!(records.len(), 1);
+    assert_eq!(field(&records[0], "total"), &json!(5));
+    assert!(
+        !ac.requests()
+            .iter()
+            .any(|r| r.method == "POST" || r.method == "DELETE"),
+        "nothing created or deleted"
+    );
 }

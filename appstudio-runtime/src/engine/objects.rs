@@ -86,9 +86,13 @@ async fn provision(
     new: NewSchema,
 ) -> Result<ObjectReport> {
     let name = new.slug.clone();
+    // the object named, the status kept
     let failed = |e: crate::activecampaign::ApiError| {
-        let e = Error::from(e);
-        Error::new(e.kind(), format!("custom object `{name}`: {}", e.message()))
+        let message = format!("custom object `{name}`: {e}");
+        match (e.status, e.too_large) {
+            (Some(status), false) => Error::remote(status, message),
+            _ => Error::new(Error::from(e).kind(), message),
+        }
     };
     if find(existing, &name).is_none() {
         match ac.create_schema(&new).await {

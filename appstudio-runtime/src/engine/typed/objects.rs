@@ -2,6 +2,7 @@
 //! ActiveCampaign account (D27).
 
 use super::Connection;
+use crate::api::{AuthSpec, CustomObjects};
 use crate::engine::error::Result;
 use crate::engine::objects::ObjectsReport;
 
@@ -10,8 +11,12 @@ impl<C> Connection<C> {
     /// ActiveCampaign account, as installing the app does: created when missing (matched by
     /// the object's `name`, the schema's slug), fields the app added since added to them,
     /// nothing removed. Idempotent: a second call makes no write. An app without `objects`
-    /// gets an empty report.
-    pub async fn provision_objects(&self) -> Result<ObjectsReport> {
+    /// has no such call (the trait [`CustomObjects`]).
+    pub async fn provision_objects(&self) -> Result<ObjectsReport>
+    where
+        C: AuthSpec,
+        C::App: CustomObjects,
+    {
         self.dynamic.provision_objects().await
     }
 }
