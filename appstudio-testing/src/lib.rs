@@ -293,10 +293,16 @@ impl FakeActiveCampaign {
     /// The contacts of an account in wire shape, each with `fieldValues: [{field, value}]`,
     /// `tags` (names) and `lists` (`[{list, status}]`). Empty for an unknown token.
     pub fn contacts(&self, token: &str) -> Vec<Value> {
+        self.with_account(token, contacts::snapshot)
+    }
+
+    /// What `read` gives of the data of the account of `token`; the default for an unknown
+    /// token.
+    fn with_account<T: Default>(&self, token: &str, read: impl FnOnce(&Account) -> T) -> T {
         self.shared
             .accounts
             .get(token)
-            .map(|slot| contacts::snapshot(&lock(slot).data))
+            .map(|slot| read(&lock(slot).data))
             .unwrap_or_default()
     }
 

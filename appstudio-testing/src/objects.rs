@@ -7,6 +7,21 @@ use super::records::{field_required, list_records, record_answer, write_record};
 use super::state::Account;
 use super::wire::{Answer, Req, now, outcome, page_numeric, route_not_found, schema_error, text};
 
+impl super::FakeActiveCampaign {
+    /// The custom-object schemas of an account in wire shape (with `fields` and
+    /// `relationships`), by id. Empty for an unknown token.
+    pub fn schemas(&self, token: &str) -> Vec<Value> {
+        self.with_account(token, |a| a.schemas.values().cloned().collect())
+    }
+
+    /// The custom-object records of an account in wire shape (`id`, `externalId`,
+    /// `schemaId`, `fields: [{id, value}]`, `relationships`), by schema then id. Empty for an
+    /// unknown token.
+    pub fn records(&self, token: &str) -> Vec<Value> {
+        self.with_account(token, |a| a.records.values().cloned().collect())
+    }
+}
+
 /// Field types of custom objects.
 const TYPES: &[&str] = &[
     "text",

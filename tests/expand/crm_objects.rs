@@ -18,6 +18,7 @@ impl ::appstudio::__private::runtime::api::AppSpec for App {
         App::ir()
     }
 }
+impl ::appstudio::__private::runtime::api::CustomObjects for App {}
 /// Credentials types, one per `auth` entry, with exactly its defined fields; how one
 /// connects follows from its auth type (see `appstudio::engine::Engine`).
 pub mod auth {

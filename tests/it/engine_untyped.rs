@@ -98,6 +98,13 @@ async fn unknown_names_are_refused() {
     assert!(err.message().contains("no workflow `send-mms`"), "{err}");
     let err = conn.describe("send-mms").await.unwrap_err();
     assert!(err.message().contains("no workflow `send-mms`"), "{err}");
+    // a workflow of the other auth entry is not this connection's (its `auth`)
+    let err = conn.workflow("subscribe-contact").unwrap_err();
+    assert!(
+        err.message()
+            .contains("connects with auth `textbolt-api-key`, not with this connection's"),
+        "{err}"
+    );
 
     let mut wf = conn.workflow("send-sms").unwrap();
     let err = wf.options("to_number", None).await.unwrap_err();

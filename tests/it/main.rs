@@ -9,6 +9,7 @@ mod activecampaign;
 mod api;
 mod auth_requests;
 mod commands_halt_extract;
+mod custom_objects;
 mod engine_crm_resources;
 mod engine_deep_values;
 mod engine_expansions;

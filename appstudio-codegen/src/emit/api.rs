@@ -42,6 +42,9 @@ pub(super) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream 
     });
     let markers = names.markers.iter().map(|n| ident(n));
     let wf_count = shape.workflows.len();
+    let objects = shape
+        .objects
+        .then(|| quote!(impl #rt::api::CustomObjects for App {}));
     quote! {
         /// The compiled app: its static IR and the list of its workflows.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +66,8 @@ pub(super) fn items(shape: &Shape, k: &TokenStream, valid: bool) -> TokenStream 
                 App::ir()
             }
         }
+
+        #objects
 
         /// Credentials types, one per `auth` entry, with exactly its defined fields; how one
         /// connects follows from its auth type (see `appstudio::engine::Engine`).

@@ -13,6 +13,8 @@ pub(crate) struct Shape {
     pub auth: Vec<AuthShape>,
     /// One per workflow.
     pub workflows: Vec<WorkflowShape>,
+    /// Whether the app has `objects` (custom objects).
+    pub objects: bool,
 }
 
 /// An auth entry.
@@ -172,7 +174,11 @@ pub(super) fn of_app(app: &spec::App, source: &Source) -> Shape {
         .flatten()
         .map(|wf| workflow_of(wf, &intakes, source))
         .collect();
-    Shape { auth, workflows }
+    Shape {
+        auth,
+        workflows,
+        objects: app.objects.as_ref().is_some_and(|o| !o.is_empty()),
+    }
 }
 
 /// Each intake's name and kind.
@@ -294,7 +300,11 @@ fn workflow_of(
 /// Reads the shape of the app at `root`, leniently.
 pub(super) fn read(root: &Node, source: &Source) -> Shape {
     let at = |span: Span| source.location(span.start);
-    let mut shape = Shape::default();
+    // after errors: every capability, so that the user's code gets no cascade
+    let mut shape = Shape {
+        objects: true,
+        ..Shape::default()
+    };
     if let Some(Node {
         value: Value::Object(members),
         ..

@@ -196,9 +196,13 @@ impl Client {
     }
 }
 
-/// An id as one path segment (ids come from remote answers and user data).
+/// An id as one path segment (ids come from remote answers and user data): everything but
+/// letters, digits, `-` and `_` is encoded (`.` too, so no `..` segment is ever sent), so a
+/// uuid is sent as it is.
 pub(crate) fn segment(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+    percent_encoding::utf8_percent_encode(id, SEGMENT).to_string()
 }
 
 #[cfg(test)]
@@ -225,5 +229,6 @@ mod tests {
         assert!(ContactWrite::from_flat(&json!({"email": "a@b.c", "_tags": {}})).is_err());
         assert!(ContactWrite::from_flat(&json!([1])).is_err());
         assert_eq!(segment("1/../x?y"), "1%2F%2E%2E%2Fx%3Fy");
+        assert_eq!(segment("0a-b_c"), "0a-b_c");
     }
 }

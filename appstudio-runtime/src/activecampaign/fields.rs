@@ -1,5 +1,6 @@
 //! Mappable fields: contact custom fields (`GET /fields`, every page), account and deal custom
-//! fields, custom-object schemas; and the option lists `!resource` yields for the map step.
+//! fields (custom-object schemas are in `schemas`); and the option lists `!resource` yields for
+//! the map step.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -112,17 +113,6 @@ fn meta_fields(items: &[Value]) -> Vec<CrmField> {
         .collect()
 }
 
-/// A custom-object schema: id, label, fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Schema {
-    /// Schema id.
-    pub id: String,
-    /// Singular label.
-    pub label: String,
-    /// Fields, `externalId` first.
-    pub fields: Vec<CrmField>,
-}
-
 impl Client {
     /// Every contact custom field, across all pages of `GET /fields`.
     pub async fn contact_fields(&self) -> Result<Vec<Field>, ApiError> {
@@ -156,19 +146,6 @@ impl Client {
             .await?;
         Ok(standard(&DEAL_FIELDS).chain(meta_fields(&meta)).collect())
     }
-
-    /// Custom-object schemas with their fields.
-    pub async fn schemas(&self) -> Result<Vec<Schema>, ApiError> {
-        let items = self
-            .get_all(
-                "customObjects/schemas",
-                "schemas",
-                &[("showFields", "all")],
-                |_| {},
-            )
-            .await?;
-        Ok(items.iter().filter_map(schema).collect())
-    }
 }
 
 fn standard(
@@ -178,46 +155,6 @@ fn standard(
         id: (*id).to_owned(),
         title: (*title).to_owned(),
         required: *required,
-    })
-}
-
-fn label(v: &Value) -> Option<String> {
-    v.get("labels")
-        .and_then(|l| l.get("singular"))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-}
-
-fn schema(s: &Value) -> Option<Schema> {
-    let id = super::wire::id_of(s.get("id")?)?;
-    let mut fields = vec![CrmField {
-        id: "externalId".into(),
-        title: "External ID".into(),
-        required: true,
-    }];
-    if let Some(Value::Array(items)) = s.get("fields") {
-        for f in items {
-            if f.get("status").and_then(Value::as_str) == Some("marked_for_deletion") {
-                continue;
-            }
-            let Some(fid) = f.get("id").and_then(super::wire::id_of) else {
-                continue;
-            };
-            let required = [f.get("required"), f.get("isRequired")]
-                .into_iter()
-                .flatten()
-                .any(|r| r == &Value::Bool(true));
-            fields.push(CrmField {
-                title: label(f).unwrap_or_else(|| fid.clone()),
-                id: fid,
-                required,
-            });
-        }
-    }
-    Some(Schema {
-        label: label(s).unwrap_or_else(|| id.clone()),
-        id,
-        fields,
     })
 }
 
@@ -240,19 +177,6 @@ mod tests {
         assert_eq!(opts[4]["id"], "7");
         assert_eq!(opts[4]["required"], false);
         assert_eq!(contact_options(&[], Some("contact"))[1]["group"], "contact");
-        let s = schema(
-            &json!({"id": "u-1", "labels": {"singular": "Order"}, "fields": [
-            {"id": "total", "labels": {"singular": "Total"}, "isRequired": true},
-            {"id": "old", "status": "marked_for_deletion"}]}),
-        )
-        .unwrap();
-        assert_eq!(s.label, "Order");
-        let ids: Vec<_> = s
-            .fields
-            .iter()
-            .map(|f| (f.id.as_str(), f.required))
-            .collect();
-        assert_eq!(ids, [("externalId", true), ("total", true)]);
         let m = meta_fields(&[
             json!({"id": 3, "fieldLabel": "Industry", "isRequired": "1"}),
             json!({}),

@@ -1,6 +1,7 @@
 //! Typed client of ActiveCampaign's API v3: the calls the engine makes (contacts, custom
-//! fields, tags, accounts, deals, custom-object records), one rate limiter per account, retries.
-//! It knows ActiveCampaign, not App Studio: what `!resource` means is the engine's.
+//! fields, tags, accounts, deals, custom-object schemas and records), one rate limiter per
+//! account, retries. It knows ActiveCampaign, not App Studio: what `!resource` means is the
+//! engine's.
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,6 +19,7 @@ mod contacts;
 mod crm;
 mod error;
 mod fields;
+mod schemas;
 mod tags;
 pub(crate) mod wire;
 
@@ -25,5 +27,6 @@ pub use crate::net::retry::RetryPolicy;
 pub use client::{Client, ClientConfig};
 pub use contacts::{Contact, ContactWrite, FieldValue, STANDARD_FIELDS};
 pub use error::{ApiError, ErrorItem};
-pub use fields::{CrmField, Field, Schema, contact_options, crm_options, option};
+pub use fields::{CrmField, Field, contact_options, crm_options, option};
+pub use schemas::{NewSchema, Schema, SchemaField, SchemaRelationship};
 pub use tags::{ContactTag, Tag};

@@ -20,6 +20,14 @@ pub trait AppSpec: 'static {
     fn ir() -> &'static ir::App;
 }
 
+/// An app with `objects`: its custom objects become schemas in ActiveCampaign on install.
+#[diagnostic::on_unimplemented(
+    message = "the app `{Self}` has no custom objects",
+    label = "app.json has no `objects`",
+    note = "`provision_objects` makes the app's `objects` schemas in the ActiveCampaign account"
+)]
+pub trait CustomObjects: AppSpec {}
+
 /// The credentials of one `auth` entry: the generated `auth::*` types, with exactly the entry's
 /// `defined_fields`.
 pub trait AuthSpec: serde::Serialize + serde::de::DeserializeOwned + 'static {

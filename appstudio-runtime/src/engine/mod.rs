@@ -13,6 +13,7 @@ mod intake;
 mod jqcache;
 mod limit;
 mod map_step;
+mod objects;
 mod personalize;
 mod polling;
 mod resource;
@@ -36,6 +37,7 @@ pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
 pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
+pub use objects::{ObjectReport, ObjectsReport, Provisioned};
 pub use polling::{LogLine, MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
 pub use schedule::{

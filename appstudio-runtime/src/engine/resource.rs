@@ -47,11 +47,21 @@ pub(crate) async fn run(
             all.extend(crm_options(&ac.account_fields().await?, Some("account")));
             all.extend(deal_options(ac, Some("deal")).await?);
             for schema in ac.schemas().await? {
-                all.extend(crm_options(&schema.fields, Some(&schema.id)));
+                // `schemaId` on every option of a custom object (§6.4); its group is the
+                // object's name for the app's own objects, else the schema id (D27)
+                let group = super::objects::group_of(session.inner.app, &schema);
+                let mut options = crm_options(&schema.fields, Some(group));
+                for o in &mut options {
+                    o["schemaId"] = Value::String(schema.id.clone());
+                }
+                all.extend(options);
             }
             Value::Array(all)
         }
-        Resource::Sync => ac.sync(&input).await?,
+        Resource::Sync => {
+            let input = super::objects::resolve_records(ac, session.inner.app, input).await?;
+            ac.sync(&input).await?
+        }
         Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
         Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
     })
@@ -98,7 +108,7 @@ pub trait ActiveCampaignResources {
     /// externalId, …}], _tags}` (a group named by a schema id counts as one custom object;
     /// `_tags` go to the contact). The contact is matched by email, the account by name, the
     /// deal by `id`, records by `externalId`; the account is linked to the contact, the deal
-    /// and the records to both. Returns `{"contact-id", "account_id", "account_contact_id",
+    /// to both, the records to the contact (`primary-contact`). Returns `{"contact-id", "account_id", "account_contact_id",
     /// "deal_id", "external_ids", "errors"}`; fails only when every write failed.
     fn sync(&self, input: &Value) -> impl Future<Output = Result<Value>> + Send;
 

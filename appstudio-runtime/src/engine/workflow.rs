@@ -51,7 +51,8 @@ pub struct Processed {
 }
 
 impl DynConnection {
-    /// One workflow of the app, to run its setup and `data_pipeline`.
+    /// One workflow of the app, to run its setup and `data_pipeline`. Only a workflow whose
+    /// `auth` is this connection's auth entry (the typed API checks this at compile time).
     pub fn workflow(&self, name: &str) -> Result<DynWorkflow> {
         let app = self.engine.inner.app;
         let wf = app
@@ -65,7 +66,14 @@ impl DynConnection {
                     names.join(", ")
                 ))
             })?;
-        Ok(DynWorkflow::new(self.clone(), wf))
+        let ours = &self.state.auth.key;
+        match app.auth.get(wf.auth) {
+            Some(a) if a.key == *ours => Ok(DynWorkflow::new(self.clone(), wf)),
+            other => Err(Error::invalid(format!(
+                "workflow `{name}` connects with auth `{}`, not with this connection's `{ours}`",
+                other.map_or("?", |a| &*a.key)
+            ))),
+        }
     }
 }
 

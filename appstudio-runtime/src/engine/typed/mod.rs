@@ -7,6 +7,7 @@
 //! and convert typed values to the JSON the engine runs on.
 
 mod mapping;
+mod objects;
 mod polling;
 mod state;
 mod webhook;
