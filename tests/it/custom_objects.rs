@@ -135,10 +135,19 @@ async fn objects_are_provisioned_once_and_records_follow_the_contact() {
     assert!(external.required);
     use v1::workflows::sync_orders::mapping::SourceField;
     let to = DynamicField::in_group;
+    // a group's required fields bind a mapping that writes into the group, only that one:
+    // no account or deal is mapped, so their required name and title are not asked for
+    let partial = Mapping::new()
+        .map(SourceField::ContactEmail, to("contact", "email"))
+        .map(SourceField::OrderTotal, to("shoply_order", "total"));
+    let err = wf.set_mapping(&partial, &options).unwrap_err();
+    assert!(
+        err.message()
+            .ends_with("must be mapped (the mapping writes into group `shoply_order`)"),
+        "{err}"
+    );
     let mapping = Mapping::new()
         .map(SourceField::ContactEmail, to("contact", "email"))
-        .map(SourceField::AccountStore, to("account", "name"))
-        .map(SourceField::DealTitle, to("deal", "title"))
         .map(SourceField::OrderNumber, to("shoply_order", "externalId"))
         .map(SourceField::OrderTotal, to("shoply_order", "total"))
         .map(SourceField::OrderStatus, to("shoply_order", "status"));

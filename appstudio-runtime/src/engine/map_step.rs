@@ -159,7 +159,7 @@ impl DynWorkflow {
     }
 
     /// Saves a mapping after checking that every required target (and inbound, `email`) is
-    /// mapped, and that each fixed value is one its target offers (its id then as the option
+    /// mapped (a grouped one when the mapping writes into its group), and that each fixed value is one its target offers (its id then as the option
     /// gives it, D26).
     pub(crate) fn save_mapping(
         &mut self,
@@ -174,9 +174,16 @@ impl DynWorkflow {
         }
         for option in targets {
             let is_email = self.wf.direction == Direction::Inbound && option.field.id == "email";
-            if (option.required || is_email) && !mapping.maps_to(&option.field) {
+            // a group's required fields bind only a mapping that writes into that group
+            let group = option.field.group.as_deref();
+            let binds = is_email || group.is_none_or(|g| mapping.maps_into(g));
+            if (option.required || is_email) && binds && !mapping.maps_to(&option.field) {
+                let why = match group {
+                    Some(g) if !is_email => format!(" (the mapping writes into group `{g}`)"),
+                    _ => String::new(),
+                };
                 return Err(Error::invalid(format!(
-                    "the target field `{}` must be mapped",
+                    "the target field `{}` must be mapped{why}",
                     option.title
                 )));
             }

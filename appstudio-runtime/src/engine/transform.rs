@@ -146,6 +146,12 @@ impl Mapping {
         self.entries.iter().any(|(_, t)| is(t)) || self.fixed.iter().any(|(t, _)| is(t))
     }
 
+    /// Whether some entry or fixed value targets the group `group`.
+    pub fn maps_into(&self, group: &str) -> bool {
+        let into = |t: &FieldRef| t.group.as_deref() == Some(group);
+        self.entries.iter().any(|(_, t)| into(t)) || self.fixed.iter().any(|(t, _)| into(t))
+    }
+
     /// Applies the mapping to a `source` output: mapped source keys renamed, then fixed
     /// values set (they win over source data for the same target).
     pub fn apply(&self, source: &Value) -> Result<Value> {
