@@ -104,12 +104,6 @@ fn fixed_enum(option: &MapOptShape, name: &str, k: &TokenStream) -> TokenStream 
         .iter()
         .map(|n| ident(n))
         .collect();
-    let ids = option.fixed.iter().map(|f| f.id.as_str());
-    let titles = option.fixed.iter().map(|f| f.title.as_str());
-    let docs = option
-        .fixed
-        .iter()
-        .map(|f| format!(" `{}`: {}.", f.id, f.title));
     let values = option.fixed.iter().map(|FixedShape { id, number, .. }| {
         if *number {
             quote!(#api::FixedValue::number(#id))
@@ -125,28 +119,80 @@ fn fixed_enum(option: &MapOptShape, name: &str, k: &TokenStream) -> TokenStream 
         " The fixed values the target option{target} ({}) offers.",
         option.title
     );
-    let n = option.fixed.len();
+    let listed = Listed {
+        doc,
+        ty: &ty,
+        variants: &variants,
+        docs: option
+            .fixed
+            .iter()
+            .map(|f| format!(" `{}`: {}.", f.id, f.title))
+            .collect(),
+        ids: option.fixed.iter().map(|f| f.id.as_str()).collect(),
+        titles: option.fixed.iter().map(|f| f.title.as_str()).collect(),
+        what: "fixed value",
+        id_means: "what the target receives, as text",
+    }
+    .emit(quote!());
     quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ty { #( #[doc = #docs] #variants, )* }
-
-        impl #ty {
-            /// Every fixed value, in file order.
-            pub const ALL: [#ty; #n] = [#(#ty::#variants),*];
-            /// The value's `id` (what the target receives), as text.
-            pub const fn id(self) -> &'static str {
-                match self { #(#ty::#variants => #ids,)* }
-            }
-            /// The value's `title`.
-            pub const fn title(self) -> &'static str {
-                match self { #(#ty::#variants => #titles,)* }
-            }
-        }
+        #listed
 
         impl ::core::convert::From<#ty> for #api::FixedValue {
             fn from(value: #ty) -> Self {
                 match value { #(#ty::#variants => #values,)* }
+            }
+        }
+    }
+}
+
+/// An enum of options as `app.json` lists them (one `docs`, `ids`, `titles` entry per
+/// variant), with `ALL`, `id()`, `title()` and the methods in `more`; `what` names one option
+/// in the docs.
+struct Listed<'a> {
+    doc: String,
+    ty: &'a Ident,
+    variants: &'a [Ident],
+    docs: Vec<String>,
+    ids: Vec<&'a str>,
+    titles: Vec<&'a str>,
+    what: &'a str,
+    /// What the `id` is, for its doc.
+    id_means: &'a str,
+}
+
+impl Listed<'_> {
+    fn emit(self, more: TokenStream) -> TokenStream {
+        let Listed {
+            doc,
+            ty,
+            variants,
+            docs,
+            ids,
+            titles,
+            what,
+            id_means,
+        } = self;
+        let n = variants.len();
+        let all = format!(" Every {what}, in file order.");
+        let id = format!(" The {what}'s `id` ({id_means}).");
+        let title = format!(" The {what}'s `title`.");
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #ty { #( #[doc = #docs] #variants, )* }
+
+            impl #ty {
+                #[doc = #all]
+                pub const ALL: [#ty; #n] = [#(#ty::#variants),*];
+                #[doc = #id]
+                pub const fn id(self) -> &'static str {
+                    match self { #(#ty::#variants => #ids,)* }
+                }
+                #[doc = #title]
+                pub const fn title(self) -> &'static str {
+                    match self { #(#ty::#variants => #titles,)* }
+                }
+                #more
             }
         }
     }
@@ -157,12 +203,6 @@ fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> 
     let ty = ident(ty);
     let names = variant_names(options);
     let variants: Vec<_> = names.iter().map(|n| ident(n)).collect();
-    let ids: Vec<&str> = options.iter().map(|o| o.id.as_str()).collect();
-    let titles = options.iter().map(|o| &o.title);
-    let docs = options.iter().map(|o| match &o.group {
-        Some(g) => format!(" `{}` in group `{g}`: {}.", o.id, o.title),
-        None => format!(" `{}`: {}.", o.id, o.title),
-    });
     let groups = options.iter().map(|o| match &o.group {
         Some(g) => quote!(::core::option::Option::Some(#g)),
         None => quote!(::core::option::Option::None),
@@ -179,28 +219,30 @@ fn side_enum(options: &[MapOptShape], ty: &str, what: &str, k: &TokenStream) -> 
         }
     });
     let doc = format!(" The options of {what}, as `app.json` lists them.");
-    let n = options.len();
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #ty { #( #[doc = #docs] #variants, )* }
-
-        impl #ty {
-            /// Every option, in file order.
-            pub const ALL: [#ty; #n] = [#(#ty::#variants),*];
-            /// The option's `id` (the mapping key or target).
-            pub const fn id(self) -> &'static str {
-                match self { #(#ty::#variants => #ids,)* }
-            }
-            /// The option's `title`.
-            pub const fn title(self) -> &'static str {
-                match self { #(#ty::#variants => #titles,)* }
-            }
-            /// The option's `group`, if the options are grouped.
-            pub const fn group(self) -> ::core::option::Option<&'static str> {
-                match self { #(#ty::#variants => #groups,)* }
-            }
+    let listed = Listed {
+        doc,
+        ty: &ty,
+        variants: &variants,
+        docs: options
+            .iter()
+            .map(|o| match &o.group {
+                Some(g) => format!(" `{}` in group `{g}`: {}.", o.id, o.title),
+                None => format!(" `{}`: {}.", o.id, o.title),
+            })
+            .collect(),
+        ids: options.iter().map(|o| o.id.as_str()).collect(),
+        titles: options.iter().map(|o| o.title.as_str()).collect(),
+        what: "option",
+        id_means: "the mapping key or target",
+    }
+    .emit(quote! {
+        /// The option's `group`, if the options are grouped.
+        pub const fn group(self) -> ::core::option::Option<&'static str> {
+            match self { #(#ty::#variants => #groups,)* }
         }
+    });
+    quote! {
+        #listed
 
         impl #api::MapKey for #ty {
             const STATIC: bool = true;
