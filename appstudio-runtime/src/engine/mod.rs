@@ -16,8 +16,10 @@ mod map_step;
 mod objects;
 mod personalize;
 mod polling;
+mod records;
 mod resource;
 mod schedule;
+mod scope;
 mod session;
 mod sha;
 mod state;
@@ -43,8 +45,9 @@ pub use resource::ActiveCampaignResources;
 pub use schedule::{
     DEFAULT_FREQUENCY, ImportChoice, PollHistory, Schedule, ScheduleSource, SyncRun,
 };
+pub use scope::Subscription;
 pub use state::{ApplicationState, ConnectionState};
-pub use subscription::{Subscription, WebhookAction, WebhookOutcome};
+pub use subscription::{WebhookAction, WebhookOutcome};
 pub use typed::{
     Connection, Engine, FixedOption, MapOption, MapOptions, Mapping, SelectionDescription,
     Workflow, WorkflowState,
@@ -117,7 +120,7 @@ pub(crate) struct Inner {
     pub(crate) app_limit: Option<limit::Buckets>,
     /// `${data.application.*}` and the application-scope webhook subscriptions, which every
     /// connection shares (D24).
-    pub(crate) application: std::sync::Arc<subscription::ScopeStore>,
+    pub(crate) application: std::sync::Arc<scope::ScopeStore>,
 }
 
 impl Inner {

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::error::{Error, Result};
 use super::exec;
-use super::schedule::{SyncRun, now_secs};
+use super::schedule::{PollHistory, Schedule, SyncRun, now_secs};
 use super::workflow::{DynWorkflow, Processed};
 use crate::ir::{self, Command, IntakeKind};
 
@@ -340,5 +340,22 @@ impl DynWorkflow {
             Some(other) => return Err(bad(&format!("`iterate` is {other}"))),
         };
         Ok((results, iterate))
+    }
+}
+
+impl DynWorkflow {
+    /// When this workflow's cycles run (D25): `None` unless its `data_intake` is a polling
+    /// intake (a historical sync runs once, by [`DynWorkflow::historical_sync`]).
+    ///
+    /// A custom-object workflow (the app has `objects`), or one without a `schedule` step,
+    /// follows its intake's `frequency` and `import_option` (1800 s, `recurring` when absent);
+    /// any other follows its `setup.schedule` step (whose frequency the build holds at 1800).
+    pub fn schedule(&self) -> Option<Schedule> {
+        Schedule::of(self.conn.engine.inner.app, self.wf, &self.polled)
+    }
+
+    /// What this instance's polling has done: its historical sync and last completed cycle.
+    pub fn poll_history(&self) -> &PollHistory {
+        &self.polled
     }
 }

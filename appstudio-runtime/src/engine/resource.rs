@@ -49,7 +49,7 @@ pub(crate) async fn run(
             for schema in ac.schemas().await? {
                 // `schemaId` on every option of a custom object (§6.4); its group is the
                 // object's name for the app's own objects, else the schema id (D27)
-                let group = super::objects::group_of(session.inner.app, &schema);
+                let group = super::records::group_of(session.inner.app, &schema);
                 let mut options = crm_options(&schema.fields, Some(group));
                 for o in &mut options {
                     o["schemaId"] = Value::String(schema.id.clone());
@@ -59,7 +59,7 @@ pub(crate) async fn run(
             Value::Array(all)
         }
         Resource::Sync => {
-            let input = super::objects::resolve_records(ac, session.inner.app, input).await?;
+            let input = super::records::resolve_records(ac, session.inner.app, input).await?;
             ac.sync(&input).await?
         }
         Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,

@@ -6,8 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::error::{Error, Result};
-use super::workflow::DynWorkflow;
-use crate::ir::{ImportKind, IntakeKind};
+use crate::ir::{self, ImportKind, IntakeKind};
 
 /// Seconds between two cycles when nothing says otherwise: App Studio's fixed frequency for
 /// standard workflows and its recommendation for custom-object ones (§5.2, §6.6).
@@ -168,21 +167,24 @@ mod unix_secs {
     }
 }
 
-impl DynWorkflow {
-    /// When this workflow's cycles run (D25): `None` unless its `data_intake` is a polling
-    /// intake (a historical sync runs once, by [`DynWorkflow::historical_sync`]).
+impl Schedule {
+    /// When the cycles of `wf` (a workflow of `app`) run, its polling having done `history`
+    /// (D25): `None` unless its `data_intake` is a polling intake.
     ///
     /// A custom-object workflow (the app has `objects`), or one without a `schedule` step,
     /// follows its intake's `frequency` and `import_option` (1800 s, `recurring` when absent);
     /// any other follows its `setup.schedule` step (whose frequency the build holds at 1800).
-    pub fn schedule(&self) -> Option<Schedule> {
-        let app = self.conn.engine.inner.app;
-        let intake = self.wf.data_intake.and_then(|i| app.intakes.get(i))?;
+    pub(crate) fn of(
+        app: &'static ir::App,
+        wf: &'static ir::Workflow,
+        history: &PollHistory,
+    ) -> Option<Schedule> {
+        let intake = wf.data_intake.and_then(|i| app.intakes.get(i))?;
         let IntakeKind::Polling(polling) = &intake.kind else {
             return None;
         };
-        let step = self.wf.setup.schedule.as_ref();
-        let last_completed = self.polled.last_cycle.as_ref().and_then(|r| r.completed_at);
+        let step = wf.setup.schedule.as_ref();
+        let last_completed = history.last_cycle.as_ref().and_then(|r| r.completed_at);
         let label = step.map(|s| s.label.to_string());
         let description = step.map(|s| s.description.to_string());
         let schedule = match step.filter(|_| app.objects.is_empty()) {
@@ -221,11 +223,6 @@ impl DynWorkflow {
             }
         };
         Some(schedule)
-    }
-
-    /// What this instance's polling has done: its historical sync and last completed cycle.
-    pub fn poll_history(&self) -> &PollHistory {
-        &self.polled
     }
 }
 

@@ -34,7 +34,7 @@ pub(crate) struct ConnState {
     /// `api.rate_limit` at user level: this connection's buckets.
     pub user_limit: Option<super::limit::Buckets>,
     /// `${data.connection.*}` and the connection-scope webhook subscriptions (D24).
-    pub scope: std::sync::Arc<super::subscription::ScopeStore>,
+    pub scope: std::sync::Arc<super::scope::ScopeStore>,
     /// The `account_id` `describe_connection` gave (routes application-scope webhooks).
     pub account_id: Mutex<Option<Value>>,
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::connection::{DynConnection, DynEngine};
 use super::error::Result;
 use super::expand::SavedData;
-use super::subscription::{Subscription, new_instance};
+use super::scope::{Subscription, new_instance};
 use super::transform::Mapping;
 use super::workflow::DynWorkflow;
 use crate::lock::unpoisoned;

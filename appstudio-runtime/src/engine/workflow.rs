@@ -32,7 +32,7 @@ pub struct DynWorkflow {
     /// Names this instance among the users of a shared webhook subscription (D24).
     pub(crate) instance: String,
     /// The workflow-scope webhook registration (D24).
-    pub(crate) subscription: Option<super::subscription::Subscription>,
+    pub(crate) subscription: Option<super::scope::Subscription>,
     /// What its polling has done (the historical sync, the last completed cycle).
     pub(crate) polled: super::schedule::PollHistory,
 }
@@ -89,7 +89,7 @@ impl DynWorkflow {
             polling_state: None,
             perstags: None,
             webhook_url: None,
-            instance: super::subscription::new_instance(),
+            instance: super::scope::new_instance(),
             subscription: None,
             polled: Default::default(),
         }

@@ -3,7 +3,8 @@
 
 use super::super::error::Result;
 use super::super::intake::{Delivery, Incoming};
-use super::super::subscription::{Subscription, WebhookOutcome};
+use super::super::scope::Subscription;
+use super::super::subscription::WebhookOutcome;
 use super::Workflow;
 use crate::api::{WebhookWorkflow, WorkflowSpec};
 
