@@ -322,6 +322,24 @@ impl DynWorkflow {
         Ok(None)
     }
 
+    /// What the intake's `account_id` command gives for a request, run without a request to
+    /// any API (like [`DynWorkflow::verify`]); `None` when the intake has no `account_id`. A
+    /// host routes an application-scope request with it before storing one event per
+    /// matching installation (D28); [`DynWorkflow::receive`] checks the routing again.
+    pub async fn account_of(&self, incoming: &Incoming) -> Result<Option<Value>> {
+        let hook = self.webhook()?;
+        let Some(cmd) = &hook.account_id else {
+            return Ok(None);
+        };
+        let session = self.conn.session();
+        let mut ctx = self.ctx();
+        ctx.offline = true;
+        exec::run(&session, cmd, incoming.payload(), &mut ctx, &[])
+            .await
+            .map(Some)
+            .map_err(|e| self.locate(e, "data_intake.account_id"))
+    }
+
     /// Runs the intake's `verification` alone, without a request to any API (a command
     /// that would make one is an [`ErrorKind::Config`](super::ErrorKind::Config) error): what
     /// a host answers on its request path before storing the request (D28). Routing and
