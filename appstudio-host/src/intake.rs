@@ -18,6 +18,10 @@ use crate::host::Inner;
 use crate::live::{Live, id_text, read};
 use crate::store::NewEvent;
 
+/// The response header telling how many events a request was stored as (0: a redelivery
+/// within the dedup window, or no installation routed).
+pub const STORED: HeaderName = HeaderName::from_static("appstudio-stored");
+
 /// The intake's routes.
 pub(crate) fn router(inner: Arc<Inner>) -> Router {
     let limit = inner.config.engine.max_webhook_body;
@@ -121,10 +125,15 @@ async fn hook(
             if stored > 0 {
                 inner.wake.notify_waiters();
             }
-            match respond {
-                Some(r) if (200..300).contains(&r.code) && !r.body.is_null() => responded(&r),
-                _ => answer(StatusCode::ACCEPTED, json!({"stored": stored})),
-            }
+            // the answer the app's `verification` chose for a payload, else 202
+            let mut response = match respond {
+                Some(r) => responded(&r),
+                None => answer(StatusCode::ACCEPTED, json!({"stored": stored})),
+            };
+            response
+                .headers_mut()
+                .insert(STORED, HeaderValue::from(stored));
+            response
         }
         Err(e) => {
             // not stored: not acknowledged, so the provider delivers it again

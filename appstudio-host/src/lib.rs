@@ -35,6 +35,7 @@ use std::time::Duration;
 pub use appstudio_runtime::engine;
 pub use crypto::Key;
 pub use host::{Host, Installation, Workers};
+pub use intake::STORED;
 pub use store::Store;
 
 use engine::EngineConfig;
