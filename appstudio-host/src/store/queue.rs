@@ -131,9 +131,11 @@ impl Store {
             .bind(&e.body)
             .bind(&e.dedup_key)
             .bind(now)
-            .fetch_one(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?
-            .get(0);
+            .first()
+            .map(|r| r.get(0))
+            .ok_or_else(|| Error::Invalid("an insert returned no id".into()))?;
             sqlx::query(
                 "INSERT INTO runs (event_id, installation_id, status, attempts, received_at) \
                  VALUES ($1, $2, 'received', 0, $3)",
@@ -170,9 +172,11 @@ impl Store {
         .bind(owner)
         .bind(now + lease_ms)
         .bind(now)
-        .fetch_optional(&self.pool)
+        // all rows, not the first: SQLite commits an `UPDATE … RETURNING` outside a transaction
+        // only once the statement has run to its end
+        .fetch_all(&self.pool)
         .await?;
-        Ok(row.map(|r| Claimed {
+        Ok(row.into_iter().next().map(|r| Claimed {
             id: r.get(0),
             installation_id: r.get(1),
             content_type: r.get(2),

@@ -7,6 +7,7 @@ appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 
 mod delivery;
 mod support;
+mod tokens;
 
 use serde_json::json;
 use sqlx::Row;

@@ -1,7 +1,8 @@
 //! A host on loopback with a stateful stand-in Formly API and the fake ActiveCampaign: the
 //! inbound example's app, installed through the typed API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,8 +12,9 @@ use appstudio::value::Choice;
 use appstudio_host::{Host, HostConfig, Installation, Key, Workers};
 use appstudio_testing::{FakeActiveCampaign, FakeConfig};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -28,25 +30,35 @@ pub const ACCESS: &str = "fm-access-9d1e4b7a";
 pub const REFRESH: &str = "fm-refresh-5c2f8e13";
 pub const AC_TOKEN: &str = "ac-api-token-3b7e91f0d2";
 
-/// The webhook subscriptions the stand-in holds: id → URL.
-pub type Subscriptions = Arc<Mutex<BTreeMap<String, String>>>;
+/// The stand-in's state: webhook subscriptions (id → URL) and the rotating tokens.
+#[derive(Default)]
+pub struct Provider {
+    pub subscriptions: BTreeMap<String, String>,
+    /// Tokens issued so far; only the last refresh token is accepted (a rotating provider).
+    pub generation: u32,
+    /// `expires_in` of the tokens issued (3600 unless a test sets it).
+    pub expires_in: Option<u64>,
+    /// Refreshes refused for a stale refresh token.
+    pub stale_refreshes: u32,
+    /// When set, the database files are copied from the first folder to the second when a
+    /// webhook is deleted: the store as a crash at that moment would leave it.
+    pub snapshot: Option<(PathBuf, PathBuf)>,
+}
 
-/// A stand-in Formly API with webhook subscriptions kept in memory.
+type Shared = Arc<Mutex<Provider>>;
+
+/// A stand-in Formly API: oauth2 with rotating refresh tokens, the account, a form's
+/// questions, and webhook subscriptions kept in memory.
 pub struct Formly {
     pub url: String,
-    pub subscriptions: Subscriptions,
+    pub state: Shared,
 }
 
 impl Formly {
     pub async fn start() -> Formly {
-        let subscriptions = Subscriptions::default();
+        let state = Shared::default();
         let app = axum::Router::new()
-            .route(
-                "/oauth/token",
-                post(|| async {
-                    Json(json!({"access_token": ACCESS, "refresh_token": REFRESH, "expires_in": 3600}))
-                }),
-            )
+            .route("/oauth/token", post(token))
             .route(
                 "/api/v1/me",
                 get(|| async {
@@ -64,44 +76,75 @@ impl Formly {
             )
             .route("/api/v1/webhooks", post(subscribe))
             .route("/api/v1/webhooks/{id}", delete(unsubscribe))
-            .with_state(subscriptions.clone());
+            .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Formly { url, subscriptions }
+        Formly { url, state }
     }
 
     /// The URLs subscribed.
     pub fn subscribed(&self) -> Vec<String> {
-        self.subscriptions
+        self.state
             .lock()
             .unwrap()
+            .subscriptions
             .values()
             .cloned()
             .collect()
     }
 }
 
+/// The token endpoint: a code, or the latest refresh token, gives the next generation.
+async fn token(State(state): State<Shared>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let mut p = state.lock().unwrap();
+    if form.get("grant_type").map(String::as_str) == Some("refresh_token") {
+        let latest = format!("{REFRESH}-{}", p.generation);
+        if form.get("refresh_token") != Some(&latest) {
+            p.stale_refreshes += 1;
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "invalid_grant"})),
+            )
+                .into_response();
+        }
+    }
+    p.generation += 1;
+    let n = p.generation;
+    Json(
+        json!({"access_token": format!("{ACCESS}-{n}"), "refresh_token": format!("{REFRESH}-{n}"),
+                "expires_in": p.expires_in.unwrap_or(3600)}),
+    )
+    .into_response()
+}
+
 async fn subscribe(
-    State(subs): State<Subscriptions>,
+    State(state): State<Shared>,
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
-    let mut subs = subs.lock().unwrap();
-    let id = format!("wh_{}", subs.len() + 1);
-    subs.insert(
+    let mut p = state.lock().unwrap();
+    let id = format!("wh_{}", p.subscriptions.len() + 1);
+    p.subscriptions.insert(
         id.clone(),
         body["url"].as_str().unwrap_or_default().to_owned(),
     );
     (StatusCode::CREATED, Json(json!({"webhook": {"id": id}})))
 }
 
-async fn unsubscribe(State(subs): State<Subscriptions>, Path(id): Path<String>) -> StatusCode {
-    match subs.lock().unwrap().remove(&id) {
-        Some(_) => StatusCode::NO_CONTENT,
-        None => StatusCode::NOT_FOUND,
+/// Deleting is idempotent (an unknown id is gone already).
+async fn unsubscribe(State(state): State<Shared>, Path(id): Path<String>) -> StatusCode {
+    let mut p = state.lock().unwrap();
+    if let Some((from, to)) = p.snapshot.take() {
+        for name in ["host.db", "host.db-wal"] {
+            if from.join(name).exists() {
+                std::fs::copy(from.join(name), to.join(name)).unwrap();
+            }
+        }
     }
+    p.subscriptions.remove(&id);
+    StatusCode::NO_CONTENT
 }
 
 /// Everything a test runs against.
@@ -169,6 +212,12 @@ impl World {
         self.server.abort();
         let (host, base, server) = serve(&self.dir, self.key.clone(), &self.formly.url).await;
         (self.host, self.base, self.server) = (host, base, server);
+    }
+
+    /// The host stopped and opened again from the database files in `dir`.
+    pub async fn restart_at(&mut self, dir: TempDir) {
+        self.dir = dir;
+        self.restart().await;
     }
 
     /// Connects, sets up and installs the inbound example's workflow.
