@@ -162,6 +162,12 @@ impl<A: AppSpec> Host<A> {
     ) -> Result<Installation, Error> {
         let inner = &self.inner;
         let (intake, hook) = webhook_of(inner.engine.app(), workflow.workflow())?;
+        if hook.account_id.is_some() && workflow.connection().account_id().is_none() {
+            return Err(Error::Invalid(format!(
+                "intake `{intake}` routes by account id: run the connection's \
+                 `describe_connection` (`Connection::describe`) before installing"
+            )));
+        }
         let id = random_id(16);
         let shared = match hook.scope {
             Scope::Application => inner.registry.shared_token(intake),
