@@ -309,6 +309,16 @@ impl<A: AppSpec> Host<A> {
             .collect())
     }
 
+    /// Replays a dead letter (see [`Store::replay`]) and wakes the workers; `Ok(false)` if the
+    /// event is not a dead letter.
+    pub async fn replay(&self, event_id: i64) -> Result<bool, Error> {
+        let replayed = self.inner.store.replay(event_id).await?;
+        if replayed {
+            self.inner.wake.notify_waiters();
+        }
+        Ok(replayed)
+    }
+
     /// Starts `count` workers on the current tokio runtime.
     pub fn start_workers(&self, count: usize) -> Workers {
         let (stop, stopped) = watch::channel(false);

@@ -1,5 +1,5 @@
-//! Workers (D28): claim a stored event under a lease, `receive` it with the installation's
-//! workflow, commit the run's outcome with the states in one transaction; retry transient
+//! Workers (D28): claim a stored event under a lease (extended while the run goes on),
+//! `receive` it with the installation's workflow, commit the run's outcome with the states in one transaction; retry transient
 //! failures with exponential backoff and jitter; dead-letter the rest.
 
 use std::sync::Arc;
@@ -83,7 +83,24 @@ async fn process(inner: &Inner, owner: &str, event: &Claimed) -> Result<(), crat
     };
     let mut workflow = live.run.lock().await;
     let started = Instant::now();
-    let delivered = workflow.receive(incoming).await;
+    let delivered = {
+        // the lease is extended every third of it while the run goes on
+        let lease_ms = inner.config.lease.as_millis() as i64;
+        let run = workflow.receive(incoming);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                out = &mut run => break out,
+                _ = tokio::time::sleep(inner.config.lease / 3) => {
+                    match inner.store.extend_lease(event.id, owner, lease_ms).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(event = event.id, "the lease was lost during the run"),
+                        Err(e) => tracing::warn!(event = event.id, error = %e, "the lease could not be extended"),
+                    }
+                }
+            }
+        }
+    };
     let duration_ms = started.elapsed().as_millis() as i64;
     let finish = match delivered {
         Ok(Delivery::Processed { processed, .. }) => Finish {

@@ -267,6 +267,53 @@ impl Store {
         Ok(())
     }
 
+    /// Extends `owner`'s lease of an event (a long run keeps it); `Ok(false)` if the lease is
+    /// no longer `owner`'s.
+    pub async fn extend_lease(
+        &self,
+        event_id: i64,
+        owner: &str,
+        lease_ms: i64,
+    ) -> Result<bool, Error> {
+        let held = sqlx::query(
+            "UPDATE events SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 \
+             AND status = 'pending'",
+        )
+        .bind(now_ms() + lease_ms)
+        .bind(event_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(held == 1)
+    }
+
+    /// Puts a dead letter back in the queue, as if just received (attempts from zero); its
+    /// run record is `received` again, the last error kept until the next attempt. It is then
+    /// its installation's oldest pending event, so it runs before the ones received after it
+    /// that are still pending. `Ok(false)` if the event is not a dead letter.
+    pub async fn replay(&self, event_id: i64) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
+        let replayed = sqlx::query(
+            "UPDATE events SET status = 'pending', attempts = 0, available_at = $1, \
+             lease_owner = NULL, lease_until = NULL, finished_at = NULL \
+             WHERE id = $2 AND status = 'dead'",
+        )
+        .bind(now_ms())
+        .bind(event_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if replayed == 1 {
+            sqlx::query("UPDATE runs SET status = 'received', attempts = 0 WHERE event_id = $1")
+                .bind(event_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(replayed == 1)
+    }
+
     /// The run log of an installation, oldest first.
     pub async fn runs(&self, installation_id: &str) -> Result<Vec<Run>, Error> {
         let rows = sqlx::query(

@@ -38,9 +38,10 @@ async fn transient_failures_are_retried_and_delivered_once() {
 }
 
 /// An event failing at every attempt is a dead letter after `max_attempts` (4 here), with the
-/// error, its step and its place in app.json; a permanent failure (422) is one at once.
+/// error, its step and its place in app.json; a permanent failure (422) is one at once; a
+/// dead letter replayed is delivered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_event_that_always_fails_is_a_dead_letter_with_its_location() {
+async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
     let w = World::start().await;
     let installed = w.install().await;
     fail(&w, 503, 1_000);
@@ -88,8 +89,27 @@ async fn an_event_that_always_fails_is_a_dead_letter_with_its_location() {
         (dead[1].attempts, dead[1].error_kind.as_deref()),
         (1, Some("Remote4xx"))
     );
-    workers.stop().await;
     assert!(w.contacts().is_empty());
+
+    // replayed once ActiveCampaign is back: delivered, and no longer a dead letter
+    w.ac.reset();
+    assert!(w.host.replay(dead[0].event_id).await.unwrap());
+    assert!(
+        !w.host.replay(dead[0].event_id).await.unwrap(),
+        "only a dead letter replays"
+    );
+    until("the replayed run", async || {
+        w.event_statuses().await == ["done", "dead"]
+    })
+    .await;
+    workers.stop().await;
+    assert_eq!(w.contacts().len(), 1);
+    let runs = w.host.store().runs(&installed.id).await.unwrap();
+    assert_eq!(
+        (runs[0].status.as_str(), runs[0].attempts),
+        ("processed", 1)
+    );
+    assert_eq!(w.host.store().dead_letters().await.unwrap().len(), 1);
 }
 
 /// The same body delivered again within the dedup window is acknowledged, not stored again,

@@ -77,4 +77,12 @@ async fn an_expired_lease_is_claimed_again() {
         .expect("the expired lease's event");
     assert_eq!((again.id, again.attempts), (first.id, 2));
     assert!(store.claim("third", 100).await.unwrap().is_none());
+    // a lease extended by its owner is not taken; another's extension is refused
+    assert!(store.extend_lease(again.id, "other", 60_000).await.unwrap());
+    assert!(
+        !store
+            .extend_lease(again.id, "crashed", 60_000)
+            .await
+            .unwrap()
+    );
 }
