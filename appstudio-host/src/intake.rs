@@ -87,7 +87,11 @@ async fn hook(
         Ok(Verification::Process(respond)) => respond,
         // verification needs a request: the worker runs it, with the rest, from the store
         Err(e) if e.kind() == ErrorKind::Config => None,
-        Err(e) => return answer(StatusCode::BAD_REQUEST, json!({"error": e.to_string()})),
+        Err(e) => {
+            // the provider is told what failed, not where the app's file is
+            tracing::warn!(error = %e, "a webhook's verification failed");
+            return answer(StatusCode::BAD_REQUEST, json!({"error": e.message()}));
+        }
     };
     let targets = match installation {
         Some(_) => candidates,
