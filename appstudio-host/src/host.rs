@@ -319,6 +319,25 @@ impl<A: AppSpec> Host<A> {
         Ok(replayed)
     }
 
+    /// Serves the intake on `listener` with `workers` workers until `shutdown` completes;
+    /// then stops accepting requests (those in flight finish: each is stored and answered, or
+    /// not acknowledged), and stops the workers after their current run (an event whose run
+    /// was not committed stays leased until the lease expires, then runs again). Signal
+    /// handling (SIGTERM, ctrl-c) is the caller's `shutdown`.
+    pub async fn serve(
+        &self,
+        listener: tokio::net::TcpListener,
+        workers: usize,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let running = self.start_workers(workers);
+        let served = axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        running.stop().await;
+        served
+    }
+
     /// Starts `count` workers on the current tokio runtime.
     pub fn start_workers(&self, count: usize) -> Workers {
         let (stop, stopped) = watch::channel(false);

@@ -12,7 +12,8 @@
 //! - **Intake** ([`Host::router`]): a verification request is answered at once (the intake's
 //!   `verification`, run without requests); every other request is stored, then answered
 //!   2xx: acknowledged = stored. Nothing on the request path waits for a remote API.
-//! - **Workers** ([`Host::start_workers`]): claim stored events under a lease, resume the
+//! - **Workers** ([`Host::start_workers`]; [`Host::serve`] runs the intake and the workers
+//!   until a shutdown signal, then stops gracefully): claim stored events under a lease, resume the
 //!   installation's workflow and `receive` the request, and commit its states with the run's
 //!   outcome in one transaction; one event of an installation at a time, in order; transient
 //!   failures retried with backoff and jitter, the others and the last attempt dead-lettered

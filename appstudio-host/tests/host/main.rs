@@ -217,3 +217,34 @@ async fn secrets_are_not_readable_in_the_database_files() {
     let debug = format!("{:?}", w.key);
     assert_eq!(debug, "Key(***)");
 }
+
+/// `serve` runs the intake and the workers until its shutdown future completes, then stops
+/// accepting requests and returns once the workers stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_runs_until_shutdown() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let host = w.host.clone();
+    let served = tokio::spawn(async move {
+        host.serve(listener, 2, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let path = installed.webhook_url.trim_start_matches(&w.base).to_owned();
+    let url = format!("{base}{path}");
+    let (status, stored) = w
+        .post(&url, &response("r1", "ada@example.com", "Ada"))
+        .await;
+    assert_eq!((status, stored), (200, 1));
+    until("the contact", async || w.contacts().len() == 1).await;
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+    assert!(
+        w.client.post(&url).json(&json!({})).send().await.is_err(),
+        "still accepting"
+    );
+}
