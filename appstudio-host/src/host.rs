@@ -120,9 +120,12 @@ impl<A: AppSpec> Host<A> {
         &self.inner.store
     }
 
-    /// The webhook routes (`/hooks/{token}`), to serve with axum.
+    /// The host's routes, to serve with axum: the webhooks (`/hooks/{token}`), `/healthz`,
+    /// and the admin routes when [`HostConfig::admin_token`] is set.
     pub fn router(&self) -> axum::Router {
         crate::intake::router(self.inner.clone())
+            .merge(crate::admin::health(self.inner.clone()))
+            .merge(crate::admin::admin(self.inner.clone()))
     }
 
     /// Installs a workflow that is connected and set up (selection, mapping) for the

@@ -9,6 +9,10 @@
 //!   states of every scope. Credentials, tokens and the ActiveCampaign API token are sealed
 //!   with the operator's [`Key`] (XChaCha20-Poly1305); tokens the engine renews are written
 //!   to the store before any request uses them ([`engine::TokenHook`]).
+//! - **Admin** ([`Host::router`] too): `/healthz`, and with
+//!   [`HostConfig::admin_token`] the JSON routes `GET /admin/installations`,
+//!   `GET /admin/installations/{id}/runs`, `GET /admin/dead-letters` and
+//!   `POST /admin/dead-letters/{id}/replay`, behind `Authorization: Bearer …`.
 //! - **Intake** ([`Host::router`]): a verification request is answered at once (the intake's
 //!   `verification`, run without requests); every other request is stored, then answered
 //!   2xx: acknowledged = stored. Nothing on the request path waits for a remote API.
@@ -24,6 +28,7 @@
 //! ([`engine::dynamic`]), since one host serves all of an app's workflows at once.
 #![warn(missing_docs, unreachable_pub)]
 
+mod admin;
 mod crypto;
 mod host;
 mod intake;
@@ -91,6 +96,8 @@ pub struct HostConfig {
     /// How often an idle worker looks for events it was not woken for (retries coming due,
     /// leases expiring).
     pub idle_poll: Duration,
+    /// The bearer token of the admin routes (`/admin/…`); without one they are not served.
+    pub admin_token: Option<appstudio_runtime::value::Secret>,
 }
 
 impl HostConfig {
@@ -108,6 +115,7 @@ impl HostConfig {
             backoff_max: Duration::from_secs(600),
             dedup_window: Duration::from_secs(24 * 3600),
             idle_poll: Duration::from_secs(1),
+            admin_token: None,
         }
     }
 }

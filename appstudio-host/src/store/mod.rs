@@ -79,6 +79,12 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The stored application state, if any.
     pub(crate) async fn app_state(&self) -> Result<Option<String>, Error> {
         let row = sqlx::query("SELECT state FROM app_state WHERE id = 1")

@@ -15,7 +15,8 @@ use support::{AC_TOKEN, ACCESS, REFRESH, World, response, until};
 
 /// Acknowledged = stored: the 2xx comes after the row is in the database (no worker runs
 /// yet); a worker then puts the contact into ActiveCampaign and records the run. A response
-/// of another account is routed to no installation and stored for none.
+/// of another account is routed to no installation and stored for none. `/healthz` and the
+/// admin routes answer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acknowledged_event_is_stored_then_delivered() {
     let w = World::start().await;
@@ -76,6 +77,33 @@ async fn an_acknowledged_event_is_stored_then_delivered() {
     );
     assert!(runs[0].output.is_some() && runs[0].duration_ms.is_some());
     workers.stop().await;
+
+    // `/healthz`, and the admin routes (behind the bearer token) list the installation
+    let health = w
+        .client
+        .get(format!("{}/healthz", w.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    let admin = format!("{}/admin/installations", w.base);
+    let refused = w.client.get(&admin).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let listed: serde_json::Value = w
+        .client
+        .get(&admin)
+        .bearer_auth(support::ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["installations"][0]["id"], installed.id.as_str());
+    assert_eq!(
+        listed["installations"][0]["webhook_url"],
+        installed.webhook_url.as_str()
+    );
 }
 
 /// After a restart (the host opened again from its file) the installation is there, with its

@@ -29,6 +29,8 @@ use super::workflows::import_form_responses::CustomData;
 pub const ACCESS: &str = "fm-access-9d1e4b7a";
 pub const REFRESH: &str = "fm-refresh-5c2f8e13";
 pub const AC_TOKEN: &str = "ac-api-token-3b7e91f0d2";
+/// The admin routes' bearer token.
+pub const ADMIN: &str = "admin-token-for-tests";
 
 /// The stand-in's state: webhook subscriptions (id → URL) and the rotating tokens.
 #[derive(Default)]
@@ -176,6 +178,7 @@ pub fn config(world_db: &str, base: &str, key: Key, formly: &str) -> HostConfig 
     c.lease = Duration::from_secs(30);
     c.idle_poll = Duration::from_millis(20);
     c.engine = engine;
+    c.admin_token = Some(ADMIN.into());
     c
 }
 
