@@ -129,8 +129,8 @@ impl<A: AppSpec> Host<A> {
     }
 
     /// Installs a workflow that is connected and set up (selection, mapping) for the
-    /// ActiveCampaign account `activecampaign`: stores it (credentials, tokens and the API
-    /// token sealed), gives it its webhook URL, registers the webhook there
+    /// ActiveCampaign account `activecampaign`: makes the app's custom objects schemas in the
+    /// account (D27; idempotent), stores it (credentials, tokens and the API token sealed), gives it its webhook URL, registers the webhook there
     /// ([`Workflow::create_webhook`]: per scope, joined when the app's or the connection's
     /// registration exists) and stores every scope's state. The URL is known to the intake
     /// before the webhook is created, so a provider verifying it at once is answered. A failed
@@ -171,6 +171,8 @@ impl<A: AppSpec> Host<A> {
                  `describe_connection` (`Connection::describe`) before installing"
             )));
         }
+        // the app's custom objects (D27): idempotent, nothing sent for an app without them
+        workflow.connection().provision_objects().await?;
         let id = random_id(16);
         let shared = match hook.scope {
             Scope::Application => inner.registry.shared_token(intake),
