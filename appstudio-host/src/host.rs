@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use appstudio_runtime::api::{AppSpec, AuthSpec, WebhookWorkflow, WorkflowOf};
 use appstudio_runtime::engine::dynamic::DynWorkflow;
-use appstudio_runtime::engine::{AcAccount, Engine, Workflow};
+use appstudio_runtime::engine::{AcAccount, Engine, WebhookAction, Workflow};
 use appstudio_runtime::ir::Scope;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
@@ -291,6 +291,34 @@ impl<A: AppSpec> Host<A> {
             .store
             .delete_installation(id, drop_hook.then_some(live.token.as_str()), &app_state)
             .await
+    }
+
+    /// Makes every installation's webhook registration current for the URL the host has now
+    /// (after `public_url` changed): [`Workflow::create_webhook`] with it, which sends
+    /// nothing when the registration is current and `update` (or `delete` then `create`)
+    /// when it is not; each installation's states are stored after its call. Gives each
+    /// installation's action; the first failure stops the pass (run it again: it is
+    /// idempotent).
+    pub async fn update_webhooks(&self) -> Result<Vec<(String, WebhookAction)>, Error> {
+        let inner = &self.inner;
+        let base = inner.config.public_url.trim_end_matches('/');
+        let mut all: Vec<_> = read(&inner.registry.installations)
+            .values()
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut actions = Vec::with_capacity(all.len());
+        for live in all {
+            let url = format!("{base}/hooks/{}", live.token);
+            let mut workflow = live.run.lock().await;
+            let outcome = workflow.create_webhook(&url).await;
+            // stored whatever came of it: a failed call may have renewed tokens or saved values
+            let states = live.states(&inner.config.key, &workflow, &inner.engine.state())?;
+            inner.store.update_states(&states).await?;
+            live.refresh_snapshot(&workflow);
+            actions.push((live.id.clone(), outcome?.action));
+        }
+        Ok(actions)
     }
 
     /// The installations, oldest first.

@@ -10,6 +10,7 @@ mod objects;
 mod support;
 mod tokens;
 
+use appstudio::engine::WebhookAction;
 use serde_json::json;
 use sqlx::Row;
 use support::{AC_TOKEN, ACCESS, REFRESH, World, response, until};
@@ -107,8 +108,9 @@ async fn an_acknowledged_event_is_stored_then_delivered() {
     );
 }
 
-/// After a restart (the host opened again from its file) the installation is there, with its
-/// URL, and its events are delivered.
+/// After a restart (the host opened again from its file, on another address) the
+/// installation is there, its registration is updated to its new URL, and its events are
+/// delivered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_host_restores_its_installations() {
     let mut w = World::start().await;
@@ -119,6 +121,20 @@ async fn a_restarted_host_restores_its_installations() {
     assert_eq!(listed[0].id, installed.id);
     let url = listed[0].webhook_url.clone();
     assert!(url.starts_with(&w.base));
+    // the host came back on another address: its registration is updated to the new URL,
+    // once (a second pass sends nothing)
+    assert_ne!(w.formly.subscribed(), vec![url.clone()]);
+    let actions = w.host.update_webhooks().await.unwrap();
+    assert_eq!(
+        actions,
+        vec![(installed.id.clone(), WebhookAction::Updated)]
+    );
+    assert_eq!(w.formly.subscribed(), vec![url.clone()]);
+    let again = w.host.update_webhooks().await.unwrap();
+    assert_eq!(
+        again,
+        vec![(installed.id.clone(), WebhookAction::Unchanged)]
+    );
     let (status, _) = w
         .post(&url, &response("r9", "grace@example.com", "Grace"))
         .await;

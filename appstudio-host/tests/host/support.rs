@@ -77,7 +77,10 @@ impl Formly {
                 }),
             )
             .route("/api/v1/webhooks", post(subscribe))
-            .route("/api/v1/webhooks/{id}", delete(unsubscribe))
+            .route(
+                "/api/v1/webhooks/{id}",
+                delete(unsubscribe).put(resubscribe),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -133,6 +136,22 @@ async fn subscribe(
         body["url"].as_str().unwrap_or_default().to_owned(),
     );
     (StatusCode::CREATED, Json(json!({"webhook": {"id": id}})))
+}
+
+/// Updating a subscription's URL.
+async fn resubscribe(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    let mut p = state.lock().unwrap();
+    match p.subscriptions.get_mut(&id) {
+        Some(url) => {
+            *url = body["url"].as_str().unwrap_or_default().to_owned();
+            Json(json!({"webhook": {"id": id}})).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// Deleting is idempotent (an unknown id is gone already).
