@@ -19,6 +19,11 @@
 
 pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
 
+/// The production host (feature `host`): webhook intake, events and state in SQLite,
+/// workers (see the `appstudio-host` crate).
+#[cfg(feature = "host")]
+pub use appstudio_host as host;
+
 /// The fake ActiveCampaign server for tests (feature `testing`).
 #[cfg(feature = "testing")]
 pub use appstudio_testing as testing;

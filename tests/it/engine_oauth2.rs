@@ -192,3 +192,75 @@ async fn a_token_endpoint_that_never_answers_times_out() {
         started.elapsed()
     );
 }
+
+/// D28: a renewal hook sees the rotated tokens before any request uses them: the request
+/// that needed the refresh is sent only after the hook's future finished.
+#[tokio::test]
+async fn the_renewal_hook_commits_tokens_before_their_use() {
+    use std::sync::{Arc, Mutex};
+    let server = MockServer::start().await;
+    me(&server, "old", 401).await;
+    me(&server, "t2", 200).await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/refresh"))
+        .respond_with(ok(
+            json!({"access_token": "t2", "refresh_token": "r2", "expires_in": 3600}),
+        ))
+        .mount(&server)
+        .await;
+    let engine = engine(&server);
+    let tokens = Tokens {
+        access: Some(Secret::new("old")),
+        refresh: Some(Secret::new("r1")),
+        ..Tokens::default()
+    };
+    let conn = engine.restore(credentials(), tokens, None).unwrap();
+    let seen: Arc<Mutex<Vec<(String, usize)>>> = Arc::default();
+    let log = seen.clone();
+    let s2 = Arc::new(server);
+    conn.on_token_renewal(Arc::new(move |t: Tokens| {
+        let (log, s2) = (log.clone(), s2.clone());
+        Box::pin(async move {
+            // the requests to `/api/me` with the new token so far: none yet
+            let with_new = s2
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .iter()
+                .filter(|r| r.url.path() == "/api/me")
+                .filter(|r| {
+                    r.headers
+                        .get("authorization")
+                        .is_some_and(|v| v == "Bearer t2")
+                })
+                .count();
+            let refresh = t.refresh.as_ref().map(Secret::expose).unwrap_or_default();
+            log.lock().unwrap().push((refresh.to_owned(), with_new));
+            Ok(())
+        })
+    }));
+    conn.describe(AddNote).await.unwrap();
+    assert_eq!(*seen.lock().unwrap(), vec![("r2".to_owned(), 0)]);
+
+    // a failing hook fails the request that needed the renewal; the tokens are kept
+    let conn = engine
+        .restore(
+            credentials(),
+            Tokens {
+                access: Some(Secret::new("old")),
+                refresh: Some(Secret::new("r1")),
+                ..Tokens::default()
+            },
+            None,
+        )
+        .unwrap();
+    conn.on_token_renewal(Arc::new(|_| {
+        Box::pin(async { Err(appstudio::engine::Error::config("the store is down")) })
+    }));
+    let err = conn.describe(AddNote).await.unwrap_err();
+    assert!(err.message().contains("the store is down"), "{err}");
+    assert_eq!(
+        conn.tokens().refresh.as_ref().map(Secret::expose),
+        Some("r2")
+    );
+}

@@ -63,7 +63,9 @@ async fn responses_become_contacts_with_tags_and_fields() {
 async fn a_restored_workflow_routes_by_the_stored_account_id() {
     use appstudio::api::DynamicField;
     use appstudio::engine::dynamic::DynWorkflowState;
-    use appstudio::engine::{Delivery, Engine, EngineConfig, Incoming, Mapping, WorkflowState};
+    use appstudio::engine::{
+        Delivery, Engine, EngineConfig, Incoming, Mapping, Verification, WorkflowState,
+    };
     use appstudio::value::Choice;
     use workflows::ImportFormResponses;
     use workflows::import_form_responses::CustomData;
@@ -122,7 +124,24 @@ async fn a_restored_workflow_routes_by_the_stored_account_id() {
     let state: WorkflowState<ImportFormResponses> = serde_json::from_str(&state).unwrap();
     assert_eq!(state.dynamic().account_id, Some(json!("77")));
     let mut wf = conn.resume(state).unwrap();
+    // verification alone (D28): a challenge is answered, a response let through, nothing sent
+    let requests_before = formly.received_requests().await.unwrap().len();
+    let challenge = Incoming::from_http(None, b"", "challenge=ch-1", []).unwrap();
+    let verified = wf.verify(&challenge).await.unwrap();
+    assert!(
+        matches!(&verified, Verification::Respond(r) if r.body["challenge"] == "ch-1"),
+        "{verified:?}"
+    );
     let ours = scenario::response("77", "f_42", "r1", "ada@example.com", vec![]);
+    let verified = wf.verify(&Incoming::json(ours.clone())).await.unwrap();
+    assert!(
+        matches!(&verified, Verification::Process(Some(r)) if r.process_payload),
+        "{verified:?}"
+    );
+    assert_eq!(
+        formly.received_requests().await.unwrap().len(),
+        requests_before
+    );
     let theirs = scenario::response("78", "f_42", "r2", "eve@example.com", vec![]);
     let delivered = wf.receive(Incoming::json(ours)).await.unwrap();
     assert!(

@@ -235,3 +235,50 @@ async fn application_scope_registers_once_and_routes_by_account() {
     assert_eq!(provider.counts(), (1, 0, 1, 0));
     assert!(engine.state().subscriptions.is_empty());
 }
+
+mod verify_http {
+    appstudio::include_app!("tests/apps/verify_http.json", allow(AS1003));
+}
+
+/// D28: `verify` runs `verification` without requests: one that needs `!http` is a `Config`
+/// error naming the step, and nothing is sent; `receive` runs it with its request.
+#[tokio::test]
+async fn verification_alone_makes_no_request() {
+    use appstudio::engine::{Delivery, ErrorKind, Incoming, Verification};
+    use appstudio::value::Secret;
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer};
+
+    let server = MockServer::start().await;
+    crate::support::get(&server, "/me", json!({"id": 1, "name": "Hooks"})).await;
+    Mock::given(method("GET"))
+        .and(path("/signing-key"))
+        .respond_with(crate::support::ok(json!({"key": "k-1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let engine = crate::support::engine::<verify_http::App>("https://api.hooks.example", &server);
+    let credentials = verify_http::auth::HooksKey {
+        token: Secret::new("key-1"),
+    };
+    let conn = engine.connect(credentials, None).await.unwrap();
+    let mut wf = conn.workflow(verify_http::workflows::SyncEvents);
+    let challenge = || Incoming::from_http(None, b"", "challenge=c1", []).unwrap();
+    let err = wf.verify(&challenge()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.message().contains("makes a request"), "{err}");
+    assert_eq!(err.step(), Some("data_intake.verification"));
+    // a payload is let through without a request
+    let through = wf.verify(&Incoming::json(json!({"email": "a@b.c"}))).await;
+    assert!(
+        matches!(through, Ok(Verification::Process(Some(_)))),
+        "{through:?}"
+    );
+    let delivered = wf.receive(challenge()).await.unwrap();
+    assert!(
+        matches!(&delivered, Delivery::Responded(r) if r.body == json!({"key": "k-1"})),
+        "{delivered:?}"
+    );
+    // one request to the key in all (`expect(1)`, checked when the server drops)
+}

@@ -8,7 +8,7 @@ use super::auth::{self, Credentials, Tokens};
 use super::ctx::Ctx;
 use super::error::{Error, Result};
 use super::exec;
-use super::session::{ConnState, Session};
+use super::session::{ConnState, Session, TokenHook};
 use super::{EngineConfig, Inner};
 use crate::api::AppSpec;
 use crate::ir::{self, AuthMethod};
@@ -247,6 +247,7 @@ impl DynEngine {
             scope: Default::default(),
             account_id: Default::default(),
             user_limit,
+            on_renewal: Default::default(),
         };
         Ok(DynConnection {
             engine: self.clone(),
@@ -290,6 +291,12 @@ impl DynConnection {
     /// The current tokens (to store them; see [`DynEngine::restore`]).
     pub fn tokens(&self) -> Tokens {
         unpoisoned(self.state.tokens.lock()).0.clone()
+    }
+
+    /// Sets the hook told of renewed tokens before they are used (see [`TokenHook`]);
+    /// clones of this connection share it.
+    pub fn on_token_renewal(&self, hook: TokenHook) {
+        *unpoisoned(self.state.on_renewal.lock()) = Some(hook);
     }
 
     /// The account id `describe_connection` gave (or a resumed state carried).

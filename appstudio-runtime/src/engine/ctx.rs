@@ -48,6 +48,9 @@ pub(crate) struct Ctx {
     pub response: Option<Respond>,
     /// `!print_c` lines, in order.
     pub log: Vec<String>,
+    /// No command may make a request (`!http`, `!resource`): a host answering a webhook's
+    /// verification on its request path (D28).
+    pub offline: bool,
 }
 
 impl Ctx {

@@ -322,6 +322,63 @@ impl DynWorkflow {
         Ok(None)
     }
 
+    /// What the intake's `account_id` command gives for a request, run without a request to
+    /// any API (like [`DynWorkflow::verify`]); `None` when the intake has no `account_id`. A
+    /// host routes an application-scope request with it before storing one event per
+    /// matching installation (D28); [`DynWorkflow::receive`] checks the routing again.
+    pub async fn account_of(&self, incoming: &Incoming) -> Result<Option<Value>> {
+        let hook = self.webhook()?;
+        let Some(cmd) = &hook.account_id else {
+            return Ok(None);
+        };
+        let session = self.conn.session();
+        let mut ctx = self.ctx();
+        ctx.offline = true;
+        exec::run(&session, cmd, incoming.payload(), &mut ctx, &[])
+            .await
+            .map(Some)
+            .map_err(|e| self.locate(e, "data_intake.account_id"))
+    }
+
+    /// Runs the intake's `verification` alone, without a request to any API (a command
+    /// that would make one is an [`ErrorKind::Config`](super::ErrorKind::Config) error): what
+    /// a host answers on its request path before storing the request (D28). Routing and
+    /// `data_pipeline` do not run; [`DynWorkflow::receive`] runs the same verification again
+    /// (with requests allowed) before processing.
+    pub async fn verify(&self, incoming: &Incoming) -> Result<Verification> {
+        let hook = self.webhook()?;
+        check_size(
+            incoming.raw.len(),
+            self.conn.engine.inner.config.max_webhook_body,
+        )?;
+        self.verification(hook, &incoming.payload(), true).await
+    }
+
+    /// `verification` on a payload; `offline`: no command may make a request.
+    async fn verification(
+        &self,
+        hook: &'static ir::Webhook,
+        payload: &Value,
+        offline: bool,
+    ) -> Result<Verification> {
+        let Some(cmd) = &hook.verification else {
+            return Ok(Verification::Process(None));
+        };
+        let session = self.conn.session();
+        let mut ctx = self.ctx();
+        ctx.offline = offline;
+        exec::run(&session, cmd, payload.clone(), &mut ctx, &[])
+            .await
+            .map_err(|e| self.locate(e, "data_intake.verification"))?;
+        Ok(match ctx.response.take() {
+            Some(r) if r.process_payload => Verification::Process(Some(r)),
+            Some(r) => Verification::Respond(r),
+            None => Verification::Ignore(
+                "`verification` gave no `!respond` with `process_payload: true`".into(),
+            ),
+        })
+    }
+
     /// Receives one request: `verification` first (a challenge is answered, not processed),
     /// then routing, then `data_pipeline` on the payload.
     pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery> {
@@ -332,24 +389,11 @@ impl DynWorkflow {
         )?;
         // a body is held once: the payload is made of it, and given back after routing
         let payload = incoming.into_payload();
-        let mut respond = None;
-        if let Some(cmd) = &hook.verification {
-            let session = self.conn.session();
-            let mut ctx = self.ctx();
-            exec::run(&session, cmd, payload.value().clone(), &mut ctx, &[])
-                .await
-                .map_err(|e| self.locate(e, "data_intake.verification"))?;
-            match ctx.response.take() {
-                Some(r) if r.process_payload => respond = Some(r),
-                Some(r) => return Ok(Delivery::Responded(r)),
-                None => {
-                    return Ok(Delivery::Ignored {
-                        reason: "`verification` gave no `!respond` with `process_payload: true`"
-                            .into(),
-                    });
-                }
-            }
-        }
+        let respond = match self.verification(hook, payload.value(), false).await? {
+            Verification::Process(respond) => respond,
+            Verification::Respond(r) => return Ok(Delivery::Responded(r)),
+            Verification::Ignore(reason) => return Ok(Delivery::Ignored { reason }),
+        };
         if let Some(reason) = self.routes_elsewhere(payload.value()).await? {
             return Ok(Delivery::Ignored { reason });
         }
@@ -359,6 +403,19 @@ impl DynWorkflow {
             respond,
         })
     }
+}
+
+/// What a webhook intake's `verification` decided about a request
+/// ([`DynWorkflow::verify`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verification {
+    /// Answer the request with this, and do not process it (a challenge).
+    Respond(Respond),
+    /// Process it (the intake has no `verification`, or it let the request through, with the
+    /// answer it chose).
+    Process(Option<Respond>),
+    /// Neither: `verification` gave no `!respond` that lets it through; why.
+    Ignore(String),
 }
 
 /// Ids compare as text (`"12"` and `12` are the same account).

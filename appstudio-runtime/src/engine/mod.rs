@@ -38,7 +38,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use exec::MAX_PAGES;
 pub use expand::SavedData;
 pub use http::Overrides;
-pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload};
+pub use intake::{DEFAULT_MAX_WEBHOOK_BODY, Delivery, Incoming, Payload, Verification};
 pub use objects::{ObjectReport, ObjectsReport, Provisioned};
 pub use polling::{LogLine, MAX_REQUESTS, MAX_RESULTS, PollCycle, PollStop};
 pub use resource::ActiveCampaignResources;
@@ -46,6 +46,7 @@ pub use schedule::{
     DEFAULT_FREQUENCY, ImportChoice, PollHistory, Schedule, ScheduleSource, SyncRun,
 };
 pub use scope::Subscription;
+pub use session::TokenHook;
 pub use state::{ApplicationState, ConnectionState};
 pub use subscription::{WebhookAction, WebhookOutcome};
 pub use typed::{

@@ -37,7 +37,20 @@ pub(crate) struct ConnState {
     pub scope: std::sync::Arc<super::scope::ScopeStore>,
     /// The `account_id` `describe_connection` gave (routes application-scope webhooks).
     pub account_id: Mutex<Option<Value>>,
+    /// Told of renewed tokens before they are used (D28).
+    pub on_renewal: Mutex<Option<TokenHook>>,
 }
+
+/// Told of a connection's renewed [`Tokens`] (an oauth2 refresh, a new session) before any
+/// request uses them, so that a host commits them to its store first: a provider that rotates
+/// refresh tokens has revoked the old one, and a crash right after the refresh must not lose
+/// the new one (D28). The future's error fails the request that needed the renewal; the new
+/// tokens are kept in memory all the same (they are the only valid ones).
+pub type TokenHook = std::sync::Arc<
+    dyn Fn(Tokens) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>
+        + Send
+        + Sync,
+>;
 
 impl ConnState {
     /// The current tokens and their generation.
@@ -96,8 +109,14 @@ impl ConnState {
         };
         match renewed {
             Ok(t) => {
+                // committed before published: no request uses tokens the host has not stored
+                let hook = unpoisoned(self.on_renewal.lock()).clone();
+                let committed = match hook {
+                    Some(hook) => hook(t.clone()).await,
+                    None => Ok(()),
+                };
                 *unpoisoned(self.tokens.lock()) = (t, generation + 1);
-                Ok(())
+                committed
             }
             Err(e) => {
                 *unpoisoned(self.broken.lock()) = Some(e.clone());

@@ -100,6 +100,11 @@ impl DynWorkflow {
         self.wf
     }
 
+    /// The connection it runs with (clones share its tokens and state).
+    pub fn connection(&self) -> &DynConnection {
+        &self.conn
+    }
+
     /// Names the workflow, step and file in an error.
     pub(crate) fn locate(&self, e: Error, step: &str) -> Error {
         e.in_step(step)

@@ -35,6 +35,17 @@ pub(super) fn run<'a>(
     Box::pin(async move {
         // an inner block, so that `?` inside a command still gets the command's place
         let out: Result<Value> = async {
+            if ctx.offline
+                && matches!(
+                    waits,
+                    Waits::Pages(_) | Waits::Http(_) | Waits::Resource(..)
+                )
+            {
+                return Err(Error::config(
+                    "this command makes a request, and this run may make none (a webhook's \
+                     verification answered on the request path, D28)",
+                ));
+            }
             match waits {
                 Waits::Pages(h) => paginate::run(session, h, ctx, piped).await,
                 Waits::Http(h) => {

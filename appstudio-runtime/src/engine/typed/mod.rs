@@ -230,6 +230,15 @@ impl<C> Connection<C> {
         self.dynamic.tokens()
     }
 
+    /// Sets the hook told of renewed tokens before any request uses them, so that a host
+    /// commits them first (see [`super::TokenHook`], D28).
+    pub fn on_token_renewal(&self, hook: super::TokenHook)
+    where
+        C: TokenCredentials,
+    {
+        self.dynamic.on_token_renewal(hook);
+    }
+
     /// The account id `describe_connection` gave (or a resumed state carried).
     pub fn account_id(&self) -> Option<Value> {
         self.dynamic.account_id()

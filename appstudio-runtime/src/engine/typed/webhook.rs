@@ -2,7 +2,7 @@
 //! receiving requests, for workflows whose `data_intake` is a webhook.
 
 use super::super::error::Result;
-use super::super::intake::{Delivery, Incoming};
+use super::super::intake::{Delivery, Incoming, Verification};
 use super::super::scope::Subscription;
 use super::super::subscription::WebhookOutcome;
 use super::Workflow;
@@ -52,6 +52,16 @@ impl<W: WorkflowSpec> Workflow<W> {
         W: WebhookWorkflow,
     {
         self.dynamic.subscription()
+    }
+
+    /// Runs the intake's `verification` alone, without requests (see
+    /// [`DynWorkflow::verify`](super::super::dynamic::DynWorkflow::verify)): what a host
+    /// answers before storing the request.
+    pub async fn verify(&self, incoming: &Incoming) -> Result<Verification>
+    where
+        W: WebhookWorkflow,
+    {
+        self.dynamic.verify(incoming).await
     }
 
     /// Receives one request to the webhook: verification, routing, then `data_pipeline`.

@@ -1,0 +1,177 @@
+//! Workers: retries of transient failures, dead letters, redeliveries, order.
+
+use appstudio_testing::Fault;
+
+use crate::support::{World, response, until};
+
+fn fail(w: &World, status: u16, times: u32) {
+    w.ac.fail(Fault {
+        status,
+        times,
+        retry_after: None,
+        path_prefix: None,
+    });
+}
+
+/// ActiveCampaign answering 503 for a while: the event is retried with backoff (the engine
+/// itself tries once here) and delivered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_failures_are_retried_and_delivered_once() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    fail(&w, 503, 2);
+    let (status, _) = w
+        .post(
+            &installed.webhook_url,
+            &response("r1", "ada@example.com", "Ada"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let workers = w.workers(2);
+    until("the run", async || w.event_statuses().await == ["done"]).await;
+    workers.stop().await;
+    assert_eq!(w.contacts().len(), 1);
+    let runs = w.host.store().runs(&installed.id).await.unwrap();
+    assert_eq!(runs[0].status, "processed");
+    assert!(runs[0].attempts >= 2, "{runs:?}");
+    assert!(w.host.store().dead_letters().await.unwrap().is_empty());
+}
+
+/// An event failing at every attempt is a dead letter after `max_attempts` (4 here), with the
+/// error, its step and its place in app.json; a permanent failure (422) is one at once; a
+/// dead letter replayed is delivered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    fail(&w, 503, 1_000);
+    let (status, _) = w
+        .post(
+            &installed.webhook_url,
+            &response("r1", "ada@example.com", "Ada"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let workers = w.workers(1);
+    until("the dead letter", async || {
+        w.event_statuses().await == ["dead"]
+    })
+    .await;
+    let dead = w.host.store().dead_letters().await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].attempts, 4);
+    assert_eq!(dead[0].error_kind.as_deref(), Some("Remote5xx"));
+    assert_eq!(dead[0].step.as_deref(), Some("data_pipeline.target"));
+    let location = dead[0].location.as_deref().unwrap_or_default();
+    assert!(location.contains("app.json:"), "{dead:?}");
+    assert!(
+        dead[0].error.as_deref().unwrap_or_default().contains("503"),
+        "{dead:?}"
+    );
+    let runs = w.host.store().runs(&installed.id).await.unwrap();
+    assert_eq!(runs[0].status, "dead");
+
+    w.ac.reset();
+    fail(&w, 422, 1_000);
+    let (status, _) = w
+        .post(
+            &installed.webhook_url,
+            &response("r2", "bob@example.com", "Bob"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    until("the second dead letter", async || {
+        w.event_statuses().await == ["dead", "dead"]
+    })
+    .await;
+    let dead = w.host.store().dead_letters().await.unwrap();
+    assert_eq!(
+        (dead[1].attempts, dead[1].error_kind.as_deref()),
+        (1, Some("Remote4xx"))
+    );
+    assert!(w.contacts().is_empty());
+
+    // replayed once ActiveCampaign is back: delivered, and no longer a dead letter
+    w.ac.reset();
+    assert!(w.host.replay(dead[0].event_id).await.unwrap());
+    assert!(
+        !w.host.replay(dead[0].event_id).await.unwrap(),
+        "only a dead letter replays"
+    );
+    until("the replayed run", async || {
+        w.event_statuses().await == ["done", "dead"]
+    })
+    .await;
+    workers.stop().await;
+    assert_eq!(w.contacts().len(), 1);
+    let runs = w.host.store().runs(&installed.id).await.unwrap();
+    assert_eq!(
+        (runs[0].status.as_str(), runs[0].attempts),
+        ("processed", 1)
+    );
+    assert_eq!(w.host.store().dead_letters().await.unwrap().len(), 1);
+}
+
+/// The same body delivered again within the dedup window is acknowledged, not stored again,
+/// and processed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_delivery_is_processed_once() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    let event = response("r1", "ada@example.com", "Ada");
+    let (first, _) = w.post(&installed.webhook_url, &event).await;
+    let (second, stored) = w.post(&installed.webhook_url, &event).await;
+    assert_eq!((first, second, stored), (200, 200, 0));
+    let workers = w.workers(2);
+    until("the run", async || w.event_statuses().await == ["done"]).await;
+    // delivered again after processing: still once
+    let (third, stored) = w.post(&installed.webhook_url, &event).await;
+    assert_eq!((third, stored), (200, 0));
+    workers.stop().await;
+    assert_eq!(w.event_statuses().await, ["done"]);
+    let syncs =
+        w.ac.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/api/3/contact/sync"))
+            .count();
+    assert_eq!(syncs, 1);
+}
+
+/// Events of one installation run one at a time, in the order received, with several
+/// workers and a failure in the middle: the contact ends with the last name, and
+/// ActiveCampaign saw the names in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_of_one_installation_run_in_order() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    let names: Vec<String> = (1..=6).map(|i| format!("v{i}")).collect();
+    for (i, name) in names.iter().enumerate() {
+        let (status, _) = w
+            .post(
+                &installed.webhook_url,
+                &response(&format!("r{i}"), "ada@example.com", name),
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    fail(&w, 503, 1);
+    let workers = w.workers(3);
+    until("every run", async || {
+        w.event_statuses().await.iter().all(|s| s == "done")
+    })
+    .await;
+    workers.stop().await;
+    let sent: Vec<String> =
+        w.ac.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/api/3/contact/sync") && r.status < 300)
+            .map(|r| {
+                r.body["contact"]["firstName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+    assert_eq!(sent, names);
+    assert_eq!(w.contacts()[0]["firstName"], "v6");
+}
