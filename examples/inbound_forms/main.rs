@@ -11,6 +11,8 @@ appstudio::include_app!("examples/inbound_forms/app.json", allow(AS1003));
 
 #[path = "scenario.rs"]
 mod scenario;
+#[path = "setup.rs"]
+mod setup;
 
 #[tokio::main]
 async fn main() {

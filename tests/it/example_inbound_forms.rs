@@ -6,6 +6,8 @@ use crate::support::apps::inbound_forms::{App, auth, workflows};
 
 #[path = "../../examples/inbound_forms/scenario.rs"]
 mod scenario;
+#[path = "../../examples/inbound_forms/setup.rs"]
+mod setup;
 
 use serde_json::json;
 
@@ -70,7 +72,7 @@ async fn a_restored_workflow_routes_by_the_stored_account_id() {
     use workflows::ImportFormResponses;
     use workflows::import_form_responses::CustomData;
 
-    let formly = scenario::stand_in_formly().await;
+    let formly = setup::stand_in_formly().await;
     let ac = appstudio_testing::FakeActiveCampaign::start().await;
     let config = EngineConfig::default().with_override("https://*.formly.example", formly.uri());
     let credentials = || auth::FormlyOauth {
@@ -132,7 +134,7 @@ async fn a_restored_workflow_routes_by_the_stored_account_id() {
         matches!(&verified, Verification::Respond(r) if r.body["challenge"] == "ch-1"),
         "{verified:?}"
     );
-    let ours = scenario::response("77", "f_42", "r1", "ada@example.com", vec![]);
+    let ours = setup::response("77", "f_42", "r1", "ada@example.com", vec![]);
     let verified = wf.verify(&Incoming::json(ours.clone())).await.unwrap();
     assert!(
         matches!(&verified, Verification::Process(Some(r)) if r.process_payload),
@@ -142,7 +144,7 @@ async fn a_restored_workflow_routes_by_the_stored_account_id() {
         formly.received_requests().await.unwrap().len(),
         requests_before
     );
-    let theirs = scenario::response("78", "f_42", "r2", "eve@example.com", vec![]);
+    let theirs = setup::response("78", "f_42", "r2", "eve@example.com", vec![]);
     let delivered = wf.receive(Incoming::json(ours)).await.unwrap();
     assert!(
         matches!(delivered, Delivery::Processed { .. }),
