@@ -8,14 +8,15 @@ use std::future::Future;
 use std::path::PathBuf;
 
 use appstudio_testing::FakeActiveCampaign;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::task::JoinHandle;
 use wiremock::MockServer;
 
 use super::App;
 use super::host::store::Run;
 use super::host::{Host, HostConfig, Installation, Key};
-use super::setup::{Result, answer, credentials, engine_config, response, set_up, stand_in_formly};
+pub use super::setup::sample;
+use super::setup::{Result, credentials, engine_config, set_up, stand_in_formly};
 
 /// How to run the host.
 pub struct Options {
@@ -41,20 +42,6 @@ pub struct Running {
     /// The stand-in Formly API, kept running with the host.
     _formly: MockServer,
     served: JoinHandle<std::io::Result<()>>,
-}
-
-/// A form response for the installation's form, as Formly posts it.
-pub fn sample() -> Value {
-    response(
-        "77",
-        "f_42",
-        "r1",
-        "ada@example.com",
-        vec![
-            answer("q_name", json!("Ada")),
-            answer("q_topics", json!(["Books", "Music"])),
-        ],
-    )
 }
 
 impl Running {

@@ -9,7 +9,7 @@ use appstudio_testing::FakeActiveCampaign;
 use serde_json::{Value, json};
 
 use super::App;
-use super::setup::{Result, answer, engine_config, response, set_up, stand_in_formly};
+use super::setup::{Result, answer, engine_config, response, sample, set_up, stand_in_formly};
 
 /// What the scenario left in ActiveCampaign, and how each delivery went.
 pub struct Outcome {
@@ -39,16 +39,7 @@ pub async fn run(mut say: impl FnMut(String)) -> Result<Outcome> {
     let challenge = Incoming::from_http(None, b"", "challenge=ch-9", [])?;
     let mut requests = vec![challenge];
     for event in [
-        response(
-            "77",
-            "f_42",
-            "r1",
-            "ada@example.com",
-            vec![
-                answer("q_name", json!("Ada")),
-                answer("q_topics", json!(["Books", "Music"])),
-            ],
-        ),
+        sample(),
         response(
             "77",
             "f_42",

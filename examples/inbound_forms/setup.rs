@@ -180,3 +180,17 @@ pub async fn set_up(
     wf.set_mapping(&mapping, &options)?;
     Ok(wf)
 }
+
+/// A form response for the selected form (form `f_42` of account `77`), as Formly posts it.
+pub fn sample() -> Value {
+    response(
+        "77",
+        "f_42",
+        "r1",
+        "ada@example.com",
+        vec![
+            answer("q_name", json!("Ada")),
+            answer("q_topics", json!(["Books", "Music"])),
+        ],
+    )
+}
