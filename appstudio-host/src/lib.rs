@@ -34,6 +34,7 @@ mod host;
 mod intake;
 mod live;
 mod shared;
+mod signal;
 pub mod store;
 mod worker;
 
@@ -43,6 +44,7 @@ pub use appstudio_runtime::engine;
 pub use crypto::Key;
 pub use host::{Host, Installation, Workers};
 pub use intake::STORED;
+pub use signal::shutdown_signal;
 pub use store::Store;
 
 use engine::EngineConfig;

@@ -3,7 +3,7 @@
 //! stand-in Formly API and the fake ActiveCampaign on loopback, installs one installation,
 //! serves its webhook on 127.0.0.1 and prints the `curl` that posts a form response to it;
 //! the workers then put the contact into the fake ActiveCampaign, printed as it changes.
-//! Ctrl-C stops the host gracefully.
+//! Ctrl-C or SIGTERM stops the host gracefully (`host::shutdown_signal`).
 //!
 //! `APPSTUDIO_HOST_DB` names the database file (default `target/host-example.db`; replaced at
 //! every start), `APPSTUDIO_HOST_KEY` the key sealing secrets in it (64 hexadecimal digits;
@@ -75,15 +75,15 @@ async fn serve() -> setup::Result<()> {
     println!("\nPost a form response to the installation's webhook:\n");
     println!("{}\n", running.curl());
     println!("(the host's health check: curl {}/healthz)", running.base);
-    println!("Waiting for events (Ctrl-C stops the host).");
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
+    println!("Waiting for events (Ctrl-C or SIGTERM stops the host).");
+    let signal = host::shutdown_signal();
+    tokio::pin!(signal);
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     // each run of the log once it is final, and the contacts after a processed one
     let mut shown = std::collections::HashSet::new();
     loop {
         tokio::select! {
-            _ = &mut ctrl_c => break,
+            _ = &mut signal => break,
             _ = tick.tick() => {
                 for run in running.runs().await? {
                     let done = !matches!(run.status.as_str(), "received" | "failed");

@@ -8,6 +8,7 @@ appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 mod delivery;
 mod example;
 mod objects;
+mod signal;
 mod support;
 mod tokens;
 
