@@ -20,13 +20,11 @@ async fn transient_failures_are_retried_and_delivered_once() {
     let w = World::start().await;
     let installed = w.install().await;
     fail(&w, 503, 2);
-    let (status, _) = w
-        .post(
-            &installed.webhook_url,
-            &response("r1", "ada@example.com", "Ada"),
-        )
-        .await;
-    assert_eq!(status, 200);
+    w.post_ok(
+        &installed.webhook_url,
+        &response("r1", "ada@example.com", "Ada"),
+    )
+    .await;
     let workers = w.workers(2);
     until("the run", async || w.event_statuses().await == ["done"]).await;
     workers.stop().await;
@@ -45,13 +43,11 @@ async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
     let w = World::start().await;
     let installed = w.install().await;
     fail(&w, 503, 1_000);
-    let (status, _) = w
-        .post(
-            &installed.webhook_url,
-            &response("r1", "ada@example.com", "Ada"),
-        )
-        .await;
-    assert_eq!(status, 200);
+    w.post_ok(
+        &installed.webhook_url,
+        &response("r1", "ada@example.com", "Ada"),
+    )
+    .await;
     let workers = w.workers(1);
     until("the dead letter", async || {
         w.event_statuses().await == ["dead"]
@@ -73,13 +69,11 @@ async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
 
     w.ac.reset();
     fail(&w, 422, 1_000);
-    let (status, _) = w
-        .post(
-            &installed.webhook_url,
-            &response("r2", "bob@example.com", "Bob"),
-        )
-        .await;
-    assert_eq!(status, 200);
+    w.post_ok(
+        &installed.webhook_url,
+        &response("r2", "bob@example.com", "Bob"),
+    )
+    .await;
     until("the second dead letter", async || {
         w.event_statuses().await == ["dead", "dead"]
     })

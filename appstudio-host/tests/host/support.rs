@@ -293,6 +293,13 @@ impl World {
         (r.status().as_u16(), stored)
     }
 
+    /// Posts `body` to `url` and checks it was acknowledged (200); the stored event's id.
+    pub async fn post_ok(&self, url: &str, body: &Value) -> i64 {
+        let (status, stored) = self.post(url, body).await;
+        assert_eq!(status, 200, "{url} did not acknowledge {body}");
+        stored
+    }
+
     /// Reads the database file with a connection of its own (not the host's store).
     pub async fn sql(&self, query: &str) -> Vec<sqlx::sqlite::SqliteRow> {
         let url = format!("sqlite://{}", self.db_path().display());
