@@ -79,7 +79,6 @@ fn failed(e: crate::Error) -> Response {
 }
 
 async fn installations(State(inner): State<Arc<Inner>>) -> Response {
-    let base = inner.config.public_url.trim_end_matches('/');
     let rows = match inner.store.installation_rows().await {
         Ok(rows) => rows,
         Err(e) => return failed(e),
@@ -89,7 +88,7 @@ async fn installations(State(inner): State<Arc<Inner>>) -> Response {
         .map(|row| {
             let url = read(&inner.registry.installations)
                 .get(&row.id)
-                .map(|l| format!("{base}/hooks/{}", l.token));
+                .and_then(|l| l.url(&inner.config.public_url));
             json!({"id": row.id, "workflow": row.workflow, "account_id": row.account_id,
                    "webhook_url": url})
         })

@@ -1,20 +1,18 @@
-//! [`Host<A>`](Host): opening the store, restoring installations, installing and
-//! uninstalling, and starting the workers.
+//! [`Host<A>`](Host): opening the store, restoring installations, serving, and starting the
+//! workers (installing: `install.rs`).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use appstudio_runtime::api::{AppSpec, AuthSpec, WebhookWorkflow, WorkflowOf};
-use appstudio_runtime::engine::dynamic::DynWorkflow;
-use appstudio_runtime::engine::{AcAccount, Engine, WebhookAction, Workflow};
-use appstudio_runtime::ir::Scope;
+use appstudio_runtime::api::AppSpec;
+use appstudio_runtime::engine::Engine;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::crypto::random_id;
-use crate::live::{Live, Registry, StoredAccount, id_text, read, seal, to_json, webhook_of, write};
+use crate::live::{Hosted, Live, Registry, intake_of, write};
 use crate::shared::Inner;
-use crate::store::{HookRow, InstallationRow, Store};
+use crate::store::Store;
 use crate::{Error, HostConfig};
 
 /// A host of the app `A` (see the crate's documentation). Cheap to clone.
@@ -43,8 +41,8 @@ pub struct Installation {
     pub workflow: String,
     /// The connection's account id (`describe_connection`), as text.
     pub account_id: Option<String>,
-    /// The URL its webhook was registered with.
-    pub webhook_url: String,
+    /// The URL its webhook was registered with; `None` for a polling installation.
+    pub webhook_url: Option<String>,
 }
 
 impl<A: AppSpec> Host<A> {
@@ -70,19 +68,30 @@ impl<A: AppSpec> Host<A> {
         }
         for row in store.installation_rows().await? {
             let token = match by_installation.get(&row.id) {
-                Some(t) => t.clone(),
+                Some(t) => Some(t.clone()),
                 None => {
                     let wf = dynamic
                         .app()
                         .workflows
                         .iter()
-                        .find(|w| w.name == row.workflow);
-                    let intake = wf.and_then(|wf| webhook_of(dynamic.app(), wf).ok());
-                    intake
-                        .and_then(|(name, _)| registry.shared_token(name))
+                        .find(|w| w.name == row.workflow)
                         .ok_or_else(|| {
-                            Error::Invalid(format!("installation `{}` has no webhook URL", row.id))
-                        })?
+                            Error::Invalid(format!(
+                                "installation `{}` runs `{}`, which the app does not have",
+                                row.id, row.workflow
+                            ))
+                        })?;
+                    match intake_of(dynamic.app(), wf)? {
+                        (_, Hosted::Polling) => None,
+                        (name, Hosted::Webhook(_)) => {
+                            Some(registry.shared_token(name).ok_or_else(|| {
+                                Error::Invalid(format!(
+                                    "installation `{}` has no webhook URL",
+                                    row.id
+                                ))
+                            })?)
+                        }
+                    }
                 }
             };
             let live = Live::restore(&row, token, &dynamic, &store, &config.key)?;
@@ -119,203 +128,9 @@ impl<A: AppSpec> Host<A> {
             .merge(crate::admin::admin(self.inner.clone()))
     }
 
-    /// Installs a workflow that is connected and set up (selection, mapping) for the
-    /// ActiveCampaign account `activecampaign`: makes the app's custom objects schemas in the
-    /// account (D27; idempotent), stores it (credentials, tokens and the API token sealed), gives it its webhook URL, registers the webhook there
-    /// ([`Workflow::create_webhook`]: per scope, joined when the app's or the connection's
-    /// registration exists) and stores every scope's state. The URL is known to the intake
-    /// before the webhook is created, so a provider verifying it at once is answered. A failed
-    /// registration removes the installation again.
-    pub async fn install<C, W>(
-        &self,
-        activecampaign: AcAccount,
-        credentials: C,
-        workflow: Workflow<W>,
-    ) -> Result<Installation, Error>
-    where
-        C: AuthSpec<App = A>,
-        W: WebhookWorkflow + WorkflowOf<C>,
-    {
-        let credentials = serde_json::to_value(&credentials)
-            .map_err(|e| Error::Invalid(format!("credentials do not serialize: {e}")))?;
-        self.install_dyn(
-            activecampaign,
-            &C::ir().key,
-            credentials,
-            workflow.into_dynamic(),
-        )
-        .await
-    }
-
-    async fn install_dyn(
-        &self,
-        activecampaign: AcAccount,
-        auth: &str,
-        credentials: serde_json::Value,
-        mut workflow: DynWorkflow,
-    ) -> Result<Installation, Error> {
-        let inner = &self.inner;
-        let (intake, hook) = webhook_of(inner.engine.app(), workflow.workflow())?;
-        if hook.account_id.is_some() && workflow.connection().account_id().is_none() {
-            return Err(Error::Invalid(format!(
-                "intake `{intake}` routes by account id: run the connection's \
-                 `describe_connection` (`Connection::describe`) before installing"
-            )));
-        }
-        // the app's custom objects (D27): idempotent, nothing sent for an app without them
-        workflow.connection().provision_objects().await?;
-        let id = random_id(16);
-        let shared = match hook.scope {
-            Scope::Application => inner.registry.shared_token(intake),
-            _ => None,
-        };
-        let new_hook = shared.is_none();
-        let token = shared.unwrap_or_else(|| random_id(32));
-        let hook_row = HookRow {
-            token: token.clone(),
-            intake: intake.to_owned(),
-            installation_id: (hook.scope != Scope::Application).then(|| id.clone()),
-        };
-        let account = StoredAccount::from(&activecampaign);
-        let conn = workflow.connection().clone();
-        let row = InstallationRow {
-            id: id.clone(),
-            workflow: workflow.workflow().name.to_string(),
-            auth: auth.to_owned(),
-            account_id: conn.account_id().map(|v| id_text(&v)),
-            secrets: seal(
-                &inner.config.key,
-                &id,
-                &credentials,
-                conn.tokens(),
-                Some(&account),
-            )?,
-            connection_state: to_json(&conn.state())?,
-            workflow_state: to_json(&workflow.state())?,
-        };
-        let scope = match hook.scope {
-            Scope::Application => "application",
-            Scope::Connection => "connection",
-            Scope::Workflow => "workflow",
-        };
-        let app_state = to_json(&inner.engine.state())?;
-        inner
-            .store
-            .insert_installation(&row, new_hook.then_some(&hook_row), scope, &app_state)
-            .await?;
-        let live = Live::new(
-            inner.engine.app(),
-            id.clone(),
-            token.clone(),
-            workflow.clone(),
-            credentials,
-            Some(account),
-            &inner.store,
-            &inner.config.key,
-        )?;
-        write(&inner.registry.hooks)
-            .insert(token.clone(), (hook_row.intake, hook_row.installation_id));
-        write(&inner.registry.installations).insert(id.clone(), live.clone());
-        let url = format!(
-            "{}/hooks/{token}",
-            inner.config.public_url.trim_end_matches('/')
-        );
-        let mut held = live.run.lock().await;
-        if let Err(e) = workflow.create_webhook(&url).await {
-            drop(held);
-            self.forget(&id, &token, new_hook).await;
-            return Err(e.into());
-        }
-        *held = workflow.clone();
-        live.refresh_snapshot(&workflow);
-        let states = live.states(&inner.config.key, &workflow, &inner.engine.state())?;
-        inner.store.update_states(&states).await?;
-        Ok(Installation {
-            id,
-            workflow: row.workflow,
-            account_id: states.account_id,
-            webhook_url: url,
-        })
-    }
-
-    /// Removes an installation from memory and the store after its registration failed.
-    async fn forget(&self, id: &str, token: &str, shared_hook_is_new: bool) {
-        let inner = &self.inner;
-        write(&inner.registry.installations).remove(id);
-        let drop_hook = shared_hook_is_new
-            || read(&inner.registry.hooks)
-                .get(token)
-                .is_some_and(|h| h.1.is_some());
-        if drop_hook {
-            write(&inner.registry.hooks).remove(token);
-        }
-        let app_state = to_json(&inner.engine.state()).unwrap_or_else(|_| "{}".into());
-        if let Err(e) = inner
-            .store
-            .delete_installation(id, drop_hook.then_some(token), &app_state)
-            .await
-        {
-            tracing::error!(installation = id, error = %e, "could not remove a failed installation");
-        }
-    }
-
-    /// Uninstalls: waits for a run in progress, removes the webhook registration
-    /// ([`Workflow::delete_webhook`]: the provider's `delete` runs when this installation was
-    /// its last user), then removes the installation's data (its events, runs and URL). A
-    /// failed `delete` leaves the installation as it was, to uninstall again.
-    pub async fn uninstall(&self, id: &str) -> Result<(), Error> {
-        let inner = &self.inner;
-        let live = inner
-            .registry
-            .get(id)
-            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-        let mut workflow = live.run.lock().await;
-        workflow.delete_webhook().await?;
-        write(&inner.registry.installations).remove(id);
-        let last_user = inner.registry.of_intake(live.intake).is_empty();
-        let drop_hook = live.scope != Scope::Application || last_user;
-        if drop_hook {
-            write(&inner.registry.hooks).remove(&live.token);
-        }
-        let app_state = to_json(&inner.engine.state())?;
-        inner
-            .store
-            .delete_installation(id, drop_hook.then_some(live.token.as_str()), &app_state)
-            .await
-    }
-
-    /// Makes every installation's webhook registration current for the URL the host has now
-    /// (after `public_url` changed): [`Workflow::create_webhook`] with it, which sends
-    /// nothing when the registration is current and `update` (or `delete` then `create`)
-    /// when it is not; each installation's states are stored after its call. Gives each
-    /// installation's action; the first failure stops the pass (run it again: it is
-    /// idempotent).
-    pub async fn update_webhooks(&self) -> Result<Vec<(String, WebhookAction)>, Error> {
-        let inner = &self.inner;
-        let base = inner.config.public_url.trim_end_matches('/');
-        let mut all: Vec<_> = read(&inner.registry.installations)
-            .values()
-            .cloned()
-            .collect();
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut actions = Vec::with_capacity(all.len());
-        for live in all {
-            let url = format!("{base}/hooks/{}", live.token);
-            let mut workflow = live.run.lock().await;
-            let outcome = workflow.create_webhook(&url).await;
-            // stored whatever came of it: a failed call may have renewed tokens or saved values
-            let states = live.states(&inner.config.key, &workflow, &inner.engine.state())?;
-            inner.store.update_states(&states).await?;
-            live.refresh_snapshot(&workflow);
-            actions.push((live.id.clone(), outcome?.action));
-        }
-        Ok(actions)
-    }
-
     /// The installations, oldest first.
     pub async fn installations(&self) -> Result<Vec<Installation>, Error> {
         let inner = &self.inner;
-        let base = inner.config.public_url.trim_end_matches('/');
         Ok(inner
             .store
             .installation_rows()
@@ -324,7 +139,7 @@ impl<A: AppSpec> Host<A> {
             .filter_map(|row| {
                 let live = inner.registry.get(&row.id)?;
                 Some(Installation {
-                    webhook_url: format!("{base}/hooks/{}", live.token),
+                    webhook_url: live.url(&inner.config.public_url),
                     id: row.id,
                     workflow: row.workflow,
                     account_id: row.account_id,

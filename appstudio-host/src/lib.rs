@@ -29,10 +29,14 @@
 #![warn(missing_docs, unreachable_pub)]
 
 mod admin;
+mod clock;
 mod crypto;
+mod cycle;
 mod host;
+mod install;
 mod intake;
 mod live;
+mod outcome;
 mod shared;
 mod signal;
 pub mod store;
@@ -41,6 +45,7 @@ mod worker;
 use std::time::Duration;
 
 pub use appstudio_runtime::engine;
+pub use clock::Clock;
 pub use crypto::Key;
 pub use host::{Host, Installation, Workers};
 pub use intake::STORED;
@@ -101,6 +106,8 @@ pub struct HostConfig {
     pub idle_poll: Duration,
     /// The bearer token of the admin routes (`/admin/…`); without one they are not served.
     pub admin_token: Option<appstudio_runtime::value::Secret>,
+    /// The clock the scheduler goes by (the system's; a test's manual one).
+    pub clock: Clock,
 }
 
 impl HostConfig {
@@ -119,6 +126,7 @@ impl HostConfig {
             dedup_window: Duration::from_secs(24 * 3600),
             idle_poll: Duration::from_secs(1),
             admin_token: None,
+            clock: Clock::system(),
         }
     }
 }

@@ -45,11 +45,12 @@ impl From<&AcAccount> for StoredAccount {
 /// One installation as the workers and the intake use it.
 pub(crate) struct Live {
     pub id: String,
-    /// The webhook intake's name and scope.
+    /// The name of the workflow's `data_intake`.
     pub intake: &'static str,
+    /// The webhook's scope (a polling installation shares nothing: `Workflow`).
     pub scope: Scope,
-    /// Its URL's token.
-    pub token: String,
+    /// Its webhook URL's token; `None` for a polling installation.
+    pub token: Option<String>,
     /// The connection's account id as text (application-scope routing).
     pub account_id: RwLock<Option<String>>,
     /// The workflow the workers run; held for a whole run, so one at a time.
@@ -61,20 +62,34 @@ pub(crate) struct Live {
     activecampaign: Option<StoredAccount>,
 }
 
-/// The webhook intake of a workflow: its name and definition.
-pub(crate) fn webhook_of(
+/// How a workflow's events arrive: its `data_intake`.
+#[derive(Clone, Copy)]
+pub(crate) enum Hosted {
+    /// Requests to its webhook URL.
+    Webhook(&'static ir::Webhook),
+    /// Polling cycles the scheduler runs.
+    Polling,
+}
+
+/// The `data_intake` of a workflow: its name and kind.
+pub(crate) fn intake_of(
     app: &'static ir::App,
     wf: &'static ir::Workflow,
-) -> Result<(&'static str, &'static ir::Webhook), Error> {
+) -> Result<(&'static str, Hosted), Error> {
     match wf.data_intake.and_then(|i| app.intakes.get(i)) {
         Some(ir::Intake {
             name,
             kind: IntakeKind::Webhook(w),
             ..
-        }) => Ok((name, w)),
-        _ => Err(Error::Invalid(format!(
-            "workflow `{}` has no webhook intake: the host runs webhook workflows (polling \
-             comes with the scheduler)",
+        }) => Ok((name, Hosted::Webhook(w))),
+        Some(ir::Intake {
+            name,
+            kind: IntakeKind::Polling(_),
+            ..
+        }) => Ok((name, Hosted::Polling)),
+        None => Err(Error::Invalid(format!(
+            "workflow `{}` has no `data_intake`: the host runs workflows fed by a webhook or \
+             by polling",
             wf.name
         ))),
     }
@@ -91,19 +106,23 @@ impl Live {
     pub(crate) fn new(
         app: &'static ir::App,
         id: String,
-        token: String,
+        token: Option<String>,
         workflow: DynWorkflow,
         credentials: Value,
         activecampaign: Option<StoredAccount>,
         store: &Store,
         key: &Key,
     ) -> Result<Arc<Live>, Error> {
-        let (intake, hook) = webhook_of(app, workflow.workflow())?;
+        let (intake, hosted) = intake_of(app, workflow.workflow())?;
+        let scope = match hosted {
+            Hosted::Webhook(hook) => hook.scope,
+            Hosted::Polling => Scope::Workflow,
+        };
         let account_id = workflow.connection().account_id().map(|v| id_text(&v));
         let live = Arc::new(Live {
             id,
             intake,
-            scope: hook.scope,
+            scope,
             token,
             account_id: RwLock::new(account_id),
             snapshot: Mutex::new(workflow.clone()),
@@ -121,7 +140,7 @@ impl Live {
     /// state, workflow resumed (restore the app's state first).
     pub(crate) fn restore(
         row: &InstallationRow,
-        token: String,
+        token: Option<String>,
         engine: &DynEngine,
         store: &Store,
         key: &Key,
@@ -184,7 +203,13 @@ impl Live {
             connection_state: to_json(&conn.state())?,
             workflow_state: to_json(&workflow.state())?,
             app_state: to_json(app_state)?,
+            next_run: None,
         })
+    }
+
+    /// Its webhook URL under `public_url`; `None` for a polling installation.
+    pub(crate) fn url(&self, public_url: &str) -> Option<String> {
+        self.token.as_deref().map(|t| hook_url(public_url, t))
     }
 
     /// Keeps `workflow` as the copy verification runs on.
@@ -199,6 +224,11 @@ impl Live {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+}
+
+/// The webhook URL of `token` under `public_url`.
+pub(crate) fn hook_url(public_url: &str, token: &str) -> String {
+    format!("{}/hooks/{token}", public_url.trim_end_matches('/'))
 }
 
 /// Secrets sealed for installation `id`.

@@ -49,7 +49,7 @@ impl Running {
     pub fn curl(&self) -> String {
         format!(
             "curl -X POST '{}' -H 'content-type: application/json' -d '{}'",
-            self.installation.webhook_url,
+            self.installation.webhook_url.as_deref().unwrap_or_default(),
             sample()
         )
     }

@@ -7,6 +7,7 @@
 //! `busy_timeout` and foreign keys on, in one file.
 
 mod queue;
+mod schedule;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,6 +16,8 @@ use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 pub use queue::{Claimed, DeadLetter, Finish, NewEvent, Run};
+pub use schedule::ScheduleRow;
+pub(crate) use schedule::{NewSchedule, NextRun};
 
 use crate::Error;
 
@@ -60,6 +63,8 @@ pub(crate) struct States {
     pub connection_state: String,
     pub workflow_state: String,
     pub app_state: String,
+    /// For a polling cycle or a historical sync: when its schedule is due next.
+    pub next_run: Option<NextRun>,
 }
 
 impl Store {
@@ -130,13 +135,13 @@ impl Store {
             .collect())
     }
 
-    /// Stores a new installation with its webhook URL (a new token) and the app's state, in
-    /// one transaction.
+    /// Stores a new installation with its webhook URL (a new token), its schedules and the
+    /// app's state, in one transaction.
     pub(crate) async fn insert_installation(
         &self,
         row: &InstallationRow,
-        hook: Option<&HookRow>,
-        scope: &str,
+        hook: Option<(&HookRow, &str)>,
+        schedules: &[NewSchedule],
         app_state: &str,
     ) -> Result<(), Error> {
         let now = now_ms();
@@ -156,7 +161,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if let Some(hook) = hook {
+        if let Some((hook, scope)) = hook {
             sqlx::query(
                 "INSERT INTO hooks (token, intake, scope, installation_id, created_at) \
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token) DO NOTHING",
@@ -168,6 +173,9 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        }
+        for schedule in schedules {
+            schedule::insert(&mut tx, &row.id, schedule).await?;
         }
         put_app_state(&mut tx, app_state, now).await?;
         tx.commit().await?;
@@ -207,6 +215,7 @@ impl Store {
         for sql in [
             "DELETE FROM runs WHERE installation_id = $1",
             "DELETE FROM dedup WHERE installation_id = $1",
+            "DELETE FROM schedules WHERE installation_id = $1",
             "DELETE FROM events WHERE installation_id = $1",
             "DELETE FROM hooks WHERE installation_id = $1",
             "DELETE FROM installations WHERE id = $1",
@@ -255,5 +264,8 @@ async fn write_states(tx: &mut Tx<'_>, s: &States) -> Result<(), Error> {
     .bind(&s.installation_id)
     .execute(&mut **tx)
     .await?;
+    if let Some(next) = &s.next_run {
+        schedule::rearm(tx, &s.installation_id, next).await?;
+    }
     put_app_state(tx, &s.app_state, now).await
 }

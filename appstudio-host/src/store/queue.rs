@@ -28,6 +28,9 @@ pub struct NewEvent {
 pub struct Claimed {
     /// Its id (events of one installation are processed in the order of their ids).
     pub id: i64,
+    /// `webhook` (a stored request), `poll` (a polling cycle) or `historical` (a historical
+    /// sync); the last two have an empty request.
+    pub source: String,
     /// The installation it is for.
     pub installation_id: String,
     /// The request's `Content-Type`.
@@ -167,7 +170,7 @@ impl Store {
                  ORDER BY e.id LIMIT 1) \
              AND (lease_until IS NULL OR lease_until <= $3) \
              RETURNING id, installation_id, content_type, query, headers, body, attempts, \
-             received_at",
+             received_at, source",
         )
         .bind(owner)
         .bind(now + lease_ms)
@@ -185,6 +188,7 @@ impl Store {
             body: r.get(5),
             attempts: r.get(6),
             received_at: r.get(7),
+            source: r.get(8),
         }))
     }
 

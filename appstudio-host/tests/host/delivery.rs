@@ -2,7 +2,7 @@
 
 use appstudio_testing::Fault;
 
-use crate::support::{World, response, until};
+use crate::support::{Url, World, response, until};
 
 fn fail(w: &World, status: u16, times: u32) {
     w.ac.fail(Fault {
@@ -20,11 +20,8 @@ async fn transient_failures_are_retried_and_delivered_once() {
     let w = World::start().await;
     let installed = w.install().await;
     fail(&w, 503, 2);
-    w.post_ok(
-        &installed.webhook_url,
-        &response("r1", "ada@example.com", "Ada"),
-    )
-    .await;
+    w.post_ok(installed.url(), &response("r1", "ada@example.com", "Ada"))
+        .await;
     let workers = w.workers(2);
     until("the run", async || w.event_statuses().await == ["done"]).await;
     workers.stop().await;
@@ -43,11 +40,8 @@ async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
     let w = World::start().await;
     let installed = w.install().await;
     fail(&w, 503, 1_000);
-    w.post_ok(
-        &installed.webhook_url,
-        &response("r1", "ada@example.com", "Ada"),
-    )
-    .await;
+    w.post_ok(installed.url(), &response("r1", "ada@example.com", "Ada"))
+        .await;
     let workers = w.workers(1);
     until("the dead letter", async || {
         w.event_statuses().await == ["dead"]
@@ -69,11 +63,8 @@ async fn an_event_that_always_fails_is_a_dead_letter_and_replays() {
 
     w.ac.reset();
     fail(&w, 422, 1_000);
-    w.post_ok(
-        &installed.webhook_url,
-        &response("r2", "bob@example.com", "Bob"),
-    )
-    .await;
+    w.post_ok(installed.url(), &response("r2", "bob@example.com", "Bob"))
+        .await;
     until("the second dead letter", async || {
         w.event_statuses().await == ["dead", "dead"]
     })
@@ -113,13 +104,13 @@ async fn a_duplicate_delivery_is_processed_once() {
     let w = World::start().await;
     let installed = w.install().await;
     let event = response("r1", "ada@example.com", "Ada");
-    let (first, _) = w.post(&installed.webhook_url, &event).await;
-    let (second, stored) = w.post(&installed.webhook_url, &event).await;
+    let (first, _) = w.post(installed.url(), &event).await;
+    let (second, stored) = w.post(installed.url(), &event).await;
     assert_eq!((first, second, stored), (200, 200, 0));
     let workers = w.workers(2);
     until("the run", async || w.event_statuses().await == ["done"]).await;
     // delivered again after processing: still once
-    let (third, stored) = w.post(&installed.webhook_url, &event).await;
+    let (third, stored) = w.post(installed.url(), &event).await;
     assert_eq!((third, stored), (200, 0));
     workers.stop().await;
     assert_eq!(w.event_statuses().await, ["done"]);
@@ -142,7 +133,7 @@ async fn events_of_one_installation_run_in_order() {
     for (i, name) in names.iter().enumerate() {
         let (status, _) = w
             .post(
-                &installed.webhook_url,
+                installed.url(),
                 &response(&format!("r{i}"), "ada@example.com", name),
             )
             .await;

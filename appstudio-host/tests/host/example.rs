@@ -12,7 +12,7 @@ mod run;
 #[path = "../../../examples/inbound_forms/setup.rs"]
 mod setup;
 
-use crate::support::until;
+use crate::support::{Url, until};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_host_example_turns_its_curl_into_a_contact() {
@@ -37,7 +37,7 @@ async fn the_host_example_turns_its_curl_into_a_contact() {
         text.contains("connected: \"ops@acme.example (Acme)\""),
         "{text}"
     );
-    let url = running.installation.webhook_url.clone();
+    let url = running.installation.url().to_owned();
     assert!(
         url.starts_with(&format!("{}/hooks/", running.base)),
         "{url}"

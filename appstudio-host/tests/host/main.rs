@@ -15,7 +15,7 @@ mod tokens;
 use appstudio::engine::WebhookAction;
 use serde_json::json;
 use sqlx::Row;
-use support::{AC_TOKEN, ACCESS, REFRESH, World, response, until};
+use support::{AC_TOKEN, ACCESS, REFRESH, Url, World, response, until};
 
 /// Acknowledged = stored: the 2xx comes after the row is in the database (no worker runs
 /// yet); a worker then puts the contact into ActiveCampaign and records the run. A response
@@ -25,19 +25,12 @@ use support::{AC_TOKEN, ACCESS, REFRESH, World, response, until};
 async fn an_acknowledged_event_is_stored_then_delivered() {
     let w = World::start().await;
     let installed = w.install().await;
-    assert!(
-        installed
-            .webhook_url
-            .starts_with(&format!("{}/hooks/", w.base))
-    );
+    assert!(installed.url().starts_with(&format!("{}/hooks/", w.base)));
     assert_eq!(installed.account_id.as_deref(), Some("77"));
-    assert_eq!(w.formly.subscribed(), vec![installed.webhook_url.clone()]);
+    assert_eq!(w.formly.subscribed(), vec![installed.url().to_owned()]);
 
     let (status, stored) = w
-        .post(
-            &installed.webhook_url,
-            &response("r1", "ada@example.com", "Ada"),
-        )
+        .post(installed.url(), &response("r1", "ada@example.com", "Ada"))
         .await;
     assert_eq!((status, stored), (200, 1));
     let rows = w
@@ -59,7 +52,7 @@ async fn an_acknowledged_event_is_stored_then_delivered() {
 
     let (status, stored) = w
         .post(
-            &installed.webhook_url,
+            installed.url(),
             &json!({"account_id": "78", "form_id": "f_42"}),
         )
         .await;
@@ -104,10 +97,7 @@ async fn an_acknowledged_event_is_stored_then_delivered() {
         .await
         .unwrap();
     assert_eq!(listed["installations"][0]["id"], installed.id.as_str());
-    assert_eq!(
-        listed["installations"][0]["webhook_url"],
-        installed.webhook_url.as_str()
-    );
+    assert_eq!(listed["installations"][0]["webhook_url"], installed.url());
 }
 
 /// After a restart (the host opened again from its file, on another address) the
@@ -121,7 +111,7 @@ async fn a_restarted_host_restores_its_installations() {
     let listed = w.host.installations().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, installed.id);
-    let url = listed[0].webhook_url.clone();
+    let url = listed[0].url().to_owned();
     assert!(url.starts_with(&w.base));
     // the host came back on another address: its registration is updated to the new URL,
     // once (a second pass sends nothing)
@@ -152,7 +142,7 @@ async fn a_challenge_is_answered_synchronously_and_not_stored() {
     let installed = w.install().await;
     let r = w
         .client
-        .get(format!("{}?challenge=ch-42", installed.webhook_url))
+        .get(format!("{}?challenge=ch-42", installed.url()))
         .send()
         .await
         .unwrap();
@@ -174,11 +164,11 @@ async fn unknown_urls_and_oversize_or_malformed_bodies_are_refused_unstored() {
         .await;
     assert_eq!(status, 404);
     let big = json!({"account_id": "77", "pad": "x".repeat(5000)});
-    let (status, _) = w.post(&installed.webhook_url, &big).await;
+    let (status, _) = w.post(installed.url(), &big).await;
     assert_eq!(status, 413);
     let r = w
         .client
-        .post(&installed.webhook_url)
+        .post(installed.url())
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -195,11 +185,8 @@ async fn unknown_urls_and_oversize_or_malformed_bodies_are_refused_unstored() {
 async fn uninstall_leaves_no_subscription_and_no_data() {
     let w = World::start().await;
     let installed = w.install().await;
-    w.post_ok(
-        &installed.webhook_url,
-        &response("r1", "a@example.com", "A"),
-    )
-    .await;
+    w.post_ok(installed.url(), &response("r1", "a@example.com", "A"))
+        .await;
     assert_eq!(w.formly.subscribed().len(), 1);
     w.host.uninstall(&installed.id).await.unwrap();
     assert!(
@@ -214,10 +201,7 @@ async fn uninstall_leaves_no_subscription_and_no_data() {
         );
     }
     let (status, _) = w
-        .post(
-            &installed.webhook_url,
-            &response("r2", "b@example.com", "B"),
-        )
+        .post(installed.url(), &response("r2", "b@example.com", "B"))
         .await;
     assert_eq!(status, 404);
     assert!(matches!(
@@ -233,11 +217,8 @@ async fn uninstall_leaves_no_subscription_and_no_data() {
 async fn secrets_are_not_readable_in_the_database_files() {
     let w = World::start().await;
     let installed = w.install().await;
-    w.post_ok(
-        &installed.webhook_url,
-        &response("r1", "ada@example.com", "Ada"),
-    )
-    .await;
+    w.post_ok(installed.url(), &response("r1", "ada@example.com", "Ada"))
+        .await;
     let mut bytes = Vec::new();
     for entry in std::fs::read_dir(w.dir.path()).unwrap() {
         bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
@@ -275,7 +256,7 @@ async fn serve_runs_until_shutdown() {
         })
         .await
     });
-    let path = installed.webhook_url.trim_start_matches(&w.base).to_owned();
+    let path = installed.url().trim_start_matches(&w.base).to_owned();
     let url = format!("{base}{path}");
     let (status, stored) = w
         .post(&url, &response("r1", "ada@example.com", "Ada"))

@@ -19,7 +19,7 @@ use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
 use shop::workflows::sync_orders::mapping::SourceField;
 
-use crate::support::{AC_TOKEN, until};
+use crate::support::{AC_TOKEN, Url, until};
 
 /// A stand-in Shoply API: the account, and webhook subscriptions (their URLs).
 async fn shoply(subscribed: Arc<Mutex<Vec<String>>>) -> String {
@@ -120,14 +120,14 @@ async fn an_app_with_custom_objects_and_a_connection_scope_webhook() {
     assert_eq!(schema_calls(&ac), (reads + 1, 1));
     assert_eq!(
         *subscribed.lock().unwrap(),
-        vec![installed.webhook_url.clone()]
+        vec![installed.url().to_owned()]
     );
 
     let workers = host.start_workers(1);
     let order = json!({"buyer": {"email": "ann@example.com"},
                        "order": {"number": "A-1", "total": 12.5, "status": "paid"}});
     let r = reqwest::Client::new()
-        .post(&installed.webhook_url)
+        .post(installed.url())
         .json(&order)
         .send()
         .await

@@ -168,6 +168,19 @@ async fn unsubscribe(State(state): State<Shared>, Path(id): Path<String>) -> Sta
     StatusCode::NO_CONTENT
 }
 
+/// The webhook URL of an installation that has one.
+pub trait Url {
+    fn url(&self) -> &str;
+}
+
+impl Url for Installation {
+    fn url(&self) -> &str {
+        self.webhook_url
+            .as_deref()
+            .expect("a webhook installation has a URL")
+    }
+}
+
 /// Everything a test runs against.
 pub struct World {
     pub dir: TempDir,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::support::{World, response};
+use crate::support::{Url, World, response};
 
 /// A rotating provider, tokens that expire at once (every use refreshes), and a crash right
 /// when a refreshed token is first used: the store at that moment (its files copied by the
@@ -53,10 +53,7 @@ async fn an_expired_lease_is_claimed_again() {
     let installed = w.install().await;
     for (i, email) in ["a@example.com", "b@example.com"].iter().enumerate() {
         let (status, stored) = w
-            .post(
-                &installed.webhook_url,
-                &response(&format!("r{i}"), email, "A"),
-            )
+            .post(installed.url(), &response(&format!("r{i}"), email, "A"))
             .await;
         assert_eq!((status, stored), (200, 1));
     }
