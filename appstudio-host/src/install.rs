@@ -45,13 +45,14 @@ impl<A: AppSpec> Host<A> {
             .map_err(|e| Error::Invalid(format!("credentials do not serialize: {e}")))?;
         let mut workflow = workflow.into_dynamic();
         let (intake, hosted) = intake_of(self.inner.engine.app(), workflow.workflow())?;
-        if let Hosted::Webhook(hook) = hosted {
-            if hook.account_id.is_some() && workflow.connection().account_id().is_none() {
-                return Err(Error::Invalid(format!(
-                    "intake `{intake}` routes by account id: run the connection's \
-                     `describe_connection` (`Connection::describe`) before installing"
-                )));
-            }
+        if let Hosted::Webhook(hook) = hosted
+            && hook.account_id.is_some()
+            && workflow.connection().account_id().is_none()
+        {
+            return Err(Error::Invalid(format!(
+                "intake `{intake}` routes by account id: run the connection's \
+                 `describe_connection` (`Connection::describe`) before installing"
+            )));
         }
         // the app's custom objects (D27): idempotent, nothing sent for an app without them
         workflow.connection().provision_objects().await?;

@@ -7,7 +7,9 @@ appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 
 mod delivery;
 mod example;
+mod historical;
 mod objects;
+mod schedule;
 mod signal;
 mod support;
 mod tokens;
