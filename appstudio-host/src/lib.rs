@@ -9,6 +9,11 @@
 //!   states of every scope. Credentials, tokens and the ActiveCampaign API token are sealed
 //!   with the operator's [`Key`] (XChaCha20-Poly1305); tokens the engine renews are written
 //!   to the store before any request uses them ([`engine::TokenHook`]).
+//! - **Scheduler**: a polling workflow is installed after its intake's `initial_setup` and
+//!   runs a cycle whenever its schedule is due (the intake's `frequency` or its `schedule`
+//!   step; [`Host::choose_import`]); a webhook workflow's historical sync runs once. Cycles
+//!   are events of the same queue, run by the same workers; a schedule missed while the host
+//!   was down runs once. The scheduler reads [`HostConfig::clock`].
 //! - **Admin** ([`Host::router`] too): `/healthz`, and with
 //!   [`HostConfig::admin_token`] the JSON routes `GET /admin/installations`,
 //!   `GET /admin/installations/{id}/runs`, `GET /admin/dead-letters` and
