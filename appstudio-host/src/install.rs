@@ -5,8 +5,8 @@
 
 use appstudio_runtime::api::{AppSpec, AuthSpec, WorkflowOf};
 use appstudio_runtime::engine::dynamic::DynWorkflow;
-use appstudio_runtime::engine::{AcAccount, WebhookAction, Workflow};
-use appstudio_runtime::ir::{ImportKind, Scope};
+use appstudio_runtime::engine::{AcAccount, Workflow};
+use appstudio_runtime::ir::Scope;
 
 use crate::Error;
 use crate::crypto::random_id;
@@ -256,60 +256,6 @@ impl<A: AppSpec> Host<A> {
             .store
             .delete_installation(id, drop_hook, &app_state)
             .await
-    }
-
-    /// Makes every webhook installation's registration current for the URL the host has now
-    /// (after `public_url` changed): [`Workflow::create_webhook`] with it, which sends
-    /// nothing when the registration is current and `update` (or `delete` then `create`)
-    /// when it is not; each installation's states are stored after its call. Gives each
-    /// installation's action; the first failure stops the pass (run it again: it is
-    /// idempotent).
-    pub async fn update_webhooks(&self) -> Result<Vec<(String, WebhookAction)>, Error> {
-        let inner = &self.inner;
-        let mut all: Vec<_> = read(&inner.registry.installations)
-            .values()
-            .cloned()
-            .collect();
-        all.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut actions = Vec::with_capacity(all.len());
-        for live in all {
-            let Some(url) = live.url(&inner.config.public_url) else {
-                continue;
-            };
-            let mut workflow = live.run.lock().await;
-            let outcome = workflow.create_webhook(&url).await;
-            // stored whatever came of it: a failed call may have renewed tokens or saved values
-            let states = live.states(&inner.config.key, &workflow, &inner.engine.state())?;
-            inner.store.update_states(&states).await?;
-            live.refresh_snapshot(&workflow);
-            actions.push((live.id.clone(), outcome?.action));
-        }
-        Ok(actions)
-    }
-
-    /// Records the import option the user chose for a polling installation (the `schedule`
-    /// step's choice, which the format does not keep): a `single` import stops after its
-    /// next completed cycle; `recurring` runs again one that had finished. An option the
-    /// workflow does not offer is an error.
-    pub async fn choose_import(&self, id: &str, import: ImportKind) -> Result<(), Error> {
-        let inner = &self.inner;
-        let live = inner
-            .registry
-            .get(id)
-            .ok_or_else(|| Error::NotFound(id.to_owned()))?;
-        let schedule = live.snapshot().schedule().ok_or_else(|| {
-            Error::Invalid(format!(
-                "installation `{id}` does not poll: it has no schedule"
-            ))
-        })?;
-        schedule.choose(import)?;
-        let (name, rearm) = match import {
-            ImportKind::Single => ("single", None),
-            ImportKind::Recurring => ("recurring", Some(inner.config.clock.now_ms())),
-        };
-        inner.store.set_import(id, name, rearm).await?;
-        inner.wake.notify_waiters();
-        Ok(())
     }
 }
 

@@ -45,6 +45,7 @@ mod outcome;
 mod shared;
 mod signal;
 pub mod store;
+mod update;
 mod worker;
 
 use std::time::Duration;

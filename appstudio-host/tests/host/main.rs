@@ -13,6 +13,7 @@ mod schedule;
 mod signal;
 mod support;
 mod tokens;
+mod update;
 
 use appstudio::engine::WebhookAction;
 use serde_json::json;

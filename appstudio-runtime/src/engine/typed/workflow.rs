@@ -69,6 +69,19 @@ impl<W: WorkflowSpec> Workflow<W> {
         Self::wrap(DynWorkflow::new(conn.clone(), W::ir()))
     }
 
+    /// An untyped workflow as a workflow of `W`, if it is one (a host gives an installed
+    /// workflow back this way).
+    pub fn from_dynamic(dynamic: DynWorkflow) -> Result<Self> {
+        if !std::ptr::eq(dynamic.workflow(), W::ir()) {
+            return Err(Error::invalid(format!(
+                "a workflow `{}`, not `{}` of this app",
+                dynamic.workflow().name,
+                W::NAME
+            )));
+        }
+        Ok(Self::wrap(dynamic))
+    }
+
     pub(super) fn resume(conn: &DynConnection, state: WorkflowState<W>) -> Result<Self> {
         let run = DynWorkflow::new(conn.clone(), W::ir());
         Ok(Self::wrap(conn.resume_at(run, state.into_dynamic())?))
