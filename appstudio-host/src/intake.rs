@@ -12,8 +12,8 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
+use crate::dedup::dedup_key;
 use crate::live::{Live, id_text, read};
 use crate::shared::Inner;
 use crate::store::NewEvent;
@@ -102,15 +102,11 @@ async fn hook(
         .map(|(k, v)| (k.to_ascii_lowercase(), Value::String((*v).to_owned())))
         .collect();
     let headers_json = Value::Object(headers_json).to_string();
-    let dedup_key = format!(
-        "sha256:{}",
-        hex::encode(
-            Sha256::new()
-                .chain_update(query.as_bytes())
-                .chain_update(b"\n")
-                .chain_update(&body)
-                .finalize()
-        )
+    let dedup_key = dedup_key(
+        inner.config.delivery_ids.get(&intake),
+        &incoming,
+        &query,
+        &body,
     );
     let events: Vec<NewEvent> = targets
         .iter()

@@ -37,6 +37,7 @@ mod admin;
 mod clock;
 mod crypto;
 mod cycle;
+mod dedup;
 mod host;
 mod install;
 mod intake;
@@ -53,6 +54,7 @@ use std::time::Duration;
 pub use appstudio_runtime::engine;
 pub use clock::Clock;
 pub use crypto::Key;
+pub use dedup::DeliveryId;
 pub use host::{Host, Installation, Workers};
 pub use intake::STORED;
 pub use signal::shutdown_signal;
@@ -105,8 +107,12 @@ pub struct HostConfig {
     pub backoff_base: Duration,
     /// Longest delay before a retry.
     pub backoff_max: Duration,
-    /// A body delivered again to the same installation within this window is stored once.
+    /// A request delivered again to the same installation within this window is stored once:
+    /// the same delivery id ([`HostConfig::delivery_ids`]), else the same query and body.
     pub dedup_window: Duration,
+    /// Per webhook intake (its `name` in app.json), where its requests carry an id of their
+    /// own that a redelivery repeats (a header, a member of the body); none by default.
+    pub delivery_ids: std::collections::HashMap<String, DeliveryId>,
     /// How often an idle worker looks for events it was not woken for (retries coming due,
     /// leases expiring).
     pub idle_poll: Duration,
@@ -130,6 +136,7 @@ impl HostConfig {
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(600),
             dedup_window: Duration::from_secs(24 * 3600),
+            delivery_ids: Default::default(),
             idle_poll: Duration::from_secs(1),
             admin_token: None,
             clock: Clock::system(),
