@@ -1,5 +1,5 @@
 //! `/healthz` and the JSON admin routes (issue 11, deliverable 6): installations, an
-//! installation's runs, dead letters and their replay. The admin routes exist only when the
+//! installation's runs and schedules, dead letters and their replay. The admin routes exist only when the
 //! operator set [`HostConfig::admin_token`](crate::HostConfig::admin_token), and each request
 //! must carry it as `Authorization: Bearer …` (compared in constant time).
 
@@ -42,6 +42,7 @@ pub(crate) fn admin(inner: Arc<Inner>) -> Router {
     Router::new()
         .route("/admin/installations", get(installations))
         .route("/admin/installations/{id}/runs", get(runs))
+        .route("/admin/installations/{id}/schedules", get(schedules))
         .route("/admin/dead-letters", get(dead_letters))
         .route("/admin/dead-letters/{id}/replay", post(replay))
         .route_layer(middleware::from_fn_with_state(inner.clone(), bearer))
@@ -111,6 +112,25 @@ async fn runs(State(inner): State<Arc<Inner>>, Path(id): Path<String>) -> Respon
                 })
                 .collect();
             axum::Json(json!({"runs": runs})).into_response()
+        }
+        Err(e) => failed(e),
+    }
+}
+
+async fn schedules(State(inner): State<Arc<Inner>>, Path(id): Path<String>) -> Response {
+    if inner.registry.get(&id).is_none() {
+        return error(StatusCode::NOT_FOUND, "no such installation");
+    }
+    match inner.store.schedules(&id).await {
+        Ok(rows) => {
+            let rows: Vec<Value> = rows
+                .into_iter()
+                .map(|s| {
+                    json!({"kind": s.kind, "import": s.import, "next_at_ms": s.next_at,
+                           "queued_event": s.queued_event})
+                })
+                .collect();
+            axum::Json(json!({"schedules": rows})).into_response()
         }
         Err(e) => failed(e),
     }

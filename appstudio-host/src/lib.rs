@@ -16,7 +16,8 @@
 //!   was down runs once. The scheduler reads [`HostConfig::clock`].
 //! - **Admin** ([`Host::router`] too): `/healthz`, and with
 //!   [`HostConfig::admin_token`] the JSON routes `GET /admin/installations`,
-//!   `GET /admin/installations/{id}/runs`, `GET /admin/dead-letters` and
+//!   `GET /admin/installations/{id}/runs`, `GET /admin/installations/{id}/schedules`,
+//!   `GET /admin/dead-letters` and
 //!   `POST /admin/dead-letters/{id}/replay`, behind `Authorization: Bearer …`.
 //! - **Intake** ([`Host::router`]): a verification request is answered at once (the intake's
 //!   `verification`, run without requests); every other request is stored, then answered

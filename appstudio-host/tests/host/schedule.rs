@@ -26,7 +26,7 @@ use shoplane::workflows::ImportOrders;
 use shoplane::workflows::import_orders::{CustomData, mapping::SourceField, options};
 use tempfile::TempDir;
 
-use crate::support::{AC_TOKEN, config, until};
+use crate::support::{AC_TOKEN, ADMIN, config, until};
 
 const HALF_HOUR: Duration = Duration::from_secs(1800);
 
@@ -282,10 +282,27 @@ async fn a_single_import_runs_once_and_uninstall_removes_the_schedule() {
     p.until_cycles(&installed.id, 1).await;
     p.clock.advance(HALF_HOUR * 4);
     p.settle(1).await;
-    let schedules = p.host.store().schedules(&installed.id).await.unwrap();
+    // as the admin route shows it
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let admin = format!(
+        "http://{}/admin/installations/{}/schedules",
+        listener.local_addr().unwrap(),
+        installed.id
+    );
+    let router = p.host.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let listed: Value = reqwest::Client::new()
+        .get(&admin)
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        (schedules[0].import.as_deref(), schedules[0].next_at),
-        (Some("single"), None)
+        listed["schedules"],
+        json!([{"kind": "poll", "import": "single", "next_at_ms": null, "queued_event": null}])
     );
 
     p.host
