@@ -6,6 +6,7 @@
 appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 
 mod chaos;
+#[cfg(unix)]
 mod crash;
 mod delivery;
 mod example;
