@@ -2,7 +2,8 @@
 //! `appstudio::testing`, feature `testing`): the "Fake server contract" of the project's ActiveCampaign notes — `Api-Token` accounts,
 //! contacts, custom fields (105 seeded per account), field values, tags and contactTags,
 //! lists and contactLists, CRM accounts, account contacts and deals, custom objects and
-//! webhooks — with per-account rate limiting, fault injection and a request log.
+//! webhooks — with per-account rate limiting, fault injection ([`Fault`], and random failures
+//! with [`Chaos`]) and a request log.
 //!
 //! Wire conventions follow the real API: ids are strings, collections carry
 //! `meta.total` as a string (custom objects: numbers plus `count`, `limit`, `offset`),
@@ -25,6 +26,7 @@
 //! `GET /__fake/contacts` (a snapshot, same account rule).
 #![warn(missing_docs, unreachable_pub)]
 
+mod chaos;
 mod config;
 mod contacts;
 mod crm;
@@ -54,6 +56,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+pub use chaos::Chaos;
 pub use config::FakeConfig;
 use state::Account;
 
@@ -136,6 +139,7 @@ struct Shared {
     config: FakeConfig,
     accounts: HashMap<String, Mutex<Slot>>,
     faults: Mutex<Vec<Fault>>,
+    chaos: Mutex<Option<chaos::Dice>>,
     log: Mutex<Vec<LoggedRequest>>,
 }
 
@@ -150,6 +154,7 @@ impl Shared {
             config,
             accounts,
             faults: Mutex::new(Vec::new()),
+            chaos: Mutex::new(None),
             log: Mutex::new(Vec::new()),
         }
     }
@@ -159,6 +164,7 @@ impl Shared {
             *lock(slot) = Slot::new(&self.config);
         }
         lock(&self.faults).clear();
+        *lock(&self.chaos) = None;
         lock(&self.log).clear();
     }
 
@@ -175,6 +181,11 @@ impl Shared {
             faults.remove(i);
         }
         Some(out)
+    }
+
+    /// The status of a random failure of the next request, when chaos is on and it fails.
+    fn chaos(&self) -> Option<u16> {
+        lock(&self.chaos).as_mut()?.roll()
     }
 
     fn add_fault(&self, fault: Fault) {
@@ -273,6 +284,14 @@ impl FakeActiveCampaign {
         self.shared.add_fault(fault);
     }
 
+    /// Turns random failures on (`Some`, drawing from its seed from now on) or off (`None`).
+    /// They come after the injected [`Fault`]s and before the rate limit and any data: a
+    /// request that fails this way changes nothing. [`FakeActiveCampaign::reset`] turns
+    /// them off.
+    pub fn chaos(&self, chaos: Option<Chaos>) {
+        *lock(&self.shared.chaos) = chaos.map(chaos::Dice::new);
+    }
+
     /// The requests answered so far (all but the control routes), in order, rate-limited
     /// and failed ones included.
     pub fn requests(&self) -> Vec<LoggedRequest> {
@@ -284,8 +303,8 @@ impl FakeActiveCampaign {
         lock(&self.shared.log).clear();
     }
 
-    /// Back to the seeded state, with empty rate-limit buckets, no faults and an empty log
-    /// (as `POST /__fake/reset`).
+    /// Back to the seeded state, with empty rate-limit buckets, no faults or chaos and an
+    /// empty log (as `POST /__fake/reset`).
     pub fn reset(&self) {
         self.shared.reset();
     }
@@ -393,7 +412,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     response
 }
 
-/// Auth, faults, rate limit, body, then the route.
+/// Auth, faults, chaos, rate limit, body, then the route.
 fn answer(
     shared: &Shared,
     method: &str,
@@ -408,7 +427,10 @@ fn answer(
     let Some(slot) = token.and_then(|t| shared.accounts.get(t)) else {
         return (403, json_response(403, &json!({"message": "Forbidden"})));
     };
-    if let Some((status, retry_after)) = shared.fault(path) {
+    let injected = shared
+        .fault(path)
+        .or_else(|| shared.chaos().map(|status| (status, None)));
+    if let Some((status, retry_after)) = injected {
         let r = if status == 429 {
             too_many(retry_after.unwrap_or(shared.config.retry_after), None)
         } else {

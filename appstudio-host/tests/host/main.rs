@@ -5,6 +5,9 @@
 // AS1003: the example's free-text fields have no `options`.
 appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 
+mod chaos;
+#[cfg(unix)]
+mod crash;
 mod delivery;
 mod example;
 mod historical;

@@ -216,6 +216,11 @@ pub fn config(world_db: &str, base: &str, key: Key, formly: &str) -> HostConfig 
 
 impl World {
     pub async fn start() -> World {
+        World::start_with_key(Key::generate()).await
+    }
+
+    /// A world whose host seals with `key` (a test that opens the file in another process).
+    pub async fn start_with_key(key: Key) -> World {
         let dir = tempfile::tempdir().unwrap();
         let formly = Formly::start().await;
         let ac = FakeActiveCampaign::start_with(FakeConfig {
@@ -224,7 +229,6 @@ impl World {
             ..FakeConfig::default()
         })
         .await;
-        let key = Key::generate();
         let (host, base, server) = serve(&dir, key.clone(), &formly.url).await;
         World {
             dir,
@@ -297,13 +301,7 @@ impl World {
     /// POSTs a JSON body to a URL; the status and how many events it was stored as (the
     /// `appstudio-stored` header; -1 without it).
     pub async fn post(&self, url: &str, body: &Value) -> (u16, i64) {
-        let r = self.client.post(url).json(body).send().await.unwrap();
-        let stored = r
-            .headers()
-            .get(appstudio_host::STORED)
-            .and_then(|v| v.to_str().ok()?.parse().ok())
-            .unwrap_or(-1);
-        (r.status().as_u16(), stored)
+        try_post(&self.client, url, body).await.unwrap()
     }
 
     /// Posts `body` to `url` and checks it was acknowledged (200); the stored event's id.
@@ -315,8 +313,9 @@ impl World {
 
     /// Reads the database file with a connection of its own (not the host's store).
     pub async fn sql(&self, query: &str) -> Vec<sqlx::sqlite::SqliteRow> {
-        let url = format!("sqlite://{}", self.db_path().display());
-        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        let pool = sqlx::SqlitePool::connect(&database_url(&self.db_path()))
+            .await
+            .unwrap();
         let rows = sqlx::query(query).fetch_all(&pool).await.unwrap();
         pool.close().await;
         rows
@@ -342,6 +341,27 @@ impl World {
     }
 }
 
+/// POSTs a JSON body to a URL with `client`; the status and how many events it was stored as
+/// (the `appstudio-stored` header; -1 without it), or the error when no answer came.
+pub async fn try_post(
+    client: &reqwest::Client,
+    url: &str,
+    body: &Value,
+) -> Result<(u16, i64), reqwest::Error> {
+    let r = client.post(url).json(body).send().await?;
+    let stored = r
+        .headers()
+        .get(appstudio_host::STORED)
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(-1);
+    Ok((r.status().as_u16(), stored))
+}
+
+/// The `database_url` of a SQLite file.
+pub fn database_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
 /// Opens a host on the temp dir's file and serves it on a new port.
 async fn serve(
     dir: &TempDir,
@@ -350,7 +370,7 @@ async fn serve(
 ) -> (Host<App>, String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let db = format!("sqlite://{}", dir.path().join("host.db").display());
+    let db = database_url(&dir.path().join("host.db"));
     let host = Host::<App>::open(config(&db, &base, key, formly))
         .await
         .unwrap();
@@ -362,13 +382,16 @@ async fn serve(
 }
 
 /// Waits until `done` holds (checking every 20 ms), at most 10 s.
-pub async fn until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+pub async fn until(what: &str, done: impl AsyncFnMut() -> bool) {
+    until_within(what, Duration::from_secs(10), done).await
+}
+
+/// Waits until `done` holds (checking every 20 ms), at most `limit` (a bound that only keeps
+/// a broken run from hanging, never a measure of speed).
+pub async fn until_within(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
     let start = std::time::Instant::now();
     while !done().await {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting: {what}"
-        );
+        assert!(start.elapsed() < limit, "timed out waiting: {what}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
