@@ -8,7 +8,7 @@ use appstudio_host::Host;
 use appstudio_testing::Chaos;
 
 use crate::App;
-use crate::support::{World, config, database_url, response, until_within};
+use crate::support::{Url, World, config, database_url, response, until_within};
 
 /// Form responses posted; each is an event of every installation.
 const RESPONSES: usize = 40;
@@ -25,8 +25,8 @@ async fn every_event_is_delivered_through_random_429s_and_503s() {
     for _ in 0..INSTALLATIONS {
         installed.push(w.install().await);
     }
-    let url = installed[0].webhook_url.clone();
-    assert!(installed.iter().all(|i| i.webhook_url == url), "one URL");
+    let url = installed[0].url().to_owned();
+    assert!(installed.iter().all(|i| i.url() == url), "one URL");
     let mut emails = BTreeSet::new();
     for n in 0..RESPONSES {
         let email = format!("chaos-{n}@example.com");

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use crate::App;
-use crate::support::{World, config, database_url, response, try_post, until_within};
+use crate::support::{Url, World, config, database_url, response, try_post, until_within};
 
 /// The environment variable that makes [`child_host`] run a host: its settings as JSON.
 const CHILD: &str = "APPSTUDIO_HOST_CRASH_CHILD";
@@ -212,7 +212,7 @@ async fn a_sigkilled_host_loses_no_acknowledged_webhook() {
     let key: [u8; 32] = std::array::from_fn(|_| fastrand::u8(..));
     let w = World::start_with_key(Key::from_bytes(key)).await;
     let installed = w.install().await;
-    let path = installed.webhook_url.trim_start_matches(&w.base).to_owned();
+    let path = installed.url().trim_start_matches(&w.base).to_owned();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let url = format!("{base}{path}");

@@ -160,3 +160,45 @@ async fn events_of_one_installation_run_in_order() {
     assert_eq!(sent, names);
     assert_eq!(w.contacts()[0]["firstName"], "v6");
 }
+
+/// ActiveCampaign's 5 requests per second per account hold across workers: three
+/// installations of one account, each response an event of all three, three workers running
+/// them at once, and a fake that answers 429 past 5 per second never has to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_activecampaign_rate_holds_across_workers() {
+    let fake = appstudio_testing::FakeConfig {
+        tokens: vec![crate::support::AC_TOKEN.into()],
+        rate_limit: Some(5),
+        ..appstudio_testing::FakeConfig::default()
+    };
+    let w = World::start_with(appstudio_host::Key::generate(), fake).await;
+    let mut installed = Vec::new();
+    for _ in 0..3 {
+        installed.push(w.install().await);
+    }
+    w.ac.clear_requests();
+    for n in 0..2 {
+        let email = format!("rate-{n}@example.com");
+        w.post_ok(installed[0].url(), &response(&format!("r{n}"), &email, "R"))
+            .await;
+    }
+    let workers = w.workers(3);
+    crate::support::until_within("six runs", std::time::Duration::from_secs(30), async || {
+        w.event_statuses().await == ["done"; 6]
+    })
+    .await;
+    workers.stop().await;
+    let requests = w.ac.requests();
+    assert!(requests.len() >= 6, "{} requests", requests.len());
+    let limited = requests.iter().filter(|r| r.status == 429).count();
+    assert_eq!(
+        limited,
+        0,
+        "{limited} of {} requests were rate limited",
+        requests.len()
+    );
+    for i in 0..3 {
+        let runs = w.host.store().runs(&installed[i].id).await.unwrap();
+        assert!(runs.iter().all(|r| r.status == "processed"), "{runs:?}");
+    }
+}

@@ -221,14 +221,19 @@ impl World {
 
     /// A world whose host seals with `key` (a test that opens the file in another process).
     pub async fn start_with_key(key: Key) -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let formly = Formly::start().await;
-        let ac = FakeActiveCampaign::start_with(FakeConfig {
+        let fake = FakeConfig {
             tokens: vec![AC_TOKEN.into()],
             rate_limit: None,
             ..FakeConfig::default()
-        })
-        .await;
+        };
+        World::start_with(key, fake).await
+    }
+
+    /// A world whose fake ActiveCampaign is configured by `fake`.
+    pub async fn start_with(key: Key, fake: FakeConfig) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let formly = Formly::start().await;
+        let ac = FakeActiveCampaign::start_with(fake).await;
         let (host, base, server) = serve(&dir, key.clone(), &formly.url).await;
         World {
             dir,
