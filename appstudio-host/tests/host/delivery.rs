@@ -197,8 +197,8 @@ async fn the_activecampaign_rate_holds_across_workers() {
         "{limited} of {} requests were rate limited",
         requests.len()
     );
-    for i in 0..3 {
-        let runs = w.host.store().runs(&installed[i].id).await.unwrap();
+    for one in &installed {
+        let runs = w.host.store().runs(&one.id).await.unwrap();
         assert!(runs.iter().all(|r| r.status == "processed"), "{runs:?}");
     }
 }
