@@ -122,6 +122,37 @@ async fn a_duplicate_delivery_is_processed_once() {
     assert_eq!(syncs, 1);
 }
 
+/// With the intake's delivery id configured (the response's id), a redelivery whose bytes
+/// differ (another send time) is still stored once; another response is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redelivery_with_the_same_delivery_id_is_stored_once() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    let db = crate::support::database_url(&w.db_path());
+    let mut c = crate::support::config(&db, &w.base, w.key.clone(), &w.formly.url);
+    c.delivery_ids.insert(
+        "form_response.submitted".into(),
+        appstudio_host::DeliveryId::Pointer("/response/id".into()),
+    );
+    let host = appstudio_host::Host::<crate::App>::open(c).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = host.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let url = installed.url().replace(&w.base, &base);
+    let mut event = response("r1", "ada@example.com", "Ada");
+    let (_, first) = w.post(&url, &event).await;
+    event["response"]["submitted_at"] = "2026-11-23T09:05:00Z".into();
+    let (_, again) = w.post(&url, &event).await;
+    let (_, other) = w
+        .post(&url, &response("r2", "bob@example.com", "Bob"))
+        .await;
+    assert_eq!((first, again, other), (1, 0, 1));
+    // without the delivery id, the changed body is another delivery
+    let (_, plain) = w.post(installed.url(), &event).await;
+    assert_eq!(plain, 1);
+}
+
 /// Events of one installation run one at a time, in the order received, with several
 /// workers and a failure in the middle: the contact ends with the last name, and
 /// ActiveCampaign saw the names in order.
