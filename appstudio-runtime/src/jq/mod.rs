@@ -201,16 +201,19 @@ pub enum JqError {
     },
 }
 
-/// A compiled jq program, ready to run many times (`Send + Sync`).
+/// A compiled jq program, ready to run many times (`Send + Sync`): on its native op tree
+/// when it lowers to one ([`Program::is_native`]), else on jaq.
 pub struct Program {
     filter: jaq_core::Filter<D>,
     vars: usize,
+    native: Option<native::Native>,
 }
 
 impl std::fmt::Debug for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Program")
             .field("vars", &self.vars)
+            .field("native", &self.native.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -221,13 +224,27 @@ pub fn check(program: &str, vars: &[&str]) -> Result<(), Vec<JqDiag>> {
     front::compile(program, vars, false).map(drop)
 }
 
-/// Compiles `program` with the given global variables (same checks as [`check`]).
+/// Compiles `program` with the given global variables (same checks as [`check`]), and
+/// lowers it to a native op tree when it is in the native subset.
 pub fn compile(program: &str, vars: &[&str]) -> Result<Program, Vec<JqDiag>> {
     let filter = front::compile(program, vars, true)?;
     Ok(Program {
         filter,
         vars: vars.len(),
+        native: native::lower(program, vars),
     })
+}
+
+/// Whether `program` runs natively, without jaq (the native subset: paths, construction,
+/// conditionals, `reduce`, `try`, variables, common built-ins); `false` when it does not
+/// compile.
+pub fn is_native(program: &str, vars: &[&str]) -> bool {
+    check(program, vars).is_ok() && native::lower(program, vars).is_some()
+}
+
+/// The error of a run past its step budget.
+fn steps_exceeded(steps: u64) -> JqError {
+    JqError::Limit(limits::Trip::Steps(steps).message())
 }
 
 /// Why an evaluation stopped early.
@@ -252,6 +269,26 @@ impl From<Stop> for JqError {
 }
 
 impl Program {
+    /// Whether this program runs on its native op tree.
+    pub fn is_native(&self) -> bool {
+        self.native.is_some()
+    }
+
+    /// The native run within `limits`, if the program has one and this input needs no jaq:
+    /// `Err(steps)` when the step budget ran out.
+    fn run_native(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Option<Result<Result<Vec<serde_json::Value>, JqError>, ()>> {
+        match self.native.as_ref()?.run(input, vars, limits) {
+            native::Ran::Done(r) => Some(Ok(r)),
+            native::Ran::Jaq => None,
+            native::Ran::Steps => Some(Err(())),
+        }
+    }
+
     /// Runs the program on `input` with the values of the global variables in the order given
     /// to [`compile`]; returns all outputs. The run is bounded by the default [`Limits`].
     pub fn run(
@@ -299,6 +336,13 @@ impl Program {
             steps: limits.steps.min(steps),
             ..*limits
         };
+        // the native path's recursion follows the program, not the data: any stack holds it
+        match self.run_native(input, vars, &inline) {
+            Some(Ok(r)) => return Some(r),
+            Some(Err(())) if limits.steps > inline.steps => return None,
+            Some(Err(())) => return Some(Err(steps_exceeded(inline.steps))),
+            None => {}
+        }
         match self.eval(input, vars, &inline) {
             Err(Stop::Limit(limits::Trip::Stack(_))) if limits.stack > inline.stack => None,
             Err(Stop::Limit(limits::Trip::Steps(_))) if limits.steps > inline.steps => None,
@@ -319,6 +363,11 @@ impl Program {
                 expected: self.vars,
                 found: vars.len(),
             });
+        }
+        match self.run_native(input, vars, limits) {
+            Some(Ok(r)) => return r,
+            Some(Err(())) => return Err(steps_exceeded(limits.steps)),
+            None => {}
         }
         self.eval(input, vars, limits).map_err(JqError::from)
     }
@@ -399,6 +448,7 @@ mod cache;
 mod expansions;
 mod front;
 mod limits;
+mod native;
 mod prelude;
 mod shape;
 mod value;

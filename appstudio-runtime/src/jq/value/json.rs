@@ -25,7 +25,7 @@ fn write_num(n: &Num, out: &mut String) {
 /// Writes a number literal the way jq 1.7 prints it (decNumber's scientific string): the
 /// digits kept, an exponent only when there is one above zero or the number is tiny
 /// (`1.50`, `1E+17`, `1.5E+300`, `0.00001`, `1E-7`).
-fn write_literal(text: &str, out: &mut String) {
+pub(in crate::jq) fn write_literal(text: &str, out: &mut String) {
     let (neg, body) = match text.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
@@ -120,7 +120,7 @@ pub(in crate::jq) fn write_f64(f: f64, out: &mut String) {
     }
 }
 
-fn write_str(s: &[u8], out: &mut String) {
+pub(in crate::jq) fn write_str(s: &[u8], out: &mut String) {
     out.push('"');
     for c in String::from_utf8_lossy(s).chars() {
         match c {
@@ -250,7 +250,7 @@ fn number(text: &str) -> serde_json::Value {
 }
 
 /// A computed double as JSON, as jq prints it: integral values as integers, NaN as null.
-fn float(f: f64) -> serde_json::Value {
+pub(in crate::jq) fn float(f: f64) -> serde_json::Value {
     use serde_json::Value;
     if f.is_nan() {
         Value::Null

@@ -539,7 +539,7 @@ impl jaq_std::ValT for V {
     }
 }
 
-pub(super) mod json;
+pub(in crate::jq) mod json;
 mod natives;
 mod update;
 

@@ -1,0 +1,742 @@
+//! The built-in filters of the native subset, with the jaq path's semantics (jq 1.7's where
+//! the shims restore them, `super::super::prelude`).
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use serde_json::{Map, Value};
+
+use super::eval::{Ctx, NULL, Out, Res, Stop, fail, index, iterate, pipe, run};
+use super::op::{Builtin as B, Op};
+use super::value::{self as jv, Num, excerpt, truthy, type_name};
+
+/// Runs built-in `b` with `args` on `input`.
+pub(super) fn call<'a, 'g: 'a>(
+    b: B,
+    args: &'a [Op],
+    input: &'a Value,
+    cx: &mut Ctx<'g>,
+    out: Out<'_, 'a, 'g>,
+) -> Res {
+    let arg = |i: usize| &args[i];
+    let one = |v: Value, cx: &mut Ctx<'g>, out: Out<'_, 'a, 'g>| out(Cow::Owned(v), cx);
+    match b {
+        B::Not => one(Value::Bool(!truthy(input)), cx, out),
+        B::Length => one(length(input)?, cx, out),
+        B::Utf8ByteLength => match input {
+            Value::String(s) => one(Value::from(s.len()), cx, out),
+            other => Err(fail(format!(
+                "{} ({}) only strings have UTF-8 byte length",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::Keys | B::KeysUnsorted => match input {
+            Value::Object(m) => {
+                let keys: Vec<Value> = if b == B::Keys {
+                    jv::sorted_keys(m)
+                        .into_iter()
+                        .map(|k| Value::String(k.clone()))
+                        .collect()
+                } else {
+                    m.keys().map(|k| Value::String(k.clone())).collect()
+                };
+                one(Value::Array(keys), cx, out)
+            }
+            Value::Array(a) => one(
+                Value::Array((0..a.len()).map(Value::from).collect()),
+                cx,
+                out,
+            ),
+            other => Err(fail(format!(
+                "{} ({}) has no keys",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::Has => each(arg(0), input, cx, out, |k| has(input, &k).map(Value::Bool)),
+        B::Contains => each(arg(0), input, cx, out, |x| {
+            if type_name(input) != type_name(&x) {
+                return Err(fail(format!(
+                    "{} ({}) and {} ({}) cannot have their containment checked",
+                    type_name(input),
+                    excerpt(input),
+                    type_name(&x),
+                    excerpt(&x)
+                )));
+            }
+            Ok(Value::Bool(contains(input, &x)))
+        }),
+        B::Map => {
+            let mut items = Vec::new();
+            iterate(Cow::Borrowed(input), cx, &mut |x, cx| {
+                pipe(arg(0), x, cx, &mut |y, _| {
+                    items.push(y.into_owned());
+                    Ok(())
+                })
+            })?;
+            one(Value::Array(items), cx, out)
+        }
+        B::MapValues => match input {
+            Value::Object(m) => {
+                let mut map = Map::with_capacity(m.len());
+                for (k, x) in m {
+                    if let Some(y) = first(arg(0), x, cx)? {
+                        map.insert(k.clone(), y);
+                    }
+                }
+                one(Value::Object(map), cx, out)
+            }
+            Value::Array(a) => {
+                let mut items = Vec::with_capacity(a.len());
+                for x in a {
+                    if let Some(y) = first(arg(0), x, cx)? {
+                        items.push(y);
+                    }
+                }
+                one(Value::Array(items), cx, out)
+            }
+            other => Err(fail(format!(
+                "cannot iterate over {} ({})",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::Select => run(arg(0), input, cx, &mut |c, cx| {
+            if truthy(&c) {
+                out(Cow::Borrowed(input), cx)
+            } else {
+                Ok(())
+            }
+        }),
+        B::ToString => {
+            let max = cx.max_size;
+            match input {
+                Value::String(_) => out(Cow::Borrowed(input), cx),
+                other => one(Value::String(text(other, max)?), cx, out),
+            }
+        }
+        B::ToJson => {
+            let mut s = String::new();
+            jv::write_json(input, &mut s, cx.max_size)
+                .map_err(|()| super::eval::size(cx.max_size))?;
+            one(Value::String(s), cx, out)
+        }
+        B::FromJson => match input {
+            Value::String(s) => {
+                let depth = crate::jq::shape(s.as_bytes()).depth;
+                if depth > crate::jq::MAX_DEPTH {
+                    return Err(fail(format!(
+                        "cannot parse JSON nested deeper than {} levels (`fromjson`)",
+                        crate::jq::MAX_DEPTH
+                    )));
+                }
+                // serde_json's parser stops at 128 levels; jaq's goes to MAX_DEPTH
+                if depth > 100 {
+                    return Err(Stop::Unsupported);
+                }
+                match serde_json::from_str::<Value>(s) {
+                    Ok(v) => one(v, cx, out),
+                    Err(e) => Err(fail(format!("{e} (while parsing '{s}')"))),
+                }
+            }
+            other => Err(fail(format!(
+                "{} ({}) cannot be parsed as JSON, only a string can",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::ToNumber => match input {
+            Value::Number(_) => out(Cow::Borrowed(input), cx),
+            Value::String(s) => {
+                let t = s.trim();
+                match t.parse::<serde_json::Number>() {
+                    Ok(n) if !t.starts_with(['[', '{']) => one(Value::Number(n), cx, out),
+                    _ => Err(fail(format!("cannot parse {} as a number", excerpt(input)))),
+                }
+            }
+            other => Err(fail(format!(
+                "{} ({}) cannot be parsed as a number",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::Type => one(Value::String(type_name(input).to_owned()), cx, out),
+        B::Join => each(arg(0), input, cx, out, |sep| join(input, &sep)),
+        B::Split => each(arg(0), input, cx, out, |sep| match (input, &sep) {
+            (Value::String(s), Value::String(sep)) => Ok(split(s, sep)),
+            _ => Err(fail(format!(
+                "split input and separator must be strings, not {} and {}",
+                type_name(input),
+                type_name(&sep)
+            ))),
+        }),
+        B::AsciiDowncase | B::AsciiUpcase => match input {
+            Value::String(s) => one(
+                Value::String(if b == B::AsciiDowncase {
+                    s.to_ascii_lowercase()
+                } else {
+                    s.to_ascii_uppercase()
+                }),
+                cx,
+                out,
+            ),
+            other => Err(fail(format!(
+                "{} ({}) cannot be case-converted, only a string can",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::LtrimStr | B::RtrimStr => each(arg(0), input, cx, out, |x| {
+            Ok(match (input, &x) {
+                (Value::String(s), Value::String(p)) => Value::String(
+                    if b == B::LtrimStr {
+                        s.strip_prefix(p.as_str())
+                    } else {
+                        s.strip_suffix(p.as_str())
+                    }
+                    .unwrap_or(s)
+                    .to_owned(),
+                ),
+                _ => input.clone(),
+            })
+        }),
+        B::StartsWith | B::EndsWith => each(arg(0), input, cx, out, |x| match (input, &x) {
+            (Value::String(s), Value::String(p)) => Ok(Value::Bool(if b == B::StartsWith {
+                s.starts_with(p.as_str())
+            } else {
+                s.ends_with(p.as_str())
+            })),
+            _ => Err(fail(format!(
+                "{} requires string inputs",
+                if b == B::StartsWith {
+                    "startswith()"
+                } else {
+                    "endswith()"
+                }
+            ))),
+        }),
+        B::Trim | B::Ltrim | B::Rtrim => match input {
+            Value::String(s) => one(
+                Value::String(
+                    match b {
+                        B::Trim => s.trim(),
+                        B::Ltrim => s.trim_start(),
+                        _ => s.trim_end(),
+                    }
+                    .to_owned(),
+                ),
+                cx,
+                out,
+            ),
+            other => Err(fail(format!(
+                "{} ({}) cannot be trimmed",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::ToEntries => one(to_entries(input)?, cx, out),
+        B::FromEntries => one(from_entries(input, cx.max_size)?, cx, out),
+        B::WithEntries => {
+            let Value::Array(entries) = to_entries(input)? else {
+                return Err(fail("to_entries gave no array"));
+            };
+            let mut mapped = Vec::with_capacity(entries.len());
+            for e in &entries {
+                run(arg(0), e, cx, &mut |y, _| {
+                    mapped.push(y.into_owned());
+                    Ok(())
+                })?;
+            }
+            one(from_entries(&Value::Array(mapped), cx.max_size)?, cx, out)
+        }
+        B::Add => {
+            let mut sum = Value::Null;
+            let max = cx.max_size;
+            iterate(Cow::Borrowed(input), cx, &mut |x, _| {
+                sum = super::eval::math(
+                    Cow::Owned(std::mem::take(&mut sum)),
+                    super::op::Math::Add,
+                    &x,
+                    max,
+                )?;
+                Ok(())
+            })?;
+            one(sum, cx, out)
+        }
+        B::Any | B::All => {
+            let want = b == B::Any;
+            let mut found = !want;
+            iterate(Cow::Borrowed(input), cx, &mut |x, _| {
+                if truthy(&x) == want {
+                    found = want;
+                    return Err(Stop::Done);
+                }
+                Ok(())
+            })
+            .or_else(done)?;
+            one(Value::Bool(found), cx, out)
+        }
+        B::AnyF | B::AllF => {
+            let want = b == B::AnyF;
+            let mut found = !want;
+            iterate(Cow::Borrowed(input), cx, &mut |x, cx| {
+                pipe(arg(0), x, cx, &mut |c, _| {
+                    if truthy(&c) == want {
+                        found = want;
+                        return Err(Stop::Done);
+                    }
+                    Ok(())
+                })
+            })
+            .or_else(done)?;
+            one(Value::Bool(found), cx, out)
+        }
+        B::First => out(index(Cow::Borrowed(input), &Value::from(0))?, cx),
+        B::Last => out(index(Cow::Borrowed(input), &Value::from(-1))?, cx),
+        B::FirstF => {
+            let mut got = None;
+            run(arg(0), input, cx, &mut |v, _| {
+                got = Some(v);
+                Err(Stop::Done)
+            })
+            .or_else(done)?;
+            match got {
+                Some(v) => out(v, cx),
+                None => Ok(()),
+            }
+        }
+        B::LastF => {
+            let mut got = None;
+            run(arg(0), input, cx, &mut |v, _| {
+                got = Some(v);
+                Ok(())
+            })?;
+            // jq 1.7: `last(empty)` is `null` (the shim's `reduce`)
+            out(got.unwrap_or(Cow::Borrowed(&NULL)), cx)
+        }
+        B::Sort => {
+            let mut items = array(input, "sorted")?;
+            items.sort_by(jv::compare);
+            one(Value::Array(items), cx, out)
+        }
+        B::SortBy | B::GroupBy | B::UniqueBy | B::MinBy | B::MaxBy => {
+            let items = array(input, "sorted")?;
+            let mut keyed = Vec::with_capacity(items.len());
+            for x in items {
+                let mut key = Vec::new();
+                run(arg(0), &x, cx, &mut |k, _| {
+                    key.push(k.into_owned());
+                    Ok(())
+                })?;
+                keyed.push((Value::Array(key), x));
+            }
+            keyed.sort_by(|a, b| jv::compare(&a.0, &b.0));
+            one(by(b, keyed), cx, out)
+        }
+        B::Unique => {
+            let mut items = array(input, "sorted")?;
+            items.sort_by(jv::compare);
+            items.dedup_by(|a, b| jv::equal(a, b));
+            one(Value::Array(items), cx, out)
+        }
+        B::Min | B::Max => {
+            let items = array(input, "sorted")?;
+            let pick = items.into_iter().reduce(|a, x| {
+                let keep_a = match jv::compare(&a, &x) {
+                    Ordering::Less => b == B::Min,
+                    Ordering::Greater => b == B::Max,
+                    Ordering::Equal => b == B::Min,
+                };
+                if keep_a { a } else { x }
+            });
+            one(pick.unwrap_or(Value::Null), cx, out)
+        }
+        B::Floor | B::Ceil | B::Round | B::Fabs | B::Sqrt | B::Abs => match input {
+            Value::Number(n) => {
+                let num = Num::of(n)?;
+                if let (Num::Int(i), B::Floor | B::Ceil | B::Round) = (num, b) {
+                    return one(Value::from(i), cx, out);
+                }
+                if let (Num::Int(i), B::Abs) = (num, b)
+                    && let Some(a) = i.checked_abs()
+                {
+                    return one(Value::from(a), cx, out);
+                }
+                let f = num.f64();
+                let r = match b {
+                    B::Floor => f.floor(),
+                    B::Ceil => f.ceil(),
+                    B::Round => f.round(),
+                    B::Sqrt => f.sqrt(),
+                    _ => f.abs(),
+                };
+                one(Num::Float(r).to_value()?, cx, out)
+            }
+            other => Err(fail(format!(
+                "{} ({}) number required",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::Values
+        | B::Nulls
+        | B::Strings
+        | B::Numbers
+        | B::Arrays
+        | B::Objects
+        | B::Booleans
+        | B::Iterables
+        | B::Scalars => {
+            let keep = match b {
+                B::Values => !input.is_null(),
+                B::Nulls => input.is_null(),
+                B::Strings => input.is_string(),
+                B::Numbers => input.is_number(),
+                B::Arrays => input.is_array(),
+                B::Objects => input.is_object(),
+                B::Booleans => input.is_boolean(),
+                B::Iterables => input.is_array() || input.is_object(),
+                _ => !(input.is_array() || input.is_object()),
+            };
+            if keep {
+                out(Cow::Borrowed(input), cx)
+            } else {
+                Ok(())
+            }
+        }
+        B::Reverse => match input {
+            Value::Array(a) => one(Value::Array(a.iter().rev().cloned().collect()), cx, out),
+            Value::String(s) => one(Value::String(s.chars().rev().collect()), cx, out),
+            Value::Null => one(Value::Array(Vec::new()), cx, out),
+            other => Err(fail(format!(
+                "cannot reverse {} ({})",
+                type_name(other),
+                excerpt(other)
+            ))),
+        },
+        B::ToArray => match input {
+            Value::Array(_) => out(Cow::Borrowed(input), cx),
+            other => one(Value::Array(vec![other.clone()]), cx, out),
+        },
+        B::Range1 => run(arg(0), input, cx, &mut |n, cx| {
+            range(&Value::from(0), &n, cx, out)
+        }),
+        B::Range2 => run(arg(0), input, cx, &mut |from, cx| {
+            run(arg(1), input, cx, &mut |to, cx| range(&from, &to, cx, out))
+        }),
+        B::Limit => run(arg(0), input, cx, &mut |n, cx| {
+            let n = match &*n {
+                Value::Number(n) => Num::of(n)?.f64(),
+                other => {
+                    return Err(fail(format!(
+                        "invalid limit: {} ({})",
+                        type_name(other),
+                        excerpt(other)
+                    )));
+                }
+            };
+            if n <= 0.0 {
+                // jq 1.7: a negative limit outputs everything (the shim)
+                return if n < 0.0 {
+                    run(arg(1), input, cx, out)
+                } else {
+                    Ok(())
+                };
+            }
+            let mut left = n.ceil() as u64;
+            run(arg(1), input, cx, &mut |v, cx| {
+                out(v, cx)?;
+                left -= 1;
+                if left == 0 { Err(Stop::Done) } else { Ok(()) }
+            })
+            .or_else(done)
+        }),
+        B::IsEmpty => {
+            let mut empty = true;
+            run(arg(0), input, cx, &mut |_, _| {
+                empty = false;
+                Err(Stop::Done)
+            })
+            .or_else(done)?;
+            one(Value::Bool(empty), cx, out)
+        }
+    }
+}
+
+/// A consumer's stop (`first`, `limit`, `any`): the stream ended well.
+fn done(s: Stop) -> Res {
+    match s {
+        Stop::Done => Ok(()),
+        other => Err(other),
+    }
+}
+
+fn text(v: &Value, max: usize) -> Result<String, Stop> {
+    jv::to_text(v, max).map_err(|()| super::eval::size(max))
+}
+
+/// For each output `x` of `f` (run on the input), `g(x)`: a filter whose argument is a `$`
+/// parameter.
+fn each<'a, 'g: 'a>(
+    f: &'a Op,
+    input: &'a Value,
+    cx: &mut Ctx<'g>,
+    out: Out<'_, 'a, 'g>,
+    mut g: impl FnMut(Value) -> Result<Value, Stop>,
+) -> Res {
+    run(f, input, cx, &mut |x, cx| {
+        let v = g(x.into_owned())?;
+        out(Cow::Owned(v), cx)
+    })
+}
+
+/// The first output of `f` on `x`, if any.
+fn first<'g>(f: &Op, x: &Value, cx: &mut Ctx<'g>) -> Result<Option<Value>, Stop> {
+    let mut got = None;
+    run(f, x, cx, &mut |v, _| {
+        got = Some(v.into_owned());
+        Err(Stop::Done)
+    })
+    .or_else(done)?;
+    Ok(got)
+}
+
+fn length(v: &Value) -> Result<Value, Stop> {
+    Ok(match v {
+        Value::Null => Value::from(0),
+        Value::Bool(_) => return Err(fail(format!("boolean ({}) has no length", excerpt(v)))),
+        Value::Number(n) => match Num::of(n)? {
+            Num::Int(i) => Value::from(i.checked_abs().ok_or(Stop::Unsupported)?),
+            Num::Float(f) => Num::Float(f.abs()).to_value()?,
+        },
+        Value::String(s) => Value::from(s.chars().count()),
+        Value::Array(a) => Value::from(a.len()),
+        Value::Object(o) => Value::from(o.len()),
+    })
+}
+
+fn has(v: &Value, k: &Value) -> Result<bool, Stop> {
+    match (v, k) {
+        (Value::Object(o), Value::String(k)) => Ok(o.contains_key(k)),
+        (Value::Array(a), Value::Number(n)) => {
+            let i = Num::of(n)?.f64();
+            Ok(i >= 0.0 && i < a.len() as f64)
+        }
+        (x, y) => Err(fail(format!(
+            "cannot check whether {} has a {} key",
+            type_name(x),
+            type_name(y)
+        ))),
+    }
+}
+
+fn contains(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(l), Value::Object(r)) => r
+            .iter()
+            .all(|(k, r)| l.get(k).is_some_and(|l| contains(l, r))),
+        (Value::Array(l), Value::Array(r)) => r.iter().all(|r| l.iter().any(|l| contains(l, r))),
+        (Value::String(l), Value::String(r)) => l.contains(r.as_str()),
+        _ => jv::equal(a, b),
+    }
+}
+
+/// `join($sep)` as jq 1.6/1.7 define it.
+fn join(v: &Value, sep: &Value) -> Result<Value, Stop> {
+    let items: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(o) => o.values().collect(),
+        other => {
+            return Err(fail(format!(
+                "cannot iterate over {} ({})",
+                type_name(other),
+                excerpt(other)
+            )));
+        }
+    };
+    let sep = match sep {
+        Value::String(s) => s.as_str(),
+        Value::Null => "",
+        other => {
+            return Err(fail(format!(
+                "string and {} ({}) cannot be added",
+                type_name(other),
+                excerpt(other)
+            )));
+        }
+    };
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        match item {
+            Value::Null => {}
+            Value::String(s) => out.push_str(s),
+            Value::Bool(_) | Value::Number(_) => {
+                let _ = jv::write_json(item, &mut out, usize::MAX);
+            }
+            other => {
+                return Err(fail(format!(
+                    "string ({}) and {} ({}) cannot be added",
+                    excerpt(&Value::String(out)),
+                    type_name(other),
+                    excerpt(other)
+                )));
+            }
+        }
+    }
+    Ok(Value::String(out))
+}
+
+/// `split($sep)` (and `string / string`): an empty separator splits into characters, an
+/// empty string into nothing.
+pub(super) fn split(s: &str, sep: &str) -> Value {
+    if s.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    let parts: Vec<Value> = if sep.is_empty() {
+        s.chars().map(|c| Value::String(c.to_string())).collect()
+    } else {
+        s.split(sep).map(|p| Value::String(p.to_owned())).collect()
+    };
+    Value::Array(parts)
+}
+
+fn to_entries(v: &Value) -> Result<Value, Stop> {
+    let entry = |k: Value, x: &Value| {
+        let mut e = Map::with_capacity(2);
+        e.insert("key".into(), k);
+        e.insert("value".into(), x.clone());
+        Value::Object(e)
+    };
+    match v {
+        Value::Array(a) => Ok(Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| entry(Value::from(i), x))
+                .collect(),
+        )),
+        Value::Object(m) => Ok(Value::Array(
+            m.iter()
+                .map(|(k, x)| entry(Value::String(k.clone()), x))
+                .collect(),
+        )),
+        other => Err(fail(format!(
+            "{} ({}) has no keys",
+            type_name(other),
+            excerpt(other)
+        ))),
+    }
+}
+
+/// `from_entries` as the shim defines it (`key`, `k`, `name`, `Name`, `K`, `Key`; `value`,
+/// `Value`, `v`; a key that is not a string as its JSON).
+fn from_entries(v: &Value, max: usize) -> Result<Value, Stop> {
+    let Value::Array(entries) = v else {
+        return Err(fail(format!(
+            "cannot iterate over {} ({})",
+            type_name(v),
+            excerpt(v)
+        )));
+    };
+    let mut map = Map::with_capacity(entries.len());
+    for e in entries {
+        let get = |name: &str| index(Cow::Borrowed(e), &Value::String(name.into()));
+        let key = get("key")?;
+        let key = if key.is_null() {
+            let mut k = Cow::Borrowed(&NULL);
+            for name in ["k", "name", "Name", "K", "Key"] {
+                let c = get(name)?;
+                if truthy(&c) {
+                    k = c;
+                    break;
+                }
+            }
+            k
+        } else {
+            key
+        };
+        let key = match &*key {
+            Value::String(s) => s.clone(),
+            other => text(other, max)?,
+        };
+        let value = if has(e, &Value::String("value".into())).unwrap_or(false) {
+            get("value")?
+        } else if has(e, &Value::String("Value".into())).unwrap_or(false) {
+            get("Value")?
+        } else {
+            get("v")?
+        };
+        map.insert(key, value.into_owned());
+    }
+    Ok(Value::Object(map))
+}
+
+/// The elements of an array, for sorting.
+fn array(v: &Value, what: &str) -> Result<Vec<Value>, Stop> {
+    match v {
+        Value::Array(a) => Ok(a.clone()),
+        other => Err(fail(format!(
+            "{} ({}) cannot be {what}, as it is not an array",
+            type_name(other),
+            excerpt(other)
+        ))),
+    }
+}
+
+/// `sort_by`, `group_by`, `unique_by`, `min_by`, `max_by` from elements sorted by key.
+fn by(b: B, keyed: Vec<(Value, Value)>) -> Value {
+    match b {
+        B::SortBy => Value::Array(keyed.into_iter().map(|(_, x)| x).collect()),
+        B::GroupBy | B::UniqueBy => {
+            let mut groups: Vec<(Value, Vec<Value>)> = Vec::new();
+            for (k, x) in keyed {
+                match groups.last_mut() {
+                    Some((gk, g)) if jv::equal(gk, &k) => g.push(x),
+                    _ => groups.push((k, vec![x])),
+                }
+            }
+            Value::Array(
+                groups
+                    .into_iter()
+                    .filter_map(|(_, g)| {
+                        if b == B::GroupBy {
+                            Some(Value::Array(g))
+                        } else {
+                            g.into_iter().next()
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        B::MinBy => keyed.into_iter().next().map_or(Value::Null, |(_, x)| x),
+        _ => keyed.into_iter().last().map_or(Value::Null, |(_, x)| x),
+    }
+}
+
+/// `range(from; to)`: numbers from `from` up to `to`, by 1.
+fn range<'a, 'g: 'a>(from: &Value, to: &Value, cx: &mut Ctx<'g>, out: Out<'_, 'a, 'g>) -> Res {
+    let (Value::Number(f), Value::Number(t)) = (from, to) else {
+        return Err(fail("range bounds must be numeric"));
+    };
+    match (Num::of(f)?, Num::of(t)?) {
+        (Num::Int(mut i), Num::Int(t)) => {
+            while i < t {
+                cx.step()?;
+                out(Cow::Owned(Value::from(i)), cx)?;
+                i += 1;
+            }
+        }
+        (f, t) => {
+            let (mut x, t) = (f.f64(), t.f64());
+            while x < t {
+                cx.step()?;
+                out(Cow::Owned(Num::Float(x).to_value()?), cx)?;
+                x += 1.0;
+            }
+        }
+    }
+    Ok(())
+}
