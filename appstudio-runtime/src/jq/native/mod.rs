@@ -11,9 +11,12 @@
 //! time, sizes, outputs). The differential tests run every corpus program both ways.
 
 mod builtins;
+mod construct;
 mod eval;
 mod lower;
+mod math;
 mod op;
+mod paths;
 mod value;
 
 use jaq_core::load::{Lexer, Parser};

@@ -1,0 +1,177 @@
+//! Arithmetic: numbers (exact on 64-bit integers, else doubles), strings, arrays and objects.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::builtins;
+use super::eval::{Stop, fail, size};
+use super::op::Math;
+use super::value::{self as jv, Num, excerpt, type_name};
+
+pub(super) fn neg(n: Num) -> Result<Value, Stop> {
+    match n {
+        // `-0` is a double negative zero in jq
+        Num::Int(0) => Err(Stop::Unsupported),
+        Num::Int(i) => i.checked_neg().map(Value::from).ok_or(Stop::Unsupported),
+        Num::Float(f) => Num::Float(-f).to_value(),
+    }
+}
+
+/// `l op r`.
+pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<Value, Stop> {
+    use Value::{Array, Null, Number, Object, String as Str};
+    let mismatch = |l: &Value, verb: &str| {
+        fail(format!(
+            "{} ({}) and {} ({}) cannot be {verb}",
+            type_name(l),
+            excerpt(l),
+            type_name(r),
+            excerpt(r)
+        ))
+    };
+    Ok(match (m, l, r) {
+        (m, l, Number(y)) if matches!(&*l, Number(_)) => {
+            let Number(x) = &*l else { unreachable!() };
+            arith(Num::of(x)?, m, Num::of(y)?)?
+        }
+        (Math::Mul, l, Number(n)) if l.is_string() => {
+            let Str(x) = &*l else { unreachable!() };
+            repeat(x, Num::of(n)?, max)?
+        }
+        (Math::Mul, l, Str(x)) if l.is_number() => {
+            let Number(n) = &*l else { unreachable!() };
+            repeat(x, Num::of(n)?, max)?
+        }
+        (Math::Add, l, Null) => l.into_owned(),
+        (Math::Add, l, r) if l.is_null() => r.clone(),
+        (Math::Add, l, Str(y)) if l.is_string() => {
+            let Str(mut x) = l.into_owned() else {
+                unreachable!()
+            };
+            if x.len() + y.len() > max {
+                return Err(size(max));
+            }
+            x.push_str(y);
+            Str(x)
+        }
+        (Math::Add, l, Array(y)) if l.is_array() => {
+            let Array(mut x) = l.into_owned() else {
+                unreachable!()
+            };
+            if x.len() + y.len() > max {
+                return Err(size(max));
+            }
+            x.extend(y.iter().cloned());
+            Array(x)
+        }
+        (Math::Add, l, Object(y)) if l.is_object() => {
+            let Object(mut x) = l.into_owned() else {
+                unreachable!()
+            };
+            for (k, v) in y {
+                x.insert(k.clone(), v.clone());
+            }
+            Object(x)
+        }
+        (Math::Sub, l, Array(y)) if l.is_array() => {
+            let Array(x) = l.into_owned() else {
+                unreachable!()
+            };
+            Array(
+                x.into_iter()
+                    .filter(|v| !y.iter().any(|w| jv::equal(v, w)))
+                    .collect(),
+            )
+        }
+        (Math::Mul, l, Object(y)) if l.is_object() => {
+            let Object(x) = l.into_owned() else {
+                unreachable!()
+            };
+            Object(deep_merge(x, y))
+        }
+        (Math::Div, l, Str(sep)) if l.is_string() => {
+            let Str(x) = &*l else { unreachable!() };
+            builtins::split(x, sep)
+        }
+        (Math::Add, l, _) => return Err(mismatch(&l, "added")),
+        (Math::Sub, l, _) => return Err(mismatch(&l, "subtracted")),
+        (Math::Mul, l, _) => return Err(mismatch(&l, "multiplied")),
+        (Math::Div, l, _) => return Err(mismatch(&l, "divided")),
+        (Math::Rem, l, _) => return Err(mismatch(&l, "divided (remainder)")),
+    })
+}
+
+/// `"s" * n`: `s` repeated `n` times (rounded down), `null` for a negative `n`.
+fn repeat(s: &str, n: Num, max: usize) -> Result<Value, Stop> {
+    let n = n.f64();
+    if n < 0.0 {
+        return Ok(Value::Null);
+    }
+    let times = n.floor() as usize;
+    if s.len().saturating_mul(times) > max {
+        return Err(size(max));
+    }
+    Ok(Value::String(s.repeat(times)))
+}
+
+fn deep_merge(mut x: Map<String, Value>, y: &Map<String, Value>) -> Map<String, Value> {
+    for (k, v) in y {
+        match (x.get_mut(k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => {
+                let a = std::mem::take(a);
+                x.insert(k.clone(), Value::Object(deep_merge(a, b)));
+            }
+            _ => {
+                x.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    x
+}
+
+/// Arithmetic on numbers: exact on integers while it stays exact, else on doubles.
+fn arith(x: Num, m: Math, y: Num) -> Result<Value, Stop> {
+    if let (Num::Int(a), Num::Int(b)) = (x, y) {
+        let exact = match m {
+            Math::Add => a.checked_add(b),
+            Math::Sub => a.checked_sub(b),
+            Math::Mul => a.checked_mul(b),
+            Math::Div if b != 0 && a % b == 0 => a.checked_div(b),
+            Math::Rem if b != 0 => a.checked_rem(b),
+            _ => None,
+        };
+        if let Some(v) = exact {
+            return Ok(Value::from(v));
+        }
+        if !matches!(m, Math::Div | Math::Rem) {
+            // jaq's integers go on exactly past 64 bits
+            return Err(Stop::Unsupported);
+        }
+    }
+    let (a, b) = (x.f64(), y.f64());
+    Num::Float(match m {
+        Math::Add => a + b,
+        Math::Sub => a - b,
+        Math::Mul => a * b,
+        Math::Div if b == 0.0 => {
+            return Err(fail(format!(
+                "{} (number) and {} (number) cannot be divided because the divisor is zero",
+                Num::Float(a).to_value()?,
+                Num::Float(b).to_value()?
+            )));
+        }
+        Math::Div => a / b,
+        Math::Rem => {
+            // jq truncates both sides to integers
+            let (a, b) = (a.trunc() as i64, b.trunc() as i64);
+            if b == 0 {
+                return Err(fail(format!(
+                    "{a} (number) and {b} (number) cannot be divided because the divisor is zero"
+                )));
+            }
+            return Ok(Value::from(a.checked_rem(b).unwrap_or(0)));
+        }
+    })
+    .to_value()
+}
