@@ -1,8 +1,10 @@
 //! Per-event time of the inbound example's `data_pipeline` without network — parse the
 //! webhook body, source jq, transform (the saved mapping), the contact payload the target
-//! sends — against (a) serde_json parse + serialize of the same payload, the floor of any
-//! JSON pipeline, and (b) the `jq` tool running the same source program and mapping over the
-//! same events (one process for all events; per-event time amortized).
+//! sends — on the native jq path and forced through jaq, against (a) serde_json parse +
+//! serialize of the same payload, the floor of any JSON pipeline, and (b) the `jq` and `gojq`
+//! tools running the same source program and mapping over the same events (one process for
+//! all events; per-event time amortized; a tool that is not installed is skipped). Ends with
+//! one line: `pipeline: X× the serde floor, Y× faster than jq, Z× faster than gojq`.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -42,8 +44,12 @@ fn event(i: usize) -> String {
     .to_string()
 }
 
-fn workflow(rt: &tokio::runtime::Runtime) -> Workflow<ImportFormResponses> {
-    let engine = Engine::<App>::new(EngineConfig::default()).expect("engine");
+fn workflow(rt: &tokio::runtime::Runtime, native: bool) -> Workflow<ImportFormResponses> {
+    let config = EngineConfig {
+        native_jq: native,
+        ..EngineConfig::default()
+    };
+    let engine = Engine::<App>::new(config).expect("engine");
     let tokens = Tokens {
         access: Some(Secret::new("token")),
         expires_at: None,
@@ -123,9 +129,9 @@ fn jq_source() -> (String, Vec<(String, String)>) {
     (jq.program.to_string(), vars)
 }
 
-/// Seconds per event of the jq tool over `events` in one process, best of 3; `None` without
-/// the tool.
-fn jq_tool(events: &[String]) -> Option<Duration> {
+/// Seconds per event of the jq tool `tool` (`jq`, `gojq`) over `events` in one process, best
+/// of 3; `None` without the tool.
+fn jq_tool(tool: &str, events: &[String]) -> Option<Duration> {
     let (source, vars) = jq_source();
     let program = format!(
         "({source}) as $s | {{contact: {{email: $s.respondent_email, firstName: $s.q_name, \
@@ -134,7 +140,7 @@ fn jq_tool(events: &[String]) -> Option<Duration> {
     let input = events.join("\n");
     let mut best: Option<Duration> = None;
     for _ in 0..3 {
-        let mut cmd = Command::new("jq");
+        let mut cmd = Command::new(tool);
         cmd.arg("-c");
         for (name, value) in &vars {
             cmd.args(["--argjson", name, value]);
@@ -154,7 +160,7 @@ fn jq_tool(events: &[String]) -> Option<Duration> {
         let out = child.wait_with_output().ok()?;
         writer.join().ok()?.ok()?;
         let took = start.elapsed();
-        assert!(out.status.success(), "jq failed");
+        assert!(out.status.success(), "{tool} failed");
         assert_eq!(
             out.stdout.iter().filter(|b| **b == b'\n').count(),
             events.len()
@@ -169,7 +175,8 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let mut wf = workflow(&rt);
+    let mut wf = workflow(&rt, true);
+    let mut on_jaq = workflow(&rt, false);
     let events: Vec<String> = (0..2000).map(event).collect();
     let mut g = c.benchmark_group("inbound_event");
     let mut i = 0;
@@ -177,6 +184,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % events.len();
             black_box(ours(&rt, &mut wf, &events[i]))
+        })
+    });
+    g.bench_function("appstudio_pipeline_on_jaq", |b| {
+        b.iter(|| {
+            i = (i + 1) % events.len();
+            black_box(ours(&rt, &mut on_jaq, &events[i]))
         })
     });
     {
@@ -192,10 +205,20 @@ fn bench(c: &mut Criterion) {
             .iter()
             .map(|e| serde_json::from_str(e).unwrap())
             .collect();
+        assert!(
+            program.is_native(),
+            "the example's source program runs natively"
+        );
         g.bench_function("source_jq_only", |b| {
             b.iter(|| {
                 i = (i + 1) % events.len();
                 black_box(program.run(&parsed[i], &values).expect("runs"))
+            })
+        });
+        g.bench_function("source_jq_only_on_jaq", |b| {
+            b.iter(|| {
+                i = (i + 1) % events.len();
+                black_box(program.run_jaq(&parsed[i], &values).expect("runs"))
             })
         });
     }
@@ -207,26 +230,39 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    // the same 2,000 events through all three, wall-clock per event (best of 3 passes)
+    // the same 2,000 events through all of them, wall-clock per event (best of 3 passes)
     let ours = best_of_3(&events, |e| {
         black_box(ours(&rt, &mut wf, e));
+    });
+    let jaq = best_of_3(&events, |e| {
+        black_box(self::ours(&rt, &mut on_jaq, e));
     });
     let serde = best_of_3(&events, |e| {
         black_box(floor(e));
     });
+    let ratio = |other: Duration| other.as_secs_f64() / ours.as_secs_f64();
     println!(
-        "2,000 events: appstudio {ours:?}/event, serde_json parse + serialize {serde:?}/event: \
-         {:.1}x the floor",
+        "2,000 events: appstudio {ours:?}/event (native jq), {jaq:?}/event forced through jaq \
+         ({:.1}x faster native); serde_json parse + serialize {serde:?}/event",
+        ratio(jaq)
+    );
+    let mut summary = format!(
+        "pipeline: {:.1}x the serde floor",
         ours.as_secs_f64() / serde.as_secs_f64()
     );
-    match jq_tool(&events) {
-        Some(jq) => println!(
-            "2,000 events: jq tool {jq:?}/event (one process, amortized): appstudio is {:.1}x \
-             faster",
-            jq.as_secs_f64() / ours.as_secs_f64()
-        ),
-        None => println!("the jq tool is not installed: no comparison with it"),
+    for tool in ["jq", "gojq"] {
+        match jq_tool(tool, &events) {
+            Some(t) => {
+                println!("2,000 events: {tool} tool {t:?}/event (one process, amortized)");
+                summary.push_str(&format!(", {:.1}x faster than {tool}", ratio(t)));
+            }
+            None => {
+                println!("the {tool} tool is not installed: no comparison with it");
+                summary.push_str(&format!(", {tool} not installed"));
+            }
+        }
     }
+    println!("{summary}");
 }
 
 /// The floor: serde_json parse and serialize of the event.

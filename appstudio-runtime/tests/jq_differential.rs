@@ -9,8 +9,10 @@
 //!   `"!jq"` string and each `"!switch"`'s `"jq"`), with their `${…}` expansions turned into jq
 //!   variables as the code generator does, run on the inputs of `tests/jq_corpus/examples.json`.
 //!
-//! Outputs are compared as JSON values (numbers by value, object keys in order); when both fail,
-//! they agree whatever the messages. The `jq` binary must be installed (CI installs it with
+//! A program that runs natively (issue 12) also runs on jaq, and the two must agree: each
+//! case goes through three paths (native, jaq, the `jq` tool). Outputs are compared as JSON
+//! values (numbers by value, object keys in order); when both fail, they agree whatever the
+//! messages. The `jq` binary must be installed (CI installs it with
 //! apt-get): the test fails without it unless `APPSTUDIO_SKIP_JQ_DIFF=1` is set.
 //! `APPSTUDIO_JQ` names another binary (for instance a jq 1.7 build).
 
@@ -150,13 +152,32 @@ fn ours(program: &str, input: &Value, vars: &[(String, Value)]) -> Outcome {
     let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
     match jq::compile(program, &names) {
         Err(diags) => Outcome::Error(format!("compile: {}", show_diags(&diags))),
-        Ok(p) => match p.run(input, &values) {
-            Ok(values) => {
-                let text = values.iter().map(Value::to_string).collect();
-                Outcome::Values { values, text }
+        Ok(p) => {
+            // a program that runs natively must give what jaq gives: the third path
+            let native = p.run(input, &values);
+            if p.is_native() {
+                let jaq = p.run_jaq(input, &values);
+                let agree = match (&native, &jaq) {
+                    (Ok(a), Ok(b)) => {
+                        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+                    }
+                    (Err(_), Err(_)) => true,
+                    _ => false,
+                };
+                if !agree {
+                    return Outcome::Error(format!(
+                        "the native path gives {native:?}, jaq {jaq:?}"
+                    ));
+                }
             }
-            Err(e) => Outcome::Error(e.to_string()),
-        },
+            match native {
+                Ok(values) => {
+                    let text = values.iter().map(Value::to_string).collect();
+                    Outcome::Values { values, text }
+                }
+                Err(e) => Outcome::Error(e.to_string()),
+            }
+        }
     }
 }
 

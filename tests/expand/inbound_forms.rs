@@ -388,6 +388,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                             op: ir::Op::Jq(ir::Jq {
                                                 program: s("{webhook_id: .webhook.id}"),
                                                 vars: Cow::Borrowed(&[]),
+                                                native: true,
                                             }),
                                             loc: loc(82, 11),
                                         },
@@ -477,6 +478,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                             op: ir::Op::Jq(ir::Jq {
                                                 program: s("{webhook_id: .body.webhook.id}"),
                                                 vars: Cow::Borrowed(&[]),
+                                                native: true,
                                             }),
                                             loc: loc(101, 11),
                                         },
@@ -534,6 +536,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                         "if ((.query_params.challenge // \"\") | length) > 0 then 0 else 1 end",
                                     ),
                                     vars: Cow::Borrowed(&[]),
+                                    native: true,
                                 },
                                 cases: Cow::Borrowed(
                                     &[
@@ -545,6 +548,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                             op: ir::Op::Jq(ir::Jq {
                                                                 program: s("{value_to_encrypt: .query_params.challenge}"),
                                                                 vars: Cow::Borrowed(&[]),
+                                                                native: true,
                                                             }),
                                                             loc: loc(43, 17),
                                                         },
@@ -635,6 +639,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                             op: ir::Op::Jq(ir::Jq {
                                 program: s(".form_id"),
                                 vars: Cow::Borrowed(&[]),
+                                native: true,
                             }),
                             loc: loc(35, 22),
                         }),
@@ -642,6 +647,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                             op: ir::Op::Jq(ir::Jq {
                                 program: s(".account_id"),
                                 vars: Cow::Borrowed(&[]),
+                                native: true,
                             }),
                             loc: loc(34, 21),
                         }),
@@ -708,6 +714,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                         "{account_id: (.account.id | tostring), description: \"\\(.user.email) (\\(.account.name))\"}",
                                                     ),
                                                     vars: Cow::Borrowed(&[]),
+                                                    native: true,
                                                 }),
                                                 loc: loc(130, 15),
                                             },
@@ -767,6 +774,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                                         "[.workspaces[] | {display: .name, value: .id}]",
                                                                     ),
                                                                     vars: Cow::Borrowed(&[]),
+                                                                    native: true,
                                                                 }),
                                                                 loc: loc(154, 19),
                                                             },
@@ -849,6 +857,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                                         "[.body.forms[] | select(.archived | not) | {display: .title, value: .id}]",
                                                                     ),
                                                                     vars: Cow::Borrowed(&[]),
+                                                                    native: true,
                                                                 }),
                                                                 loc: loc(173, 19),
                                                             },
@@ -953,6 +962,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                             },
                                         ],
                                     ),
+                                    native: true,
                                 }),
                                 loc: loc(199, 28),
                             }),
@@ -985,6 +995,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                             },
                                         ],
                                     ),
+                                    native: true,
                                 }),
                                 loc: loc(200, 24),
                             }),
@@ -1045,6 +1056,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                             "[.form.questions[] | select(.type != \"statement\" and .type != \"page_break\") | {title: .title, id: .id}] + [{title: \"Respondent email\", id: \"respondent_email\"}, {title: \"Submitted at\", id: \"submitted_at\"}, {title: \"Response ID\", id: \"response_id\"}]",
                                                         ),
                                                         vars: Cow::Borrowed(&[]),
+                                                        native: true,
                                                     }),
                                                     loc: loc(216, 17),
                                                 },
@@ -1099,6 +1111,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                     },
                                 ],
                             ),
+                            native: true,
                         }),
                         loc: loc(229, 19),
                     },

@@ -568,6 +568,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                         "{account_id: .account_sid, description: \"Textbolt account \\(.friendly_name)\"}",
                                                     ),
                                                     vars: Cow::Borrowed(&[]),
+                                                    native: true,
                                                 }),
                                                 loc: loc(52, 15),
                                             },
@@ -633,6 +634,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                                         "[.phone_numbers[] | select(.capabilities.sms) | {display: \"\\(.friendly_name) (\\(.number))\", value: .number}]",
                                                                     ),
                                                                     vars: Cow::Borrowed(&[]),
+                                                                    native: true,
                                                                 }),
                                                                 loc: loc(76, 19),
                                                             },
@@ -750,6 +752,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                         },
                                                     ],
                                                 ),
+                                                native: true,
                                             },
                                             cases: Cow::Borrowed(
                                                 &[
@@ -936,6 +939,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                 "{message_sid: .sid, status: .status, segments: (.num_segments // \"1\")}",
                                             ),
                                             vars: Cow::Borrowed(&[]),
+                                            native: true,
                                         }),
                                         loc: loc(141, 13),
                                     },
@@ -1040,6 +1044,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                         "{account_id: .body.account_sid, description: \"\\(.body.friendly_name) (\\(.body.owner_email))\"}",
                                                     ),
                                                     vars: Cow::Borrowed(&[]),
+                                                    native: true,
                                                 }),
                                                 loc: loc(163, 15),
                                             },
@@ -1095,6 +1100,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                                         "[.lists[] | {display: \"\\(.name) (\\(.subscriber_count) subscribers)\", value: .id}]",
                                                                     ),
                                                                     vars: Cow::Borrowed(&[]),
+                                                                    native: true,
                                                                 }),
                                                                 loc: loc(186, 19),
                                                             },
@@ -1152,6 +1158,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                                                         "[.tags[] | select(.tagType == \"contact\") | {display: .tag, value: .id}]",
                                                                     ),
                                                                     vars: Cow::Borrowed(&[]),
+                                                                    native: true,
                                                                 }),
                                                                 loc: loc(209, 19),
                                                             },
@@ -1428,6 +1435,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                         op: ir::Op::Jq(ir::Jq {
                                             program: s("{contact_id: (.contacts[0].id // null)}"),
                                             vars: Cow::Borrowed(&[]),
+                                            native: true,
                                         }),
                                         loc: loc(263, 13),
                                     },
@@ -1436,6 +1444,7 @@ static __APPSTUDIO_APP: ::appstudio::__private::runtime::ir::App = {
                                             jq: ir::Jq {
                                                 program: s("if .contact_id == null then 0 else 1 end"),
                                                 vars: Cow::Borrowed(&[]),
+                                                native: true,
                                             },
                                             cases: Cow::Borrowed(
                                                 &[

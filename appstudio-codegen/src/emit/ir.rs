@@ -159,7 +159,7 @@ emit_struct! {
     Review { label, header, description }
     Object { name, singular, plural, description, external_id, ac_object, fields, relationships, extra }
     Command { op, loc }
-    Jq { program, vars }
+    Jq { program, vars, native }
     Http { method, target, url, path, params, headers, body, form, pagination, wrap_body }
     Expansion { ns, path, default, loc }
 }

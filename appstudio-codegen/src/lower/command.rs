@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use appstudio_runtime::ir;
+use appstudio_runtime::{ir, jq};
 
 use super::body::consumer_reads_body;
 use super::{Lower, list, s, scope};
@@ -148,7 +148,10 @@ impl Lower<'_> {
 
     pub(super) fn jq(&self, t: &StrTmpl) -> ir::Jq {
         let r = jqtext::rewrite(t);
+        let names: Vec<String> = (0..r.vars.len()).map(jq::expansion_var).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         ir::Jq {
+            native: jq::is_native(&r.program, &names),
             program: r.program.into(),
             vars: list(r.vars.iter().map(|e| self.expansion(e)).collect()),
         }

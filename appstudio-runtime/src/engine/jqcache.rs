@@ -59,18 +59,22 @@ fn compiled(program: &str, names: &[&str]) -> Result<Arc<Program>> {
     })
 }
 
-/// Runs the program of `jq` on `input` with the values of its variables, within `limits`:
-/// on this thread if it is quick and compiled already, else on the pool.
+/// Runs the program of `jq` on `input` with the values of its variables, within `limits` (on
+/// its native op tree when it has one and `native`): on this thread if it is quick and
+/// compiled already, else on the pool.
 pub(super) async fn run(
     jq: &ir::Jq,
     input: Value,
     vars: Vec<Value>,
     limits: Limits,
+    native: bool,
 ) -> Result<Vec<Value>> {
     let names = names(jq)?;
+    // the build decided which programs run natively
+    let native = native && jq.native;
     let program = jq::cached_if_compiled(&jq.program, &names);
     if let Some(program) = &program
-        && let Some(out) = program.run_quick(&input, &vars, &limits, QUICK_STEPS)
+        && let Some(out) = program.run_quick(native, &input, &vars, &limits, QUICK_STEPS)
     {
         return Ok(out?);
     }
@@ -84,7 +88,7 @@ pub(super) async fn run(
             (Some(p), _) => Ok(p),
             (None, text) => compiled(text.as_deref().unwrap_or_default(), &names),
         };
-        let out = program.and_then(|p| Ok(p.run_on_large_stack(&input, &vars, &limits)?));
+        let out = program.and_then(|p| Ok(p.run_on_large_stack(native, &input, &vars, &limits)?));
         // the caller may have gone (its task cancelled): nobody to answer
         let _ = tx.send(out);
     });

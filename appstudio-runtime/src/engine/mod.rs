@@ -82,6 +82,9 @@ pub struct EngineConfig {
     /// Bounds on each run of a jq program (steps, time, stack, sizes); [`jq::Limits`]'s
     /// defaults.
     pub jq_limits: jq::Limits,
+    /// Whether a jq program that lowered to a native op tree runs on it (the default), or
+    /// every program runs on jaq (to compare the two).
+    pub native_jq: bool,
     /// Largest webhook body taken in, in bytes ([`DEFAULT_MAX_WEBHOOK_BODY`]); a larger one
     /// is refused with [`ErrorKind::BodyTooLarge`] before it is parsed.
     pub max_webhook_body: usize,
@@ -104,6 +107,7 @@ impl Default for EngineConfig {
             retry: RetryPolicy::default(),
             activecampaign_rate: 5,
             jq_limits: jq::Limits::default(),
+            native_jq: true,
             max_webhook_body: DEFAULT_MAX_WEBHOOK_BODY,
         }
     }

@@ -72,6 +72,9 @@ pub struct Jq {
     pub program: Str,
     /// Values of `$__as_0`, `$__as_1`, ….
     pub vars: List<Expansion>,
+    /// Whether the program runs natively, without jaq (decided when the app compiles: the
+    /// program lowers to the native subset's op tree).
+    pub native: bool,
 }
 
 /// `!http`.

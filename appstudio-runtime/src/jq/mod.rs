@@ -278,11 +278,13 @@ impl Program {
     /// `Err(steps)` when the step budget ran out.
     fn run_native(
         &self,
+        native: bool,
         input: &serde_json::Value,
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Option<Result<Result<Vec<serde_json::Value>, JqError>, ()>> {
-        match self.native.as_ref()?.run(input, vars, limits) {
+        let op = self.native.as_ref().filter(|_| native)?;
+        match op.run(input, vars, limits) {
             native::Ran::Done(r) => Some(Ok(r)),
             native::Ran::Jaq => None,
             native::Ran::Steps => Some(Err(())),
@@ -306,7 +308,27 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        match self.run_quick(input, vars, limits, limits.steps) {
+        self.run_on(true, input, vars, limits)
+    }
+
+    /// [`Program::run`] on jaq even when the program runs natively: the reference the native
+    /// path is compared with (tests, benchmarks).
+    pub fn run_jaq(
+        &self,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+    ) -> Result<Vec<serde_json::Value>, JqError> {
+        self.run_on(false, input, vars, &Limits::default())
+    }
+
+    fn run_on(
+        &self,
+        native: bool,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Result<Vec<serde_json::Value>, JqError> {
+        match self.run_quick(native, input, vars, limits, limits.steps) {
             Some(r) => r,
             None => self.eval_on_own_thread(input, vars, limits),
         }
@@ -317,9 +339,11 @@ impl Program {
     /// that and `limits` allow more (then it is to run again with [`Program::run_on_large_stack`]
     /// on a thread with a large stack; programs have no side effects, so running one again is
     /// safe). Values built meanwhile are bounded in depth, so this is safe on any thread with a
-    /// stack of the usual size (such as an async executor's) with a small `steps`.
+    /// stack of the usual size (such as an async executor's) with a small `steps`. With
+    /// `native`, a program that lowered runs on its op tree; without, on jaq.
     pub fn run_quick(
         &self,
+        native: bool,
         input: &serde_json::Value,
         vars: &[serde_json::Value],
         limits: &Limits,
@@ -337,7 +361,7 @@ impl Program {
             ..*limits
         };
         // the native path's recursion follows the program, not the data: any stack holds it
-        match self.run_native(input, vars, &inline) {
+        match self.run_native(native, input, vars, &inline) {
             Some(Ok(r)) => return Some(r),
             Some(Err(())) if limits.steps > inline.steps => return None,
             Some(Err(())) => return Some(Err(steps_exceeded(inline.steps))),
@@ -351,9 +375,11 @@ impl Program {
     }
 
     /// Runs the program on this thread with all of `limits`, which must have a stack of at
-    /// least [`large_stack`]`(limits)` bytes (a thread started with that `stack_size`).
+    /// least [`large_stack`]`(limits)` bytes (a thread started with that `stack_size`);
+    /// `native` as for [`Program::run_quick`].
     pub fn run_on_large_stack(
         &self,
+        native: bool,
         input: &serde_json::Value,
         vars: &[serde_json::Value],
         limits: &Limits,
@@ -364,7 +390,7 @@ impl Program {
                 found: vars.len(),
             });
         }
-        match self.run_native(input, vars, limits) {
+        match self.run_native(native, input, vars, limits) {
             Some(Ok(r)) => return r,
             Some(Err(())) => return Err(steps_exceeded(limits.steps)),
             None => {}

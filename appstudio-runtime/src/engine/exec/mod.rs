@@ -219,7 +219,8 @@ pub(super) async fn run_jq(
 ) -> Result<Value> {
     let vars = ctx.vars(piped).jq_vars(&jq.vars)?;
     let limits = session.inner.config.jq_limits;
-    let mut outputs = super::jqcache::run(jq, input, vars, limits).await?;
+    let mut outputs =
+        super::jqcache::run(jq, input, vars, limits, session.inner.config.native_jq).await?;
     match outputs.len() {
         0 => Ok(Value::Null),
         1 => Ok(outputs.pop().unwrap_or(Value::Null)),

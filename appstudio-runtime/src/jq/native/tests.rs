@@ -1,59 +1,16 @@
-//! The native path against the jaq path on the differential corpus and the examples'
-//! programs: every program that lowers gives the same outputs (printed as jq prints them) or
-//! fails on both.
+//! The native path against the jaq path on the differential corpus: every program that
+//! lowers gives the same outputs (printed as jq prints them) or fails on both. (The example
+//! apps' programs go through both paths and the `jq` tool in `tests/jq_differential.rs`.)
 
 use serde_json::Value;
 
 use super::{lower, value};
 use crate::jq::{Limits, compile};
 
-const CORPUS: &str = include_str!("../../../tests/jq_corpus/cases.txt");
+#[path = "../../../tests/jq_corpus/cases.rs"]
+mod corpus;
 
-/// A corpus case: program, variables, inputs.
-struct Case {
-    program: String,
-    vars: Vec<(String, Value)>,
-    inputs: Vec<Value>,
-}
-
-fn cases() -> Vec<Case> {
-    let mut all = Vec::new();
-    for block in CORPUS.split("\n\n") {
-        let mut vars = Vec::new();
-        let mut program = None;
-        let mut inputs = Vec::new();
-        let mut reject = false;
-        for line in block.lines() {
-            let line = line.trim_end();
-            if line.is_empty() || (line.starts_with('#') && program.is_none()) {
-                continue;
-            }
-            if let Some(d) = line.strip_prefix('%') {
-                if let Some(rest) = d.strip_prefix("var ") {
-                    let (name, json) = rest.split_once(' ').unwrap();
-                    vars.push((name.to_owned(), serde_json::from_str(json).unwrap()));
-                }
-                reject |= d.starts_with("reject");
-                continue;
-            }
-            match program {
-                None => program = Some(line.to_owned()),
-                Some(_) => inputs.push(serde_json::from_str(line).unwrap_or(Value::Null)),
-            }
-        }
-        if let (Some(program), false) = (program, reject) {
-            if inputs.is_empty() {
-                inputs.push(Value::Null);
-            }
-            all.push(Case {
-                program,
-                vars,
-                inputs,
-            });
-        }
-    }
-    all
-}
+use corpus::cases;
 
 fn printed(r: &Result<Vec<Value>, crate::jq::JqError>) -> Result<Vec<String>, ()> {
     match r {
