@@ -156,7 +156,10 @@ async fn run(load: Load) {
     let acked = started.elapsed();
     latencies.sort();
     let pending = host.store().count_events("pending").await.expect("count");
-    assert_eq!(pending, load.count as i64, "every acknowledged event is stored");
+    assert_eq!(
+        pending, load.count as i64,
+        "every acknowledged event is stored"
+    );
     println!(
         "host: {:.0} acknowledged/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms \
          ({} webhooks of {} bytes, {} clients, {:.2} s)",

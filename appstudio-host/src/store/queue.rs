@@ -112,40 +112,33 @@ impl Store {
     /// installation that received the same body within `dedup_window_ms`; gives how many were
     /// stored. When this returns `Ok`, the events are durable: the request may be answered.
     pub async fn enqueue(&self, events: &[NewEvent], dedup_window_ms: i64) -> Result<usize, Error> {
+        let stored = self
+            .enqueue_requests(std::slice::from_ref(&events), dedup_window_ms)
+            .await?;
+        Ok(stored.first().copied().unwrap_or(0))
+    }
+
+    /// Stores the events of several requests (each as [`Store::enqueue`] would) in one
+    /// transaction, one commit for all of them (the intake's group commit); gives how many
+    /// events of each request were stored, in order. A body repeated within the batch is
+    /// stored once, for the first request that has it. When this returns `Ok`, every event
+    /// is durable; on an error none is stored.
+    pub async fn enqueue_requests(
+        &self,
+        requests: &[&[NewEvent]],
+        dedup_window_ms: i64,
+    ) -> Result<Vec<usize>, Error> {
         let now = now_ms();
         let mut tx = self.pool.begin().await?;
-        let mut stored = 0;
-        for e in events {
-            if !first_delivery(&mut tx, e, now, dedup_window_ms).await? {
-                continue;
+        let mut stored = Vec::with_capacity(requests.len());
+        for events in requests {
+            let mut n = 0;
+            for e in *events {
+                if insert_event(&mut tx, e, now, dedup_window_ms).await? {
+                    n += 1;
+                }
             }
-            let id: i64 = sqlx::query(
-                "INSERT INTO events (installation_id, content_type, query, headers, body, \
-                 dedup_key, status, attempts, available_at, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id",
-            )
-            .bind(&e.installation_id)
-            .bind(&e.content_type)
-            .bind(&e.query)
-            .bind(&e.headers)
-            .bind(&e.body)
-            .bind(&e.dedup_key)
-            .bind(now)
-            .fetch_all(&mut *tx)
-            .await?
-            .first()
-            .map(|r| r.get(0))
-            .ok_or_else(|| Error::Invalid("an insert returned no id".into()))?;
-            sqlx::query(
-                "INSERT INTO runs (event_id, installation_id, status, attempts, received_at) \
-                 VALUES ($1, $2, 'received', 0, $3)",
-            )
-            .bind(id)
-            .bind(&e.installation_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            stored += 1;
+            stored.push(n);
         }
         tx.commit().await?;
         Ok(stored)
@@ -372,31 +365,53 @@ impl Store {
     }
 }
 
-/// Whether `e` is the first delivery of its body to its installation within the window; if it
-/// is, the body is recorded as seen.
-async fn first_delivery(
-    tx: &mut Tx<'_>,
-    e: &NewEvent,
-    now: i64,
-    window: i64,
-) -> Result<bool, Error> {
-    sqlx::query("DELETE FROM dedup WHERE installation_id = $1 AND dedup_key = $2 AND seen_at < $3")
-        .bind(&e.installation_id)
-        .bind(&e.dedup_key)
-        .bind(now - window)
-        .execute(&mut **tx)
-        .await?;
-    let new = sqlx::query(
+/// Stores `e` unless its body reached its installation within the window: the dedup key is
+/// recorded (or its time renewed, when the one seen is older than the window) by one upsert
+/// that changes no row for a redelivery; then the event and its run record. Whether it was
+/// stored.
+async fn insert_event(tx: &mut Tx<'_>, e: &NewEvent, now: i64, window: i64) -> Result<bool, Error> {
+    let first = sqlx::query(
         "INSERT INTO dedup (installation_id, dedup_key, seen_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (installation_id, dedup_key) DO NOTHING",
+         ON CONFLICT (installation_id, dedup_key) DO UPDATE SET seen_at = excluded.seen_at \
+         WHERE dedup.seen_at < $4",
     )
     .bind(&e.installation_id)
     .bind(&e.dedup_key)
     .bind(now)
+    .bind(now - window)
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    Ok(new == 1)
+    if first != 1 {
+        return Ok(false);
+    }
+    let id: i64 = sqlx::query(
+        "INSERT INTO events (installation_id, content_type, query, headers, body, \
+         dedup_key, status, attempts, available_at, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id",
+    )
+    .bind(&e.installation_id)
+    .bind(&e.content_type)
+    .bind(&e.query)
+    .bind(&e.headers)
+    .bind(&e.body)
+    .bind(&e.dedup_key)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?
+    .first()
+    .map(|r| r.get(0))
+    .ok_or_else(|| Error::Invalid("an insert returned no id".into()))?;
+    sqlx::query(
+        "INSERT INTO runs (event_id, installation_id, status, attempts, received_at) \
+         VALUES ($1, $2, 'received', 0, $3)",
+    )
+    .bind(id)
+    .bind(&e.installation_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }
 
 /// Writes the run record of an attempt.

@@ -7,6 +7,7 @@ appstudio::include_app!("../examples/inbound_forms/app.json", allow(AS1003));
 
 mod delivery;
 mod example;
+mod intake_batch;
 mod objects;
 mod signal;
 mod support;

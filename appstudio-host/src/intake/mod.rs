@@ -1,6 +1,9 @@
 //! Webhook intake: `/hooks/{token}` (D28). A verification request is answered at once; any
 //! other request is stored (one event per installation it is for) and only then answered 2xx.
 //! Nothing here waits for a remote API: verification and routing run without requests.
+//! Concurrent requests are stored together, one commit for a batch ([`group`]).
+
+mod group;
 
 use std::sync::Arc;
 
@@ -17,19 +20,31 @@ use sha2::{Digest, Sha256};
 use crate::live::{Live, id_text, read};
 use crate::shared::Inner;
 use crate::store::NewEvent;
+use group::GroupCommit;
 
 /// The response header telling how many events a request was stored as (0: a redelivery
 /// within the dedup window, or no installation routed).
 pub const STORED: HeaderName = HeaderName::from_static("appstudio-stored");
 
+/// What the intake's requests share: the host's [`Inner`] and the writer storing their events.
+struct Intake {
+    inner: Arc<Inner>,
+    commits: GroupCommit,
+}
+
 /// The intake's routes.
 pub(crate) fn router(inner: Arc<Inner>) -> Router {
     let limit = inner.config.engine.max_webhook_body;
+    let window = inner.config.dedup_window.as_millis() as i64;
+    let intake = Intake {
+        commits: GroupCommit::new(inner.store.clone(), window),
+        inner,
+    };
     Router::new()
         .route("/hooks/{token}", any(hook))
         // a larger body is refused (413) before the handler, unread and unstored
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(inner)
+        .with_state(Arc::new(intake))
 }
 
 /// A JSON answer.
@@ -39,13 +54,14 @@ fn answer(status: StatusCode, body: Value) -> Response {
 
 /// One request to a webhook URL.
 async fn hook(
-    State(inner): State<Arc<Inner>>,
+    State(intake): State<Arc<Intake>>,
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((intake, installation)) = read(&inner.registry.hooks).get(&token).cloned() else {
+    let inner = &intake.inner;
+    let Some((intake_name, installation)) = read(&inner.registry.hooks).get(&token).cloned() else {
         return answer(StatusCode::NOT_FOUND, json!({"error": "no such webhook"}));
     };
     let query = query.unwrap_or_default();
@@ -73,7 +89,7 @@ async fn hook(
     };
     let candidates = match &installation {
         Some(id) => inner.registry.get(id).into_iter().collect(),
-        None => inner.registry.of_intake(&intake),
+        None => inner.registry.of_intake(&intake_name),
     };
     let Some(first) = candidates.first().cloned() else {
         return answer(StatusCode::NOT_FOUND, json!({"error": "no such webhook"}));
@@ -123,9 +139,9 @@ async fn hook(
             dedup_key: dedup_key.clone(),
         })
         .collect();
-    let window = inner.config.dedup_window.as_millis() as i64;
-    match inner.store.enqueue(&events, window).await {
-        Ok(stored) => {
+    // answered only once the batch holding these events is committed
+    match intake.commits.enqueue(events).await {
+        Some(stored) => {
             if stored > 0 {
                 inner.wake.notify_waiters();
             }
@@ -139,14 +155,12 @@ async fn hook(
                 .insert(STORED, HeaderValue::from(stored));
             response
         }
-        Err(e) => {
-            // not stored: not acknowledged, so the provider delivers it again
-            tracing::error!(error = %e, "a webhook request could not be stored");
-            answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": "not stored; retry"}),
-            )
-        }
+        // not stored (the writer logged why): not acknowledged, so the provider delivers it
+        // again
+        None => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": "not stored; retry"}),
+        ),
     }
 }
 
