@@ -1,6 +1,8 @@
 //! The event queue and the run log: storing requests (acknowledged = stored), leases, the
 //! outcome of a run committed with the installation's states.
 
+use std::collections::HashSet;
+
 use sqlx::Row;
 
 use super::{States, Store, Tx, now_ms, write_states};
@@ -123,22 +125,42 @@ impl Store {
     /// events of each request were stored, in order. A body repeated within the batch is
     /// stored once, for the first request that has it. When this returns `Ok`, every event
     /// is durable; on an error none is stored.
+    ///
+    /// Three multi-row statements per [`ROWS`] events, whatever the batch's size: the dedup
+    /// keys (an upsert returning the keys that are new, or were seen before the window), the
+    /// events of those keys (returning their ids), their run records.
     pub async fn enqueue_requests(
         &self,
         requests: &[&[NewEvent]],
         dedup_window_ms: i64,
     ) -> Result<Vec<usize>, Error> {
         let now = now_ms();
+        // each (installation, body) once: a repeat within the batch is a redelivery
+        let mut seen = HashSet::new();
+        let candidates: Vec<(usize, &NewEvent)> = requests
+            .iter()
+            .enumerate()
+            .flat_map(|(r, events)| events.iter().map(move |e| (r, e)))
+            .filter(|(_, e)| seen.insert((e.installation_id.as_str(), e.dedup_key.as_str())))
+            .collect();
+        let mut stored = vec![0; requests.len()];
         let mut tx = self.pool.begin().await?;
-        let mut stored = Vec::with_capacity(requests.len());
-        for events in requests {
-            let mut n = 0;
-            for e in *events {
-                if insert_event(&mut tx, e, now, dedup_window_ms).await? {
-                    n += 1;
-                }
+        for chunk in candidates.chunks(ROWS) {
+            let events: Vec<&NewEvent> = chunk.iter().map(|(_, e)| *e).collect();
+            let first = first_deliveries(&mut tx, &events, now, dedup_window_ms).await?;
+            let is_new: Vec<bool> = events
+                .iter()
+                .map(|e| first.contains(&(e.installation_id.clone(), e.dedup_key.clone())))
+                .collect();
+            let new: Vec<&NewEvent> = events
+                .iter()
+                .zip(&is_new)
+                .filter_map(|(e, new)| new.then_some(*e))
+                .collect();
+            insert_events(&mut tx, &new, now).await?;
+            for ((r, _), new) in chunk.iter().zip(is_new) {
+                stored[*r] += usize::from(new);
             }
-            stored.push(n);
         }
         tx.commit().await?;
         Ok(stored)
@@ -365,53 +387,97 @@ impl Store {
     }
 }
 
-/// Stores `e` unless its body reached its installation within the window: the dedup key is
-/// recorded (or its time renewed, when the one seen is older than the window) by one upsert
-/// that changes no row for a redelivery; then the event and its run record. Whether it was
-/// stored.
-async fn insert_event(tx: &mut Tx<'_>, e: &NewEvent, now: i64, window: i64) -> Result<bool, Error> {
-    let first = sqlx::query(
-        "INSERT INTO dedup (installation_id, dedup_key, seen_at) VALUES ($1, $2, $3) \
+/// Events stored by one statement of [`Store::enqueue_requests`] (7 bound values each: well
+/// within SQLite's 32,766 and PostgreSQL's 65,535).
+const ROWS: usize = 500;
+
+/// `$a, $b, …` of `count` values from `$from`.
+fn params(from: usize, count: usize) -> String {
+    let all: Vec<String> = (from..from + count).map(|n| format!("${n}")).collect();
+    all.join(", ")
+}
+
+/// Records the dedup keys of `events` (distinct), each unless its body reached its
+/// installation within the window (a key seen before the window is renewed); gives the keys
+/// recorded: the events to store.
+async fn first_deliveries(
+    tx: &mut Tx<'_>,
+    events: &[&NewEvent],
+    now: i64,
+    window: i64,
+) -> Result<HashSet<(String, String)>, Error> {
+    // $1: now, $2: the window's start, then two per key
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| format!("({}, $1)", params(3 + 2 * i, 2)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO dedup (installation_id, dedup_key, seen_at) VALUES {} \
          ON CONFLICT (installation_id, dedup_key) DO UPDATE SET seen_at = excluded.seen_at \
-         WHERE dedup.seen_at < $4",
-    )
-    .bind(&e.installation_id)
-    .bind(&e.dedup_key)
-    .bind(now)
-    .bind(now - window)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if first != 1 {
-        return Ok(false);
+         WHERE dedup.seen_at < $2 RETURNING installation_id, dedup_key",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(now - window);
+    for e in events {
+        query = query.bind(&e.installation_id).bind(&e.dedup_key);
     }
-    let id: i64 = sqlx::query(
-        "INSERT INTO events (installation_id, content_type, query, headers, body, \
-         dedup_key, status, attempts, available_at, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id",
-    )
-    .bind(&e.installation_id)
-    .bind(&e.content_type)
-    .bind(&e.query)
-    .bind(&e.headers)
-    .bind(&e.body)
-    .bind(&e.dedup_key)
-    .bind(now)
-    .fetch_all(&mut **tx)
-    .await?
-    .first()
-    .map(|r| r.get(0))
-    .ok_or_else(|| Error::Invalid("an insert returned no id".into()))?;
-    sqlx::query(
-        "INSERT INTO runs (event_id, installation_id, status, attempts, received_at) \
-         VALUES ($1, $2, 'received', 0, $3)",
-    )
-    .bind(id)
-    .bind(&e.installation_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(true)
+    Ok(query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect())
+}
+
+/// Inserts `events` (distinct keys) and their run records (`received`).
+async fn insert_events(tx: &mut Tx<'_>, events: &[&NewEvent], now: i64) -> Result<(), Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    // $1: now, then six per event
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| format!("({}, 'pending', 0, $1, $1)", params(2 + 6 * i, 6)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO events (installation_id, content_type, query, headers, body, dedup_key, \
+         status, attempts, available_at, received_at) VALUES {} \
+         RETURNING id, installation_id",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for e in events {
+        query = query
+            .bind(&e.installation_id)
+            .bind(&e.content_type)
+            .bind(&e.query)
+            .bind(&e.headers)
+            .bind(&e.body)
+            .bind(&e.dedup_key);
+    }
+    let ids: Vec<(i64, String)> = query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    if ids.len() != events.len() {
+        return Err(Error::Invalid(
+            "an insert returned fewer ids than rows".into(),
+        ));
+    }
+    // $1: now, then two per run
+    let rows: Vec<String> = (0..ids.len())
+        .map(|i| format!("({}, 'received', 0, $1)", params(2 + 2 * i, 2)))
+        .collect();
+    let sql = format!(
+        "INSERT INTO runs (event_id, installation_id, status, attempts, received_at) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for (id, installation) in &ids {
+        query = query.bind(id).bind(installation);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Writes the run record of an attempt.

@@ -52,7 +52,9 @@ async fn concurrent_requests_are_each_stored_once_and_acknowledged() {
 
 /// `Store::enqueue_requests`, the group commit's transaction: a body repeated within one
 /// batch is stored for its first request only, and again once the dedup window has passed;
-/// a batch holding an event the store refuses (no such installation) stores nothing.
+/// a batch holding an event the store refuses (no such installation) stores nothing; a
+/// batch larger than one statement's rows stores every event, a repeat in a later statement
+/// not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_dedups_within_itself_and_commits_all_or_nothing() {
     let w = World::start().await;
@@ -92,4 +94,18 @@ async fn a_batch_dedups_within_itself_and_commits_all_or_nothing() {
     assert_eq!(store.count_events("pending").await.unwrap(), 4);
     // `c` was rolled back with the batch: it is new
     assert_eq!(store.enqueue(&[c], minute).await.unwrap(), 1);
+
+    let many: Vec<NewEvent> = (0..1200)
+        .map(|i| event(&installed.id, &format!("[{i}]")))
+        .chain([event(&installed.id, "[0]")])
+        .collect();
+    let requests: Vec<&[NewEvent]> = many.iter().map(from_ref).collect();
+    let stored = store.enqueue_requests(&requests, minute).await.unwrap();
+    assert!(stored[..1200].iter().all(|n| *n == 1));
+    assert_eq!(stored[1200], 0);
+    assert_eq!(store.count_events("pending").await.unwrap(), 5 + 1200);
+    assert_eq!(
+        w.host.store().runs(&installed.id).await.unwrap().len(),
+        5 + 1200
+    );
 }
