@@ -171,14 +171,15 @@ impl Store {
     /// that an installation's events run one at a time, in order.
     pub async fn claim(&self, owner: &str, lease_ms: i64) -> Result<Option<Claimed>, Error> {
         let now = now_ms();
-        // PostgreSQL: the inner SELECT takes `FOR UPDATE SKIP LOCKED`
+        // Each installation's oldest pending event (one index search per installation), the
+        // oldest of those that is due and not leased: the cost follows the installations, not
+        // the events waiting. PostgreSQL: the inner SELECT takes `FOR UPDATE OF e SKIP LOCKED`.
         let row = sqlx::query(
             "UPDATE events SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
-             WHERE id = (SELECT e.id FROM events e \
-                 WHERE e.status = 'pending' AND e.available_at <= $3 \
-                 AND (e.lease_until IS NULL OR e.lease_until <= $3) \
-                 AND NOT EXISTS (SELECT 1 FROM events o WHERE o.installation_id = \
-                     e.installation_id AND o.status = 'pending' AND o.id < e.id) \
+             WHERE id = (SELECT e.id FROM installations i JOIN events e ON e.id = \
+                 (SELECT MIN(o.id) FROM events o \
+                     WHERE o.installation_id = i.id AND o.status = 'pending') \
+                 WHERE e.available_at <= $3 AND (e.lease_until IS NULL OR e.lease_until <= $3) \
                  ORDER BY e.id LIMIT 1) \
              AND (lease_until IS NULL OR lease_until <= $3) \
              RETURNING id, installation_id, content_type, query, headers, body, attempts, \
