@@ -7,6 +7,7 @@ mod group;
 
 use std::sync::Arc;
 
+use appstudio_runtime::engine::dynamic::DynWorkflow;
 use appstudio_runtime::engine::{ErrorKind, Incoming, Respond, Verification};
 use axum::Router;
 use axum::body::Bytes;
@@ -94,8 +95,10 @@ async fn hook(
     let Some(first) = candidates.first().cloned() else {
         return answer(StatusCode::NOT_FOUND, json!({"error": "no such webhook"}));
     };
-    // verification, without requests, on a copy of the workflow (no run is waited for)
-    let respond = match first.snapshot().verify(&incoming).await {
+    // verification, without requests, on a copy of the workflow (no run is waited for); the
+    // same copy routes
+    let snapshot = first.snapshot();
+    let respond = match snapshot.verify(&incoming).await {
         Ok(Verification::Respond(r)) => return responded(&r),
         Ok(Verification::Ignore(reason)) => {
             return answer(StatusCode::OK, json!({"stored": 0, "ignored": reason}));
@@ -111,7 +114,7 @@ async fn hook(
     };
     let targets = match installation {
         Some(_) => candidates,
-        None => route(&first, candidates.clone(), &incoming).await,
+        None => route(&snapshot, candidates.clone(), &incoming).await,
     };
     let headers_json: Map<String, Value> = pairs
         .iter()
@@ -167,8 +170,8 @@ async fn hook(
 /// An application-scope request's installations: those whose account id is the one the
 /// intake's `account_id` gives (all of them when it gives none or needs a request; the
 /// workers' `receive` checks the routing again).
-async fn route(first: &Live, all: Vec<Arc<Live>>, incoming: &Incoming) -> Vec<Arc<Live>> {
-    match first.snapshot().account_of(incoming).await {
+async fn route(first: &DynWorkflow, all: Vec<Arc<Live>>, incoming: &Incoming) -> Vec<Arc<Live>> {
+    match first.account_of(incoming).await {
         Ok(Some(account)) => {
             let account = id_text(&account);
             all.into_iter()
