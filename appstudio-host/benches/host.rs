@@ -8,6 +8,7 @@
 //!    (sent until its answer is read): p50, p99, max.
 //! 2. End to end: `HOST_BENCH_WORKERS` workers started on the stored events; events processed
 //!    per second until every one is done (each makes its requests to the fake ActiveCampaign).
+//!    The events are one installation's, which runs them one at a time, in order.
 //!
 //! `cargo bench -p appstudio-host --bench host`; `HOST_BENCH_QUICK=1` runs a few hundred
 //! events in seconds (CI).
@@ -174,6 +175,7 @@ async fn run(load: Load) {
     );
 
     // 2. end to end: workers run every stored event into the fake ActiveCampaign
+    ac.clear_requests();
     let started = Instant::now();
     let workers = host.start_workers(load.workers);
     loop {
@@ -189,8 +191,10 @@ async fn run(load: Load) {
     workers.stop().await;
     let contacts = ac.contacts(ac.token()).len();
     assert_eq!(contacts, load.count, "one contact per event");
+    let requests = ac.requests().len() as f64 / load.count as f64;
     println!(
-        "host: {:.0} events/s end to end ({} workers, {} events, {:.2} s)",
+        "host: {:.0} events/s end to end ({} workers, {} events of one installation, \
+         {requests:.1} ActiveCampaign requests each, {:.2} s)",
         load.count as f64 / processed.as_secs_f64(),
         load.workers,
         load.count,
