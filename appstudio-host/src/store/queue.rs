@@ -126,9 +126,9 @@ impl Store {
     /// stored once, for the first request that has it. When this returns `Ok`, every event
     /// is durable; on an error none is stored.
     ///
-    /// Three multi-row statements per [`ROWS`] events, whatever the batch's size: the dedup
-    /// keys (an upsert returning the keys that are new, or were seen before the window), the
-    /// events of those keys (returning their ids), their run records.
+    /// Three multi-row statements per 500 events (`ROWS`), whatever the batch's size: the
+    /// dedup keys (an upsert returning the keys that are new, or were seen before the window),
+    /// the events of those keys (returning their ids), their run records.
     pub async fn enqueue_requests(
         &self,
         requests: &[&[NewEvent]],
