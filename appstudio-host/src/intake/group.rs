@@ -2,7 +2,7 @@
 //! transaction per batch, so that one commit (one `fsync` of SQLite's WAL) acknowledges every
 //! request of the batch. A request is answered only after the commit holding its events.
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -20,12 +20,13 @@ struct Job {
     done: oneshot::Sender<Option<usize>>,
 }
 
-/// The intake's writer, started with its first request (on the runtime serving it); it ends
-/// when the intake is dropped, after the requests queued before.
+/// The intake's writer, started with its first request (on the runtime serving it) and again
+/// if it is gone (its runtime ended); it ends when the intake is dropped, after the requests
+/// queued before.
 pub(crate) struct GroupCommit {
     store: Store,
     dedup_window_ms: i64,
-    writer: OnceLock<mpsc::Sender<Job>>,
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl GroupCommit {
@@ -34,20 +35,33 @@ impl GroupCommit {
         GroupCommit {
             store,
             dedup_window_ms,
-            writer: OnceLock::new(),
+            writer: Mutex::new(None),
+        }
+    }
+
+    /// The running writer's queue; a writer is started if there is none.
+    fn writer(&self) -> mpsc::Sender<Job> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        match &*writer {
+            Some(queue) if !queue.is_closed() => queue.clone(),
+            _ => {
+                let (queue, jobs) = mpsc::channel(QUEUE);
+                tokio::spawn(write(self.store.clone(), self.dedup_window_ms, jobs));
+                *writer = Some(queue.clone());
+                queue
+            }
         }
     }
 
     /// Stores one request's events (as [`Store::enqueue`]) in the next batch; how many were
     /// stored once the batch is committed, or `None` if they were not stored.
     pub(crate) async fn enqueue(&self, events: Vec<NewEvent>) -> Option<usize> {
-        let writer = self.writer.get_or_init(|| {
-            let (send, jobs) = mpsc::channel(QUEUE);
-            tokio::spawn(write(self.store.clone(), self.dedup_window_ms, jobs));
-            send
-        });
+        if events.is_empty() {
+            // routed to no installation: nothing to wait for
+            return Some(0);
+        }
         let (done, outcome) = oneshot::channel();
-        writer.send(Job { events, done }).await.ok()?;
+        self.writer().send(Job { events, done }).await.ok()?;
         outcome.await.ok().flatten()
     }
 }
