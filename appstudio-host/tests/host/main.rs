@@ -11,6 +11,7 @@ mod crash;
 mod delivery;
 mod example;
 mod historical;
+mod intake_batch;
 mod objects;
 mod schedule;
 mod signal;

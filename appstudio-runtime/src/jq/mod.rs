@@ -235,11 +235,11 @@ pub fn compile(program: &str, vars: &[&str]) -> Result<Program, Vec<JqDiag>> {
     })
 }
 
-/// Whether `program` runs natively, without jaq (the native subset: paths, construction,
-/// conditionals, `reduce`, `try`, variables, common built-ins); `false` when it does not
-/// compile.
+/// Whether `program`, one that compiles ([`check`]), runs natively, without jaq (the native
+/// subset: paths, construction, conditionals, `reduce`, `try`, variables, common built-ins).
+/// Only parses: the code generator asks it of every program it has checked already.
 pub fn is_native(program: &str, vars: &[&str]) -> bool {
-    check(program, vars).is_ok() && native::lower(program, vars).is_some()
+    native::lower(program, vars).is_some()
 }
 
 /// The error of a run past its step budget.

@@ -1,9 +1,13 @@
 //! Webhook intake: `/hooks/{token}` (D28). A verification request is answered at once; any
 //! other request is stored (one event per installation it is for) and only then answered 2xx.
 //! Nothing here waits for a remote API: verification and routing run without requests.
+//! Concurrent requests are stored together, one commit for a batch ([`group`]).
+
+mod group;
 
 use std::sync::Arc;
 
+use appstudio_runtime::engine::dynamic::DynWorkflow;
 use appstudio_runtime::engine::{ErrorKind, Incoming, Respond, Verification};
 use axum::Router;
 use axum::body::Bytes;
@@ -17,19 +21,31 @@ use crate::dedup::dedup_key;
 use crate::live::{Live, id_text, read};
 use crate::shared::Inner;
 use crate::store::NewEvent;
+use group::GroupCommit;
 
 /// The response header telling how many events a request was stored as (0: a redelivery
 /// within the dedup window, or no installation routed).
 pub const STORED: HeaderName = HeaderName::from_static("appstudio-stored");
 
+/// What the intake's requests share: the host's [`Inner`] and the writer storing their events.
+struct Intake {
+    inner: Arc<Inner>,
+    commits: GroupCommit,
+}
+
 /// The intake's routes.
 pub(crate) fn router(inner: Arc<Inner>) -> Router {
     let limit = inner.config.engine.max_webhook_body;
+    let window = inner.config.dedup_window.as_millis() as i64;
+    let intake = Intake {
+        commits: GroupCommit::new(inner.store.clone(), window),
+        inner,
+    };
     Router::new()
         .route("/hooks/{token}", any(hook))
         // a larger body is refused (413) before the handler, unread and unstored
         .layer(DefaultBodyLimit::max(limit))
-        .with_state(inner)
+        .with_state(Arc::new(intake))
 }
 
 /// A JSON answer.
@@ -39,13 +55,14 @@ fn answer(status: StatusCode, body: Value) -> Response {
 
 /// One request to a webhook URL.
 async fn hook(
-    State(inner): State<Arc<Inner>>,
+    State(intake): State<Arc<Intake>>,
     Path(token): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some((intake, installation)) = read(&inner.registry.hooks).get(&token).cloned() else {
+    let inner = &intake.inner;
+    let Some((intake_name, installation)) = read(&inner.registry.hooks).get(&token).cloned() else {
         return answer(StatusCode::NOT_FOUND, json!({"error": "no such webhook"}));
     };
     let query = query.unwrap_or_default();
@@ -73,13 +90,15 @@ async fn hook(
     };
     let candidates = match &installation {
         Some(id) => inner.registry.get(id).into_iter().collect(),
-        None => inner.registry.of_intake(&intake),
+        None => inner.registry.of_intake(&intake_name),
     };
     let Some(first) = candidates.first().cloned() else {
         return answer(StatusCode::NOT_FOUND, json!({"error": "no such webhook"}));
     };
-    // verification, without requests, on a copy of the workflow (no run is waited for)
-    let respond = match first.snapshot().verify(&incoming).await {
+    // verification, without requests, on a copy of the workflow (no run is waited for); the
+    // same copy routes
+    let snapshot = first.snapshot();
+    let respond = match snapshot.verify(&incoming).await {
         Ok(Verification::Respond(r)) => return responded(&r),
         Ok(Verification::Ignore(reason)) => {
             return answer(StatusCode::OK, json!({"stored": 0, "ignored": reason}));
@@ -95,7 +114,7 @@ async fn hook(
     };
     let targets = match installation {
         Some(_) => candidates,
-        None => route(&first, candidates.clone(), &incoming).await,
+        None => route(&snapshot, candidates.clone(), &incoming).await,
     };
     let headers_json: Map<String, Value> = pairs
         .iter()
@@ -103,7 +122,7 @@ async fn hook(
         .collect();
     let headers_json = Value::Object(headers_json).to_string();
     let dedup_key = dedup_key(
-        inner.config.delivery_ids.get(&intake),
+        inner.config.delivery_ids.get(&intake_name),
         &incoming,
         &query,
         &body,
@@ -119,9 +138,9 @@ async fn hook(
             dedup_key: dedup_key.clone(),
         })
         .collect();
-    let window = inner.config.dedup_window.as_millis() as i64;
-    match inner.store.enqueue(&events, window).await {
-        Ok(stored) => {
+    // answered only once the batch holding these events is committed
+    match intake.commits.enqueue(events).await {
+        Some(stored) => {
             if stored > 0 {
                 inner.wake.notify_waiters();
             }
@@ -135,22 +154,20 @@ async fn hook(
                 .insert(STORED, HeaderValue::from(stored));
             response
         }
-        Err(e) => {
-            // not stored: not acknowledged, so the provider delivers it again
-            tracing::error!(error = %e, "a webhook request could not be stored");
-            answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": "not stored; retry"}),
-            )
-        }
+        // not stored (the writer logged why): not acknowledged, so the provider delivers it
+        // again
+        None => answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({"error": "not stored; retry"}),
+        ),
     }
 }
 
 /// An application-scope request's installations: those whose account id is the one the
 /// intake's `account_id` gives (all of them when it gives none or needs a request; the
 /// workers' `receive` checks the routing again).
-async fn route(first: &Live, all: Vec<Arc<Live>>, incoming: &Incoming) -> Vec<Arc<Live>> {
-    match first.snapshot().account_of(incoming).await {
+async fn route(first: &DynWorkflow, all: Vec<Arc<Live>>, incoming: &Incoming) -> Vec<Arc<Live>> {
+    match first.account_of(incoming).await {
         Ok(Some(account)) => {
             let account = id_text(&account);
             all.into_iter()
