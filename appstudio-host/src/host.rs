@@ -104,6 +104,7 @@ impl<A: AppSpec> Host<A> {
                 engine: dynamic,
                 registry,
                 wake: Notify::new(),
+                pruned_at: Default::default(),
             }),
             engine,
             app: PhantomData,

@@ -16,4 +16,6 @@ pub(crate) struct Inner {
     pub registry: Registry,
     /// Wakes idle workers when an event is stored.
     pub wake: Notify,
+    /// When an idle worker last pruned the dedup keys (ms since the epoch).
+    pub pruned_at: std::sync::atomic::AtomicI64,
 }

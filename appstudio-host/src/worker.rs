@@ -35,6 +35,7 @@ pub(crate) async fn run(inner: Arc<Inner>, owner: String, mut stop: watch::Recei
                     Ok(_) => continue,
                     Err(e) => tracing::error!(error = %e, "queueing the due schedules failed"),
                 }
+                prune(&inner).await;
                 tokio::select! {
                     _ = woken => {}
                     _ = tokio::time::sleep(inner.config.idle_poll) => {}
@@ -46,6 +47,25 @@ pub(crate) async fn run(inner: Arc<Inner>, owner: String, mut stop: watch::Recei
                 tokio::time::sleep(inner.config.idle_poll).await;
             }
         }
+    }
+}
+
+/// Prunes the dedup keys past the window, at most once a minute (any idle worker).
+async fn prune(inner: &Inner) {
+    use std::sync::atomic::Ordering;
+    let now = crate::store::now_ms();
+    let last = inner.pruned_at.load(Ordering::Relaxed);
+    if now - last < 60_000
+        || inner
+            .pruned_at
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let window = i64::try_from(inner.config.dedup_window.as_millis()).unwrap_or(i64::MAX);
+    if let Err(e) = inner.store.prune_dedup(now.saturating_sub(window)).await {
+        tracing::warn!(error = %e, "pruning the dedup keys failed");
     }
 }
 

@@ -17,3 +17,6 @@ CREATE TABLE schedules (
     PRIMARY KEY (installation_id, kind)
 );
 CREATE INDEX schedules_due ON schedules (next_at);
+
+-- Dedup keys past the window are pruned by time.
+CREATE INDEX dedup_by_time ON dedup (seen_at);

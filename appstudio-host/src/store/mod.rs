@@ -8,6 +8,7 @@
 
 mod queue;
 mod schedule;
+mod upkeep;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -233,3 +233,22 @@ async fn the_activecampaign_rate_holds_across_workers() {
         assert!(runs.iter().all(|r| r.status == "processed"), "{runs:?}");
     }
 }
+
+/// Dedup keys past the window are pruned: one seen now stays when pruning before it, goes
+/// when pruning after it, and the same body is then stored again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dedup_keys_past_the_window_are_pruned() {
+    let w = World::start().await;
+    let installed = w.install().await;
+    let event = response("r1", "ada@example.com", "Ada");
+    assert_eq!(w.post_ok(installed.url(), &event).await, 1);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let store = w.host.store();
+    assert_eq!(store.prune_dedup(now - 3_600_000).await.unwrap(), 0);
+    assert_eq!(w.post_ok(installed.url(), &event).await, 0);
+    assert_eq!(store.prune_dedup(now + 60_000).await.unwrap(), 1);
+    assert_eq!(w.post_ok(installed.url(), &event).await, 1);
+}
