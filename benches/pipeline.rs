@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use appstudio::activecampaign::{ContactWrite, Field, contact_options};
+use appstudio::activecampaign::{ContactWrite, Field, SyncBody, contact_options};
 use appstudio::api::DynamicField;
 use appstudio::engine::{Engine, EngineConfig, MapOptions, Mapping, Tokens, Workflow};
 use appstudio::ir::Op;
@@ -101,7 +101,12 @@ fn ours(
     let event: Value = serde_json::from_str(body).expect("event");
     let run = rt.block_on(wf.preview(event)).expect("pipeline");
     let write = ContactWrite::from_flat(&run.transformed).expect("contact");
-    serde_json::to_string(&json!({"contact": write.contact, "tags": write.tags})).expect("json")
+    // the body of the contact sync, as the target sends it (the tags go in requests of their own)
+    black_box(&write.tags);
+    serde_json::to_string(&SyncBody {
+        contact: &write.contact,
+    })
+    .expect("json")
 }
 
 /// The source program and its variables' values, as the jq tool takes them.

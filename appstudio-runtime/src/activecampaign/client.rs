@@ -6,6 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use reqwest::Method;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -170,20 +171,27 @@ impl Client {
         self.call(Method::GET, path, query, None, true).await
     }
 
-    /// `POST /api/3/<path>`; `idempotent` when repeating it cannot create twice (an upsert).
+    /// `POST /api/3/<path>` with `body` as JSON (serialized once, for every attempt);
+    /// `idempotent` when repeating it cannot create twice (an upsert).
     pub async fn post(
         &self,
         path: &str,
-        body: &Value,
+        body: &(impl Serialize + ?Sized),
         idempotent: bool,
     ) -> Result<Value, ApiError> {
-        self.call(Method::POST, path, &[], Some(body), idempotent)
+        let body = json_body(path, body)?;
+        self.call(Method::POST, path, &[], Some(&body), idempotent)
             .await
     }
 
-    /// `PUT /api/3/<path>`.
-    pub async fn put(&self, path: &str, body: &Value) -> Result<Value, ApiError> {
-        self.call(Method::PUT, path, &[], Some(body), true).await
+    /// `PUT /api/3/<path>` with `body` as JSON.
+    pub async fn put(
+        &self,
+        path: &str,
+        body: &(impl Serialize + ?Sized),
+    ) -> Result<Value, ApiError> {
+        let body = json_body(path, body)?;
+        self.call(Method::PUT, path, &[], Some(&body), true).await
     }
 
     /// `DELETE /api/3/<path>`.
@@ -198,7 +206,7 @@ impl Client {
         method: Method,
         path: &str,
         query: &[(&str, &str)],
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         idempotent: bool,
     ) -> Result<Value, ApiError> {
         let mut url = url::Url::parse(&format!(
@@ -229,7 +237,7 @@ impl Client {
         &self,
         method: Method,
         url: url::Url,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
     ) -> Result<Value, (ApiError, Outcome)> {
         let mut req = self
             .shared
@@ -240,7 +248,7 @@ impl Client {
         if let Some(body) = body {
             req = req
                 .header("Content-Type", "application/json")
-                .body(serde_json::to_vec(body).unwrap_or_default());
+                .body(body.to_vec());
         }
         let Answer {
             status,
@@ -300,6 +308,12 @@ impl Client {
         }
         Ok(out)
     }
+}
+
+/// `body` as the JSON text of a request to `path`.
+fn json_body(path: &str, body: &(impl Serialize + ?Sized)) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(body)
+        .map_err(|e| ApiError::unexpected(0, &format!("a body for `{path}` that is not JSON: {e}")))
 }
 
 #[cfg(test)]

@@ -137,6 +137,13 @@ fn tags_of(v: &Value) -> Result<Vec<String>, String> {
     Ok(names.into_iter().filter(|n| !n.is_empty()).collect())
 }
 
+/// The body of `POST /contact/sync`, written without a copy of the contact.
+#[derive(serde::Serialize)]
+pub struct SyncBody<'a> {
+    /// The members of the `contact` object.
+    pub contact: &'a Map<String, Value>,
+}
+
 fn contact_of(body: &Value, status_hint: &str) -> Result<Contact, ApiError> {
     body.get("contact")
         .and_then(|c| Contact::deserialize(c).ok())
@@ -148,7 +155,7 @@ impl Client {
     /// `contact` holds the members of the `contact` object (an upsert: retried safely).
     pub async fn sync_contact(&self, contact: &Map<String, Value>) -> Result<Contact, ApiError> {
         let body = self
-            .post("contact/sync", &json!({ "contact": contact }), true)
+            .post("contact/sync", &SyncBody { contact }, true)
             .await?;
         contact_of(&body, "a contact sync answer")
     }

@@ -25,7 +25,7 @@ pub(crate) mod wire;
 
 pub use crate::net::retry::RetryPolicy;
 pub use client::{Client, ClientConfig};
-pub use contacts::{Contact, ContactWrite, FieldValue, STANDARD_FIELDS};
+pub use contacts::{Contact, ContactWrite, FieldValue, STANDARD_FIELDS, SyncBody};
 pub use error::{ApiError, ErrorItem};
 pub use fields::{CrmField, Field, contact_options, crm_options, option};
 pub use schemas::{NewSchema, Schema, SchemaField, SchemaRelationship};

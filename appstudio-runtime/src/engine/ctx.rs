@@ -2,6 +2,7 @@
 //! [`Respond`], what a `!respond` decided.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -27,7 +28,7 @@ pub(crate) struct Ctx {
     /// The workflow being run.
     pub workflow: Option<&'static ir::Workflow>,
     /// The selections.
-    pub custom_data: Map<String, Value>,
+    pub custom_data: Arc<Map<String, Value>>,
     /// Personalization tags of the contact being processed.
     pub personal: Option<HashMap<String, String>>,
     /// The connection's subdomain.
@@ -57,7 +58,7 @@ impl Ctx {
     /// The variables seen by a command inside a pipe whose values so far are `piped`.
     pub(crate) fn vars<'a>(&'a self, piped: &'a [Value]) -> Vars<'a> {
         Vars {
-            custom_data: Some(&self.custom_data),
+            custom_data: Some(&*self.custom_data),
             fields: self
                 .workflow
                 .and_then(|w| w.setup.select.as_ref())

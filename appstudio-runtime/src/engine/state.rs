@@ -142,7 +142,7 @@ impl DynWorkflow {
     pub fn state(&self) -> DynWorkflowState {
         DynWorkflowState {
             workflow: self.wf.name.to_string(),
-            custom_data: self.custom_data.clone(),
+            custom_data: (*self.custom_data).clone(),
             mapping: self.mapping.as_ref().map(Mapping::to_json),
             resource_id: self.resource_id.clone(),
             data: SavedData {

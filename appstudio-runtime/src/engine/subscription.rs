@@ -103,7 +103,7 @@ impl DynWorkflow {
         let Some(store) = self.shared_store(hook.scope) else {
             let wanted = Subscription {
                 url: url.to_owned(),
-                selection: Some(Value::Object(self.custom_data.clone())),
+                selection: Some(Value::Object((*self.custom_data).clone())),
                 users: BTreeSet::new(),
             };
             let current = self.subscription.clone();

@@ -1,6 +1,8 @@
 //! One workflow of a connection: its setup (options, selection, mapping) and its
 //! `data_pipeline` (source → transform → target).
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::connection::DynConnection;
@@ -17,7 +19,7 @@ use crate::lock::unpoisoned;
 pub struct DynWorkflow {
     pub(crate) conn: DynConnection,
     pub(crate) wf: &'static ir::Workflow,
-    pub(crate) custom_data: Map<String, Value>,
+    pub(crate) custom_data: Arc<Map<String, Value>>,
     pub(crate) mapping: Option<Mapping>,
     pub(crate) resource_id: Option<Value>,
     /// `!save`d values of this workflow instance (`workflow`; the connection's and the app's are
@@ -82,7 +84,7 @@ impl DynWorkflow {
         DynWorkflow {
             conn,
             wf,
-            custom_data: Map::new(),
+            custom_data: Arc::default(),
             mapping: None,
             resource_id: None,
             data: SavedData::default(),
@@ -165,7 +167,7 @@ impl DynWorkflow {
         let step = format!("setup.select.form_fields[{index}].options");
         let mut ctx = self.ctx();
         if let Some(chosen) = chosen {
-            ctx.custom_data.extend(chosen);
+            Arc::make_mut(&mut ctx.custom_data).extend(chosen);
         }
         for dep in field.depends_on.iter() {
             if !ctx.custom_data.contains_key(&**dep) {
@@ -234,7 +236,7 @@ impl DynWorkflow {
                 self.wf.name
             )));
         }
-        self.custom_data = data;
+        self.custom_data = Arc::new(data);
         Ok(())
     }
 
@@ -250,9 +252,9 @@ impl DynWorkflow {
         let field = &self.fields()[index];
         check_field(field, Some(&value))?;
         if value.is_null() {
-            self.custom_data.remove(&*field.id);
+            Arc::make_mut(&mut self.custom_data).remove(&*field.id);
         } else {
-            self.custom_data.insert(field.id.to_string(), value);
+            Arc::make_mut(&mut self.custom_data).insert(field.id.to_string(), value);
         }
         Ok(())
     }

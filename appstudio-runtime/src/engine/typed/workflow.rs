@@ -155,7 +155,7 @@ impl<W: WorkflowSpec> Workflow<W> {
 
     /// The selections recorded, if the form is complete.
     pub fn selection(&self) -> Option<W::CustomData> {
-        serde_json::from_value(Value::Object(self.dynamic.custom_data.clone())).ok()
+        serde_json::from_value(Value::Object((*self.dynamic.custom_data).clone())).ok()
     }
 
     /// Runs `describe_selection`: the selected resource's id and its display text.

@@ -9,17 +9,18 @@ use super::eval::{Ctx, Out, Res, Stop, fail, run, size};
 use super::op::{Format, Op, Part};
 use super::value::{self as jv, excerpt, type_name};
 
-/// `{k: v, …}`: the product of the entries' outputs, the first entry's the outer loop.
+/// `{k: v, …}`: the product of the entries' outputs, the first entry's the outer loop. The
+/// common case, one key and one value per entry, moves them into the object without a copy.
 pub(super) fn object<'a, 'g: 'a>(
     kvs: &'a [(Op, Op)],
     input: &'a Value,
     cx: &mut Ctx<'g>,
     out: Out<'_, 'a, 'g>,
 ) -> Res {
-    let mut entries: Vec<Vec<(String, Value)>> = Vec::with_capacity(kvs.len());
-    let mut single = true;
+    let mut single: Vec<(String, Value)> = Vec::with_capacity(kvs.len());
+    let mut multi: Option<Vec<Vec<(String, Value)>>> = None;
     for (k, v) in kvs {
-        let mut keys = Vec::new();
+        let mut keys = Few::None;
         run(k, input, cx, &mut |key, _| match key.into_owned() {
             Value::String(s) => {
                 keys.push(s);
@@ -31,30 +32,63 @@ pub(super) fn object<'a, 'g: 'a>(
                 excerpt(&other)
             ))),
         })?;
-        let mut values = Vec::new();
+        let mut values = Few::None;
         run(v, input, cx, &mut |x, _| {
             values.push(x.into_owned());
             Ok(())
         })?;
-        let mut pairs = Vec::with_capacity(keys.len() * values.len());
-        for key in &keys {
-            for x in &values {
-                pairs.push((key.clone(), x.clone()));
+        match (keys, values, &mut multi) {
+            (Few::One(key), Few::One(x), None) => single.push((key, x)),
+            (keys, values, multi) => {
+                let entries =
+                    multi.get_or_insert_with(|| single.drain(..).map(|p| vec![p]).collect());
+                let (keys, values) = (keys.into_vec(), values.into_vec());
+                let mut pairs = Vec::with_capacity(keys.len() * values.len());
+                for key in &keys {
+                    for x in &values {
+                        pairs.push((key.clone(), x.clone()));
+                    }
+                }
+                entries.push(pairs);
             }
         }
-        single &= pairs.len() == 1;
-        entries.push(pairs);
     }
-    if single {
-        let mut map = Map::with_capacity(entries.len());
-        for mut pairs in entries {
-            if let Some((k, v)) = pairs.pop() {
-                map.insert(k, v);
-            }
+    match multi {
+        None => {
+            let mut map = Map::with_capacity(single.len());
+            map.extend(single);
+            out(Cow::Owned(Value::Object(map)), cx)
         }
-        return out(Cow::Owned(Value::Object(map)), cx);
+        Some(entries) => product(&entries, Map::new(), cx, out),
     }
-    product(&entries, Map::new(), cx, out)
+}
+
+/// Outputs collected without a vector for the common single one.
+enum Few<T> {
+    None,
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Few<T> {
+    fn push(&mut self, x: T) {
+        *self = match std::mem::replace(self, Few::None) {
+            Few::None => Few::One(x),
+            Few::One(a) => Few::Many(vec![a, x]),
+            Few::Many(mut all) => {
+                all.push(x);
+                Few::Many(all)
+            }
+        };
+    }
+
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            Few::None => Vec::new(),
+            Few::One(a) => vec![a],
+            Few::Many(all) => all,
+        }
+    }
 }
 
 fn product<'a, 'g: 'a>(

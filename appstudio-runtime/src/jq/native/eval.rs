@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::super::limits::Trip;
 use super::builtins;
 use super::construct::{format, object, string};
-use super::math::{math, neg};
-use super::op::{Cmp, Op};
+use super::math::{math, math_owned, neg};
+use super::op::{Builtin, Cmp, Op, Step};
 use super::paths::path;
+use super::regex::test;
 use super::value::{self as jv, Num, excerpt, truthy, type_name};
 
 /// `null`, to borrow.
@@ -178,6 +179,15 @@ pub(super) fn run<'a, 'g: 'a>(
                 out(Cow::Owned(v), cx)
             })
         }),
+        Op::MathOne(f, m, g) => run(g, input, cx, &mut |r, cx| {
+            let mut r = Some(r);
+            run(f, input, cx, &mut |l, cx| {
+                // `f` gives at most one output; were there another, jaq would run it
+                let r = r.take().ok_or(Stop::Unsupported)?;
+                let v = math_owned(l, *m, r, cx.max_size)?;
+                out(Cow::Owned(v), cx)
+            })
+        }),
         Op::Cmp(f, c, g) => run(g, input, cx, &mut |r, cx| {
             run(f, input, cx, &mut |l, cx| {
                 let ord = jv::compare(&l, &r);
@@ -255,6 +265,16 @@ pub(super) fn run<'a, 'g: 'a>(
         }),
         Op::Error(f) => run(f, input, cx, &mut |v, _| Err(Stop::Error(v.into_owned()))),
         Op::Call(b, args) => builtins::call(*b, args, input, cx, out),
+        Op::Test(_, _, Some(pattern)) => match input {
+            Value::String(s) => out(Cow::Owned(Value::Bool(pattern.test(s))), cx),
+            _ => Err(Stop::Unsupported),
+        },
+        Op::Test(re, flags, None) => run(re, input, cx, &mut |re, cx| match flags {
+            None => out(Cow::Owned(Value::Bool(test(input, &re, &NULL)?)), cx),
+            Some(flags) => run(flags, input, cx, &mut |f, cx| {
+                out(Cow::Owned(Value::Bool(test(input, &re, &f)?)), cx)
+            }),
+        }),
     }
 }
 
@@ -266,9 +286,24 @@ pub(super) fn pipe<'a, 'g: 'a>(
     cx: &mut Ctx<'g>,
     out: Out<'_, 'a, 'g>,
 ) -> Res {
-    match v {
-        Cow::Borrowed(r) => run(g, r, cx, out),
-        Cow::Owned(o) => run(g, &o, cx, &mut |w, cx| out(Cow::Owned(w.into_owned()), cx)),
+    match (v, g) {
+        (Cow::Borrowed(r), g) => run(g, r, cx, out),
+        // what consumes its input takes it, without a copy
+        (v @ Cow::Owned(_), Op::Call(Builtin::Add, args)) if args.is_empty() => {
+            cx.step()?;
+            builtins::add(v, cx, out)
+        }
+        (v @ Cow::Owned(_), Op::Path(base, steps))
+            if matches!(**base, Op::Id)
+                && steps
+                    .iter()
+                    .all(|(s, _)| matches!(s, Step::Key(_) | Step::Iter)) =>
+        {
+            cx.step()?;
+            // no step reads the path's input: `NULL` stands for it
+            path(steps, v, &NULL, cx, out)
+        }
+        (Cow::Owned(o), g) => run(g, &o, cx, &mut |w, cx| out(Cow::Owned(w.into_owned()), cx)),
     }
 }
 

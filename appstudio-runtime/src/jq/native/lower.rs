@@ -8,6 +8,7 @@ use jaq_core::path::{Opt, Part};
 use serde_json::Value;
 
 use super::op::{Builtin, Cmp, Format, Math, Op, Part as StrPiece, Step};
+use super::regex::Pattern as Regex;
 
 /// Variables in scope: name (with `$`) → slot; globals first.
 pub(super) struct Scope<'s> {
@@ -180,7 +181,11 @@ fn binary<'s>(
                 ops::Math::Div => Math::Div,
                 ops::Math::Rem => Math::Rem,
             };
-            Op::Math(l, m, r)
+            if l.at_most_one() {
+                Op::MathOne(l, m, r)
+            } else {
+                Op::Math(l, m, r)
+            }
         }
         BinaryOp::Cmp(c) => {
             let (l, r) = both(scope)?;
@@ -352,9 +357,30 @@ fn call<'s>(name: &str, args: &[Term<&'s str>], scope: &mut Scope<'s>) -> Option
         ("ltrim", 0) => B::Ltrim,
         ("rtrim", 0) => B::Rtrim,
         ("toarray", 0) => B::ToArray,
+        ("test", 1 | 2) => return test(lowered),
         _ => return None,
     };
     Some(Op::Call(builtin, lowered))
+}
+
+/// `test(re)`, `test(re; flags)`: native where each argument gives at most one output; a
+/// literal pattern is compiled now (one that does not compile leaves the program to jaq).
+fn test(mut args: Vec<Op>) -> Option<Op> {
+    if !args.iter().all(Op::at_most_one) {
+        return None;
+    }
+    let flags = if args.len() == 2 { args.pop() } else { None };
+    let re = args.pop()?;
+    let compiled = match (&re, &flags) {
+        (Op::Lit(r), None) => Some(Regex::new(r, &Value::Null)?),
+        (Op::Lit(r), Some(Op::Lit(f))) => Some(Regex::new(r, f)?),
+        _ => None,
+    };
+    Some(Op::Test(
+        Box::new(re),
+        flags.map(Box::new),
+        compiled.map(Box::new),
+    ))
 }
 
 /// Whether a `reduce` update cannot nest its accumulator deeper at every step: no array,
@@ -398,6 +424,7 @@ fn bounded(op: &Op, tainted: &mut Vec<usize>) -> bool {
         | Op::And(a, b)
         | Op::Or(a, b)
         | Op::Math(a, _, b)
+        | Op::MathOne(a, _, b)
         | Op::Cmp(a, _, b) => bounded(a, tainted) && bounded(b, tainted),
         Op::Neg(a) | Op::Error(a) => bounded(a, tainted),
         Op::Str(_, parts) => parts.iter().all(|p| match p {
@@ -413,6 +440,7 @@ fn bounded(op: &Op, tainted: &mut Vec<usize>) -> bool {
         Op::Try(a, b) => bounded(a, tainted) && b.as_ref().is_none_or(|b| bounded(b, tainted)),
         Op::Reduce { .. } => false,
         Op::Call(_, args) => args.iter().all(|a| bounded(a, tainted)),
+        Op::Test(..) => true,
     }
 }
 
@@ -438,9 +466,11 @@ fn from_acc(op: &Op, tainted: &[usize]) -> bool {
                 })
         }
         Op::Pipe(a, b) => from_acc(a, tainted) || uses(b, tainted),
-        Op::Bind(a, _, b) | Op::Comma(a, b) | Op::Alt(a, b) | Op::Math(a, _, b) => {
-            from_acc(a, tainted) || from_acc(b, tainted)
-        }
+        Op::Bind(a, _, b)
+        | Op::Comma(a, b)
+        | Op::Alt(a, b)
+        | Op::Math(a, _, b)
+        | Op::MathOne(a, _, b) => from_acc(a, tainted) || from_acc(b, tainted),
         Op::Arr(a) | Op::Error(a) => from_acc(a, tainted),
         Op::Obj(kvs) => kvs.iter().any(|(_, v)| from_acc(v, tainted)),
         Op::If(branches, other) => {
@@ -448,6 +478,8 @@ fn from_acc(op: &Op, tainted: &[usize]) -> bool {
         }
         Op::Try(a, b) => from_acc(a, tainted) || b.as_ref().is_some_and(|b| from_acc(b, tainted)),
         Op::Reduce { .. } => true,
+        // a boolean
+        Op::Test(..) => false,
         Op::Call(b, args) => {
             !matches!(b, Builtin::Range1 | Builtin::Range2)
                 || args.iter().any(|a| from_acc(a, tainted))

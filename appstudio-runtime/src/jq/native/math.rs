@@ -18,6 +18,45 @@ pub(super) fn neg(n: Num) -> Result<Value, Stop> {
     }
 }
 
+/// `l op r` where `r` may be owned: what it holds moves into the result.
+pub(super) fn math_owned(
+    l: Cow<'_, Value>,
+    m: Math,
+    r: Cow<'_, Value>,
+    max: usize,
+) -> Result<Value, Stop> {
+    use Value::{Array, Null, Object};
+    let r = match (m, r) {
+        (Math::Add, Cow::Owned(r)) => r,
+        (m, r) => return math(l, m, &r, max),
+    };
+    Ok(match (l, r) {
+        (l, Null) => l.into_owned(),
+        (l, r) if l.is_null() => r,
+        (l, Object(y)) if l.is_object() => {
+            let Object(mut x) = l.into_owned() else {
+                unreachable!()
+            };
+            if x.is_empty() {
+                return Ok(Object(y));
+            }
+            x.extend(y);
+            Object(x)
+        }
+        (l, Array(y)) if l.is_array() => {
+            let Array(mut x) = l.into_owned() else {
+                unreachable!()
+            };
+            if x.len() + y.len() > max {
+                return Err(size(max));
+            }
+            x.extend(y);
+            Array(x)
+        }
+        (l, r) => return math(l, m, &r, max),
+    })
+}
+
 /// `l op r`.
 pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<Value, Stop> {
     use Value::{Array, Null, Number, Object, String as Str};

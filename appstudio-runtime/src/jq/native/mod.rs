@@ -17,6 +17,7 @@ mod lower;
 mod math;
 mod op;
 mod paths;
+mod regex;
 mod value;
 
 use jaq_core::load::{Lexer, Parser};

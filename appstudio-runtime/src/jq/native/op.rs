@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::regex::Pattern;
+
 /// A jq filter: from one input, a stream of outputs.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Op {
@@ -28,6 +30,9 @@ pub(crate) enum Op {
     Neg(Box<Op>),
     /// `f + g`, `f - g`, …
     Math(Box<Op>, Math, Box<Op>),
+    /// `f + g`, … where `f` gives at most one output (known when lowered): each output of
+    /// `g` moves into its result instead of being copied.
+    MathOne(Box<Op>, Math, Box<Op>),
     /// `f == g`, `f < g`, …
     Cmp(Box<Op>, Cmp, Box<Op>),
     /// `f` followed by path steps (`.a`, `.[0]`, `.[]`, `.[1:2]`, each maybe `?`).
@@ -61,6 +66,9 @@ pub(crate) enum Op {
     Error(Box<Op>),
     /// A built-in filter and its arguments.
     Call(Builtin, Vec<Op>),
+    /// `test(re)`, `test(re; flags)` (each argument gives at most one output), with the
+    /// pattern compiled when both are literals.
+    Test(Box<Op>, Option<Box<Op>>, Option<Box<Pattern>>),
 }
 
 /// One step of a path.
@@ -195,6 +203,51 @@ pub(crate) enum Builtin {
 }
 
 impl Op {
+    /// Whether this op gives at most one output for any input (a conservative answer: `false`
+    /// where unsure).
+    pub(crate) fn at_most_one(&self) -> bool {
+        let all = |ops: &[Op]| ops.iter().all(Op::at_most_one);
+        match self {
+            Op::Id | Op::Lit(_) | Op::Var(_) | Op::Empty | Op::Fmt(_) | Op::Arr(_) => true,
+            Op::Comma(..) => false,
+            Op::Neg(a) | Op::Error(a) => a.at_most_one(),
+            Op::Test(..) => true,
+            Op::Pipe(a, b)
+            | Op::Bind(a, _, b)
+            | Op::Alt(a, b)
+            | Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::Math(a, _, b)
+            | Op::MathOne(a, _, b)
+            | Op::Cmp(a, _, b) => a.at_most_one() && b.at_most_one(),
+            Op::Path(base, steps) => {
+                base.at_most_one()
+                    && steps.iter().all(|(s, _)| match s {
+                        Step::Key(_) => true,
+                        Step::Index(i) => i.at_most_one(),
+                        Step::Slice(a, b) => [a, b].into_iter().flatten().all(Op::at_most_one),
+                        Step::Iter => false,
+                    })
+            }
+            Op::Obj(kvs) => kvs.iter().all(|(k, v)| k.at_most_one() && v.at_most_one()),
+            Op::Str(_, parts) => parts.iter().all(|p| match p {
+                Part::Text(_) => true,
+                Part::Interp(op) => op.at_most_one(),
+            }),
+            Op::If(branches, other) => {
+                other.at_most_one()
+                    && branches
+                        .iter()
+                        .all(|(c, t)| c.at_most_one() && t.at_most_one())
+            }
+            Op::Try(a, b) => a.at_most_one() && b.as_deref().is_none_or(Op::at_most_one),
+            Op::Reduce { init, .. } => init.at_most_one(),
+            Op::Call(Builtin::FirstF | Builtin::LastF | Builtin::IsEmpty, _) => true,
+            Op::Call(Builtin::Range1 | Builtin::Range2 | Builtin::Limit, _) => false,
+            Op::Call(_, args) => all(args),
+        }
+    }
+
     /// Calls `f` on this op and every op inside it.
     pub(crate) fn visit(&self, f: &mut impl FnMut(&Op)) {
         f(self);
@@ -207,6 +260,7 @@ impl Op {
             | Op::And(a, b)
             | Op::Or(a, b)
             | Op::Math(a, _, b)
+            | Op::MathOne(a, _, b)
             | Op::Cmp(a, _, b) => {
                 a.visit(f);
                 b.visit(f);
@@ -265,6 +319,12 @@ impl Op {
             Op::Call(_, args) => {
                 for a in args {
                     a.visit(f);
+                }
+            }
+            Op::Test(re, flags, _) => {
+                re.visit(f);
+                if let Some(flags) = flags {
+                    flags.visit(f);
                 }
             }
         }

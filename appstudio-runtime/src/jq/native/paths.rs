@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::eval::{Ctx, NULL, Out, Res, Stop, fail, run};
 use super::op::{Op, Step};
-use super::value::{Num, excerpt, type_name};
+use super::value::{self as jv, Num, excerpt, type_name};
 
 /// The path steps after `v`; index expressions run on the path's input `root`.
 pub(super) fn path<'a, 'g: 'a>(
@@ -66,7 +66,9 @@ pub(super) fn path<'a, 'g: 'a>(
 /// `.[k]` for a key known when the program compiled.
 fn index_key<'a>(v: Cow<'a, Value>, k: &str) -> Result<Cow<'a, Value>, Stop> {
     match v {
-        Cow::Borrowed(Value::Object(m)) => Ok(m.get(k).map_or(Cow::Borrowed(&NULL), Cow::Borrowed)),
+        Cow::Borrowed(Value::Object(m)) => {
+            Ok(jv::get(m, k).map_or(Cow::Borrowed(&NULL), Cow::Borrowed))
+        }
         Cow::Owned(Value::Object(mut m)) => Ok(Cow::Owned(m.remove(k).unwrap_or(Value::Null))),
         v if v.is_null() => Ok(Cow::Borrowed(&NULL)),
         v => Err(fail(format!("cannot index {} with \"{k}\"", type_name(&v)))),

@@ -75,3 +75,47 @@ fn the_native_path_agrees_with_jaq_on_the_corpus() {
     );
     assert!(lowered * 2 > total, "only {lowered} of {total} lowered");
 }
+
+/// Runs `program` natively (it must lower and not fall back) and on jaq, on `input`.
+fn both(program: &str, vars: &[(&str, Value)], input: &Value) -> (Vec<String>, Vec<String>) {
+    let names: Vec<&str> = vars.iter().map(|(n, _)| *n).collect();
+    let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
+    let jaq = compile(program, &names).expect("compiles");
+    let native = lower(program, &names).unwrap_or_else(|| panic!("{program} is not lowered"));
+    let got = match native.run(input, &values, &Limits::default()) {
+        super::Ran::Done(r) => printed(&r).expect("runs natively"),
+        super::Ran::Jaq => panic!("{program} fell back to jaq on {input}"),
+        super::Ran::Steps => panic!("{program} ran out of steps"),
+    };
+    (got, printed(&jaq.run(input, &values)).expect("runs on jaq"))
+}
+
+#[test]
+fn regular_expressions_run_natively_with_jqs_flags() {
+    let input = serde_json::json!(["abc", "ABC", "a\nc", "", "x-1"]);
+    for program in [
+        r#"map(test("^a.c$"))"#,
+        r#"map(test("^a.c$"; "i"))"#,
+        r#"map(test("a.c"; "s")), map(test("a.c"; "m")), map(test("a.c"; "p"))"#,
+        r#"map(test(""; "n")), map(test(""))"#,
+        r#"map(test("a # letter a
+          c"; "x"))"#,
+        r#"map(test($re; $flags))"#,
+        r#"map(select(test("\\d")))"#,
+    ] {
+        let vars = [("re", Value::from("^A")), ("flags", Value::from("i"))];
+        let (native, jaq) = both(program, &vars, &input);
+        assert_eq!(native, jaq, "{program}");
+    }
+    // a bad pattern or a non-string input: jaq gives its error
+    let (names, values) = (["re"], [Value::from("(")]);
+    let native = lower("test($re)", &names).expect("lowers");
+    assert!(matches!(
+        native.run(&Value::from("a"), &values, &Limits::default()),
+        super::Ran::Jaq
+    ));
+    assert!(
+        lower(r#"test("(")"#, &[]).is_none(),
+        "a literal that never compiles"
+    );
+}

@@ -70,6 +70,31 @@ pub(super) fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// The type name of `v` as a value, shared: `type` builds no string.
+pub(super) fn type_value(v: &Value) -> &'static Value {
+    static NAMES: std::sync::LazyLock<[Value; 6]> = std::sync::LazyLock::new(|| {
+        ["null", "boolean", "number", "string", "array", "object"].map(Value::from)
+    });
+    &NAMES[match v {
+        Value::Null => 0,
+        Value::Bool(_) => 1,
+        Value::Number(_) => 2,
+        Value::String(_) => 3,
+        Value::Array(_) => 4,
+        Value::Object(_) => 5,
+    }]
+}
+
+/// `m[k]`: a small object (most of an event's) is searched in order, which costs less than
+/// hashing the key.
+pub(super) fn get<'m>(m: &'m Map<String, Value>, k: &str) -> Option<&'m Value> {
+    if m.len() <= 8 {
+        m.iter().find_map(|(key, v)| (key == k).then_some(v))
+    } else {
+        m.get(k)
+    }
+}
+
 fn rank(v: &Value) -> u8 {
     match v {
         Value::Null => 0,

@@ -167,7 +167,7 @@ pub(super) fn call<'a, 'g: 'a>(
                 excerpt(other)
             ))),
         },
-        B::Type => one(Value::String(type_name(input).to_owned()), cx, out),
+        B::Type => out(Cow::Borrowed(jv::type_value(input)), cx),
         B::Join => each(arg(0), input, cx, out, |sep| join(input, &sep)),
         B::Split => each(arg(0), input, cx, out, |sep| match (input, &sep) {
             (Value::String(s), Value::String(sep)) => Ok(split(s, sep)),
@@ -256,20 +256,7 @@ pub(super) fn call<'a, 'g: 'a>(
             }
             one(from_entries(&Value::Array(mapped), cx.max_size)?, cx, out)
         }
-        B::Add => {
-            let mut sum = Value::Null;
-            let max = cx.max_size;
-            iterate(Cow::Borrowed(input), cx, &mut |x, _| {
-                sum = super::math::math(
-                    Cow::Owned(std::mem::take(&mut sum)),
-                    super::op::Math::Add,
-                    &x,
-                    max,
-                )?;
-                Ok(())
-            })?;
-            one(sum, cx, out)
-        }
+        B::Add => add(Cow::Borrowed(input), cx, out),
         B::Any | B::All => {
             let want = b == B::Any;
             let mut found = !want;
@@ -495,6 +482,23 @@ fn each<'a, 'g: 'a>(
         let v = g(x.into_owned())?;
         out(Cow::Owned(v), cx)
     })
+}
+
+/// `add`: the sum of the input's elements (`null` for none); elements of an owned input move
+/// into the sum.
+pub(super) fn add<'a, 'g: 'a>(
+    input: Cow<'a, Value>,
+    cx: &mut Ctx<'g>,
+    out: Out<'_, 'a, 'g>,
+) -> Res {
+    let mut sum = Value::Null;
+    let max = cx.max_size;
+    iterate(input, cx, &mut |x, _| {
+        let acc = Cow::Owned(std::mem::take(&mut sum));
+        sum = super::math::math_owned(acc, super::op::Math::Add, x, max)?;
+        Ok(())
+    })?;
+    out(Cow::Owned(sum), cx)
 }
 
 /// The first output of `f` on `x`, if any.

@@ -44,7 +44,7 @@ pub(in crate::jq::native) fn contains(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(l), Value::Object(r)) => r
             .iter()
-            .all(|(k, r)| l.get(k).is_some_and(|l| contains(l, r))),
+            .all(|(k, r)| jv::get(l, k).is_some_and(|l| contains(l, r))),
         (Value::Array(l), Value::Array(r)) => r.iter().all(|r| l.iter().any(|l| contains(l, r))),
         (Value::String(l), Value::String(r)) => l.contains(r.as_str()),
         _ => jv::equal(a, b),
