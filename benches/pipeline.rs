@@ -11,81 +11,22 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use appstudio::activecampaign::{ContactWrite, Field, SyncBody, contact_options};
-use appstudio::api::DynamicField;
-use appstudio::engine::{Engine, EngineConfig, MapOptions, Mapping, Tokens, Workflow};
+use appstudio::activecampaign::{ContactWrite, SyncBody};
+use appstudio::engine::Workflow;
 use appstudio::ir::Op;
-use appstudio::value::{Choice, Secret, Text};
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 appstudio::include_app!("examples/inbound_forms/app.json", allow(AS1003));
 
+#[path = "../examples/inbound_forms/offline.rs"]
+mod offline;
+
+use offline::{EXTRA_TAG, TAGGING, event};
 use workflows::ImportFormResponses;
-use workflows::import_form_responses::CustomData;
-
-/// The selection and mapping of the example's scenario.
-const TAGGING: &str = "form_name";
-const EXTRA_TAG: &str = "webinar-2026";
-
-fn event(i: usize) -> String {
-    json!({
-        "event_type": "form_response.submitted", "account_id": "77", "form_id": "f_42",
-        "form": {"id": "f_42", "title": "Newsletter signup"},
-        "response": {"id": format!("r{i}"), "submitted_at": "2026-11-23T09:00:00Z",
-                     "respondent": {"email": format!("person{i}@example.com")},
-                     "answers": [
-                         {"question_id": "q_name", "value": format!("Name {i}")},
-                         {"question_id": "q_topics", "value": ["Books", "Music", "Travel"]},
-                         {"question_id": "q_company", "value": "Acme Corporation"},
-                         {"question_id": "q_size", "value": i % 500},
-                     ]},
-    })
-    .to_string()
-}
 
 fn workflow(rt: &tokio::runtime::Runtime, native: bool) -> Workflow<ImportFormResponses> {
-    let config = EngineConfig {
-        native_jq: native,
-        ..EngineConfig::default()
-    };
-    let engine = Engine::<App>::new(config).expect("engine");
-    let tokens = Tokens {
-        access: Some(Secret::new("token")),
-        expires_at: None,
-        ..Tokens::default()
-    };
-    let credentials = auth::FormlyOauth {
-        subdomain: "acme".into(),
-    };
-    let conn = engine
-        .restore(credentials, tokens, None)
-        .expect("connection");
-    let mut wf = conn.workflow(ImportFormResponses);
-    wf.select(CustomData {
-        workspace: Choice::new("ws_1", "Marketing"),
-        form: Choice::new("f_42", "Newsletter signup"),
-        tagging: Choice::new(TAGGING, "Tag contacts with the form name"),
-        extra_tag: Some(Text::from(EXTRA_TAG)),
-    })
-    .expect("select");
-    let interests = Field {
-        id: "3".into(),
-        title: "Interests".into(),
-        ..Field::default()
-    };
-    // the options as the map step loads them, without the network
-    let sources: Vec<Value> = ["respondent_email", "q_name", "q_topics"]
-        .iter()
-        .map(|id| json!({"id": id, "title": id}))
-        .collect();
-    let options = MapOptions::from_json(&sources, &contact_options(&[interests], None));
-    let field = DynamicField::new;
-    let mapping = Mapping::new()
-        .map(field("respondent_email"), field("email"))
-        .map(field("q_name"), field("firstName"))
-        .map(field("q_topics"), field("3"));
-    wf.set_mapping(&mapping, &options).expect("mapping");
+    let mut wf = offline::workflow(native);
     // warm up: compile the programs once, as a running engine has
     rt.block_on(wf.preview(serde_json::from_str(&event(0)).expect("event")))
         .expect("preview");

@@ -27,6 +27,7 @@ mod expanded;
 mod ir_secrets;
 mod mapping_fixed;
 mod net_origins;
+mod one_data_path;
 mod polling_cycles;
 mod saved_scopes;
 mod typed_mapping;

@@ -69,15 +69,12 @@ pub(super) async fn run(
     limits: Limits,
     native: bool,
 ) -> Result<Vec<Value>> {
+    if let Some(out) = run_here(jq, &input, &vars, &limits, native) {
+        return out;
+    }
     let names = names(jq)?;
-    // the build decided which programs run natively
     let native = native && jq.native;
     let program = jq::cached_if_compiled(&jq.program, &names);
-    if let Some(program) = &program
-        && let Some(out) = program.run_quick(native, &input, &vars, &limits, QUICK_STEPS)
-    {
-        return Ok(out?);
-    }
     let (tx, rx) = tokio::sync::oneshot::channel();
     let text = match program {
         Some(_) => None,
@@ -95,6 +92,26 @@ pub(super) async fn run(
     submit(job, jq::large_stack(&limits))?;
     rx.await
         .map_err(|_| Error::new(ErrorKind::Jq, "the jq program stopped without an answer"))?
+}
+
+/// The run of `jq` on this thread, if it is compiled already and ends within [`QUICK_STEPS`]
+/// (`None`: it is to run on the pool, [`run`]).
+pub(super) fn run_here(
+    jq: &ir::Jq,
+    input: &Value,
+    vars: &[Value],
+    limits: &Limits,
+    native: bool,
+) -> Option<Result<Vec<Value>>> {
+    let names = match names(jq) {
+        Ok(names) => names,
+        Err(e) => return Some(Err(e)),
+    };
+    // the build decided which programs run natively
+    let native = native && jq.native;
+    let program = jq::cached_if_compiled(&jq.program, &names)?;
+    let out = program.run_quick(native, input, vars, limits, QUICK_STEPS)?;
+    Some(out.map_err(Error::from))
 }
 
 /// A program run for the pool.

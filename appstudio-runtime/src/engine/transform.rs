@@ -161,7 +161,7 @@ impl Mapping {
                 kind(source)
             )));
         };
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(self.entries.len() + self.fixed.len() + 1);
         for (from, to) in &self.entries {
             let value = match &from.group {
                 Some(g) => input.get(g).and_then(|g| g.get(&from.id)),

@@ -242,6 +242,17 @@ pub fn is_native(program: &str, vars: &[&str]) -> bool {
     native::lower(program, vars).is_some()
 }
 
+thread_local! {
+    /// Inputs converted into jaq's values on this thread.
+    static JAQ_INPUTS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many inputs programs run on jaq have converted into jaq's values on this thread: a
+/// diagnostic for tests and benchmarks (an event that meets only native programs adds none).
+pub fn jaq_inputs_on_this_thread() -> u64 {
+    JAQ_INPUTS.get()
+}
+
 /// The error of a run past its step budget.
 fn steps_exceeded(steps: u64) -> JqError {
     JqError::Limit(limits::Trip::Steps(steps).message())
@@ -431,6 +442,7 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, Stop> {
+        JAQ_INPUTS.set(JAQ_INPUTS.get() + 1);
         let input = value::from_json(input)?;
         let vars = vars
             .iter()

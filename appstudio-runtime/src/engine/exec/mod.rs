@@ -26,7 +26,7 @@ pub(super) fn run<'a>(
     piped: &'a [Value],
 ) -> Fut<'a> {
     let at = move |e: Error| e.at(cmd.loc);
-    let waits = match run_now(cmd, input, ctx, piped) {
+    let waits = match run_now(session, cmd, input, ctx, piped) {
         // a command that waits for nothing is done here: a small future, not the large one
         // below that holds a request in flight
         Now::Done(out) => return Box::pin(std::future::ready(out.map_err(at))),
@@ -100,7 +100,13 @@ enum Waits<'a> {
 }
 
 /// Runs `cmd` if it makes no request; else returns what is left to wait for.
-fn run_now<'a>(cmd: &'a Command, input: Value, ctx: &mut Ctx, piped: &[Value]) -> Now<'a> {
+fn run_now<'a>(
+    session: &Session<'_>,
+    cmd: &'a Command,
+    input: Value,
+    ctx: &mut Ctx,
+    piped: &[Value],
+) -> Now<'a> {
     let done = |out: Result<Value>| Now::Done(out);
     match &cmd.op {
         Op::Http(h) if h.pagination => Now::Waits(Waits::Pages(h)),
@@ -108,7 +114,11 @@ fn run_now<'a>(cmd: &'a Command, input: Value, ctx: &mut Ctx, piped: &[Value]) -
         Op::Pipe(steps) => Now::Waits(Waits::Pipe(steps, input)),
         Op::Switch { jq, cases } => Now::Waits(Waits::Switch(jq, cases, input)),
         Op::Resource(r) => Now::Waits(Waits::Resource(r, input)),
-        Op::Jq(jq) => Now::Waits(Waits::Jq(jq, input)),
+        // a quick program (almost every one) is done here, without a future
+        Op::Jq(jq) => match jq_here(session, jq, &input, ctx, piped) {
+            Some(out) => done(out),
+            None => Now::Waits(Waits::Jq(jq, input)),
+        },
         Op::Save(scope) => {
             let Value::Object(members) = &input else {
                 return done(Err(Error::invalid("`!save` needs an object as input")));
@@ -219,8 +229,30 @@ pub(super) async fn run_jq(
 ) -> Result<Value> {
     let vars = ctx.vars(piped).jq_vars(&jq.vars)?;
     let limits = session.inner.config.jq_limits;
-    let mut outputs =
+    let outputs =
         super::jqcache::run(jq, input, vars, limits, session.inner.config.native_jq).await?;
+    one_value(outputs)
+}
+
+/// [`run_jq`] on this thread, if the program is quick ([`super::jqcache::run_here`]).
+fn jq_here(
+    session: &Session<'_>,
+    jq: &ir::Jq,
+    input: &Value,
+    ctx: &Ctx,
+    piped: &[Value],
+) -> Option<Result<Value>> {
+    let vars = match ctx.vars(piped).jq_vars(&jq.vars) {
+        Ok(vars) => vars,
+        Err(e) => return Some(Err(e)),
+    };
+    let config = &session.inner.config;
+    let out = super::jqcache::run_here(jq, input, &vars, &config.jq_limits, config.native_jq)?;
+    Some(out.and_then(one_value))
+}
+
+/// A program's outputs as one value: none is `null`, several are an error.
+fn one_value(mut outputs: Vec<Value>) -> Result<Value> {
     match outputs.len() {
         0 => Ok(Value::Null),
         1 => Ok(outputs.pop().unwrap_or(Value::Null)),

@@ -491,6 +491,40 @@ pub(super) fn add<'a, 'g: 'a>(
     cx: &mut Ctx<'g>,
     out: Out<'_, 'a, 'g>,
 ) -> Res {
+    // objects only: one object with room for all their entries, moved in when owned
+    let room = match &*input {
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(Map::len)
+                .sum(),
+        ),
+        _ => None,
+    };
+    if let Some(room) = room {
+        let mut sum = Map::with_capacity(room);
+        match input {
+            Cow::Owned(Value::Array(items)) => {
+                for x in items {
+                    if let Value::Object(m) = x {
+                        sum.extend(m);
+                    }
+                }
+            }
+            other => {
+                for m in other
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_object)
+                {
+                    sum.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+        }
+        return out(Cow::Owned(Value::Object(sum)), cx);
+    }
     let mut sum = Value::Null;
     let max = cx.max_size;
     iterate(input, cx, &mut |x, _| {
