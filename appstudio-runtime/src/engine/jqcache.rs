@@ -22,10 +22,8 @@ use crate::lock::unpoisoned;
 static NAMES: LazyLock<Vec<String>> =
     LazyLock::new(|| (0..jq::MAX_EXPANSIONS).map(jq::expansion_var).collect());
 
-/// Steps a program may take on the caller's (async) thread before it moves to the pool. Few
-/// enough that nothing built meanwhile needs more than a small stack to drop, and that the
-/// work done again on the pool is a few tens of microseconds at most.
-pub(super) const QUICK_STEPS: u64 = 1024;
+/// Steps a program may take on the caller's (async) thread before it moves to the pool.
+pub(super) use crate::jq::QUICK_STEPS;
 
 /// Threads running the programs that need more than [`QUICK_STEPS`].
 pub(super) const POOL_THREADS: usize = 4;

@@ -104,6 +104,12 @@ pub const MAX_OUTPUT_BYTES: usize = 16 << 20;
 /// construction, and each call of a recursive definition count one step).
 pub const MAX_STEPS: u64 = 50_000_000;
 
+/// Steps a run takes on its caller's thread (an async worker's, say) before it goes on, from
+/// the start, on a thread with a large stack ([`large_stack`]): few enough that nothing built
+/// meanwhile needs more than a small stack to drop, and that the work done again there is a
+/// few tens of microseconds at most.
+pub const QUICK_STEPS: u64 = 1024;
+
 /// Maximum stack (in bytes) the recursion of one run may use.
 pub const MAX_STACK: usize = 128 << 20;
 
@@ -339,9 +345,12 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        match self.run_quick(native, input, vars, limits, limits.steps) {
+        // as the engine does: a few steps here, the rest on a thread with a large stack, so
+        // that what a long run builds (an in-place update can nest a value one level deeper
+        // per step) is never dropped on this thread's stack
+        match self.run_quick(native, input, vars, limits, QUICK_STEPS) {
             Some(r) => r,
-            None => self.eval_on_own_thread(input, vars, limits),
+            None => self.run_on_own_thread(native, input, vars, limits),
         }
     }
 
@@ -349,8 +358,10 @@ impl Program {
     /// steps and [`INLINE_STACK`] of stack go: `None` if the run needs more of either than
     /// that and `limits` allow more (then it is to run again with [`Program::run_on_large_stack`]
     /// on a thread with a large stack; programs have no side effects, so running one again is
-    /// safe). Values built meanwhile are bounded in depth, so this is safe on any thread with a
-    /// stack of the usual size (such as an async executor's) with a small `steps`. With
+    /// safe). Constructors bound what they build to [`MAX_DEPTH`], but an in-place update
+    /// (`.a = .`) nests a value one level deeper per step: with a small `steps` (such as
+    /// [`QUICK_STEPS`]) this is safe on any thread with a stack of the usual size (an async
+    /// executor's), with a large one it needs a large stack to drop what it built. With
     /// `native`, a program that lowered runs on its op tree; without, on jaq.
     pub fn run_quick(
         &self,
@@ -410,8 +421,9 @@ impl Program {
     }
 
     /// Runs the program on a new thread with a stack large enough for `limits.stack`.
-    fn eval_on_own_thread(
+    fn run_on_own_thread(
         &self,
+        native: bool,
         input: &serde_json::Value,
         vars: &[serde_json::Value],
         limits: &Limits,
@@ -420,10 +432,10 @@ impl Program {
             let thread = std::thread::Builder::new()
                 .name("jq-deep-recursion".into())
                 .stack_size(large_stack(limits))
-                .spawn_scoped(scope, || self.eval(input, vars, limits));
+                .spawn_scoped(scope, || self.run_on_large_stack(native, input, vars, limits));
             match thread {
                 Ok(thread) => match thread.join() {
-                    Ok(r) => r.map_err(JqError::from),
+                    Ok(r) => r,
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
                 Err(e) => Err(JqError::Limit(format!(

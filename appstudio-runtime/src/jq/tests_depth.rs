@@ -65,3 +65,22 @@ fn large_integers_keep_their_digits() {
         r#"{"id":12345678901234567890123,"p":2.50,"n":"12345678901234567890123"}"#
     );
 }
+
+/// An in-place update nests a value one level deeper per step (`.a = .`): a long run goes on
+/// a thread with a large stack, so that dropping what it built never overflows the caller's
+/// (here 2 MiB, a tokio worker's; this aborted the process before).
+#[test]
+fn values_deepened_in_place_are_dropped_on_a_large_stack() {
+    let thread = std::thread::Builder::new().stack_size(2 << 20).spawn(|| {
+        let length = run("reduce range(100000) as $i (null; .a = .) | length", json!(null));
+        let output = run("reduce range(100000) as $i ([]; .[0] = .)", json!(null));
+        (length, output)
+    });
+    let (length, output) = thread.expect("thread").join().expect("no panic");
+    assert_eq!(length.unwrap(), vec![json!(1)]);
+    let e = output.unwrap_err();
+    assert!(
+        matches!(&e, JqError::Limit(m) if m.contains("deeper than")),
+        "{e}"
+    );
+}
