@@ -432,7 +432,9 @@ impl Program {
             let thread = std::thread::Builder::new()
                 .name("jq-deep-recursion".into())
                 .stack_size(large_stack(limits))
-                .spawn_scoped(scope, || self.run_on_large_stack(native, input, vars, limits));
+                .spawn_scoped(scope, || {
+                    self.run_on_large_stack(native, input, vars, limits)
+                });
             match thread {
                 Ok(thread) => match thread.join() {
                     Ok(r) => r,

@@ -72,7 +72,10 @@ fn large_integers_keep_their_digits() {
 #[test]
 fn values_deepened_in_place_are_dropped_on_a_large_stack() {
     let thread = std::thread::Builder::new().stack_size(2 << 20).spawn(|| {
-        let length = run("reduce range(100000) as $i (null; .a = .) | length", json!(null));
+        let length = run(
+            "reduce range(100000) as $i (null; .a = .) | length",
+            json!(null),
+        );
         let output = run("reduce range(100000) as $i ([]; .[0] = .)", json!(null));
         (length, output)
     });

@@ -43,18 +43,25 @@ pub(super) fn math_owned(
             x.extend(y);
             Object(x)
         }
-        (l, Array(y)) if l.is_array() => {
-            let Array(mut x) = l.into_owned() else {
-                unreachable!()
-            };
-            if x.len() + y.len() > max {
-                return Err(size(max));
-            }
-            x.extend(y);
-            Array(x)
-        }
+        (l, Array(y)) if l.is_array() => concat(l, y.into_iter(), max)?,
         (l, r) => return math(l, m, &r, max),
     })
+}
+
+/// Array `l` followed by the elements `y`.
+fn concat(
+    l: Cow<'_, Value>,
+    y: impl ExactSizeIterator<Item = Value>,
+    max: usize,
+) -> Result<Value, Stop> {
+    let Value::Array(mut x) = l.into_owned() else {
+        unreachable!("`l` is an array")
+    };
+    if x.len() + y.len() > max {
+        return Err(size(max));
+    }
+    x.extend(y);
+    Ok(Value::Array(x))
 }
 
 /// `l op r`.
@@ -94,16 +101,7 @@ pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<
             x.push_str(y);
             Str(x)
         }
-        (Math::Add, l, Array(y)) if l.is_array() => {
-            let Array(mut x) = l.into_owned() else {
-                unreachable!()
-            };
-            if x.len() + y.len() > max {
-                return Err(size(max));
-            }
-            x.extend(y.iter().cloned());
-            Array(x)
-        }
+        (Math::Add, l, Array(y)) if l.is_array() => concat(l, y.iter().cloned(), max)?,
         (Math::Add, l, Object(y)) if l.is_object() => {
             let Object(mut x) = l.into_owned() else {
                 unreachable!()
