@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::eval::{Ctx, Out, Res, Stop, fail, run, size};
+use super::ctx::{Ctx, Out, Res, Stop, fail, size};
+use super::eval::run;
 use super::op::{Format, Op, Part};
 use super::value::{self as jv, excerpt, type_name};
 

@@ -3,113 +3,17 @@
 //! wherever it can be, so a path like `.a.b` copies nothing until a value is built from it.
 
 use std::borrow::Cow;
-use std::time::Instant;
 
 use serde_json::Value;
 
-use super::super::limits::Trip;
 use super::builtins;
 use super::construct::{format, object, string};
+use super::ctx::{Ctx, NULL, Out, Res, Stop, fail, size};
 use super::math::{math, math_owned, neg};
 use super::op::{Builtin, Cmp, Op, Step};
-use super::paths::path;
-use super::regex::test;
+use super::paths::{index, index_key, iterate, slice};
+use super::regex::Pattern;
 use super::value::{self as jv, Num, excerpt, truthy, type_name};
-
-/// `null`, to borrow.
-pub(super) static NULL: Value = Value::Null;
-
-/// Why a run stopped.
-#[derive(Debug)]
-pub(super) enum Stop {
-    /// A jq error (`error(v)`, a failed operation): `try` catches it.
-    Error(Value),
-    /// A limit was exceeded: nothing catches it.
-    Limit(String),
-    /// The step budget ran out (a limit too, unless a larger budget runs it again).
-    Steps,
-    /// A consumer stopped the stream (`first(f)`, `limit`), not an error.
-    Done,
-    /// The native path cannot give the jaq path's answer here (integers beyond 64 bits, a
-    /// negative zero, a double jq prints with an exponent): the program runs on jaq instead.
-    Unsupported,
-}
-
-/// A string or array larger than `max`.
-pub(super) fn size(max: usize) -> Stop {
-    Stop::Limit(Trip::Size(max).message())
-}
-
-/// A jq error with a message.
-pub(super) fn fail(message: impl Into<String>) -> Stop {
-    Stop::Error(Value::String(message.into()))
-}
-
-pub(super) type Res = Result<(), Stop>;
-
-/// A run's variables and budget.
-pub(super) struct Ctx<'g> {
-    pub(super) globals: &'g [Value],
-    /// Local slots (after the globals).
-    pub(super) locals: Vec<Value>,
-    steps: u64,
-    max_steps: u64,
-    /// Largest string or array an operation may build.
-    pub(super) max_size: usize,
-    started: Instant,
-    time: std::time::Duration,
-}
-
-impl<'g> Ctx<'g> {
-    pub(super) fn new(globals: &'g [Value], slots: usize, limits: &crate::jq::Limits) -> Self {
-        Ctx {
-            globals,
-            locals: vec![Value::Null; slots.saturating_sub(globals.len())],
-            steps: 0,
-            max_steps: limits.steps,
-            max_size: limits.output_bytes,
-            started: Instant::now(),
-            time: limits.time,
-        }
-    }
-
-    /// Counts one step; fails past the step or time budget.
-    pub(super) fn step(&mut self) -> Res {
-        self.steps += 1;
-        if self.steps > self.max_steps {
-            return Err(Stop::Steps);
-        }
-        if self.steps.is_multiple_of(4096) && self.started.elapsed() > self.time {
-            return Err(Stop::Limit(Trip::Time(self.time).message()));
-        }
-        Ok(())
-    }
-
-    fn var<'a>(&self, slot: usize) -> Cow<'a, Value>
-    where
-        'g: 'a,
-    {
-        match self.globals.get(slot) {
-            Some(v) => Cow::Borrowed(v),
-            None => Cow::Owned(
-                self.locals
-                    .get(slot - self.globals.len())
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            ),
-        }
-    }
-
-    fn set(&mut self, slot: usize, v: Value) {
-        let i = slot - self.globals.len();
-        if let Some(s) = self.locals.get_mut(i) {
-            *s = v;
-        }
-    }
-}
-
-/// The callback that takes an op's outputs.
-pub(super) type Out<'o, 'a, 'g> = &'o mut dyn FnMut(Cow<'a, Value>, &mut Ctx<'g>) -> Res;
 
 /// Runs `op` on `input`, giving each output to `out`.
 pub(super) fn run<'a, 'g: 'a>(
@@ -307,6 +211,14 @@ pub(super) fn pipe<'a, 'g: 'a>(
     }
 }
 
+/// `test` on `input` with a pattern known only when the program runs.
+fn test(input: &Value, re: &Value, flags: &Value) -> Result<bool, Stop> {
+    match input {
+        Value::String(s) => Ok(Pattern::new(re, flags).ok_or(Stop::Unsupported)?.test(s)),
+        _ => Err(Stop::Unsupported),
+    }
+}
+
 /// The value `catch` sees: an error's value (its message, for errors with one).
 fn error_value(e: Value) -> Value {
     e
@@ -328,5 +240,59 @@ fn cond<'a, 'g: 'a>(
                 cond(rest, other, input, cx, out)
             }
         }),
+    }
+}
+
+/// The path steps after `v`; index expressions run on the path's input `root`.
+pub(super) fn path<'a, 'g: 'a>(
+    steps: &'a [(Step, bool)],
+    v: Cow<'a, Value>,
+    root: &'a Value,
+    cx: &mut Ctx<'g>,
+    out: Out<'_, 'a, 'g>,
+) -> Res {
+    let Some(((step, optional), rest)) = steps.split_first() else {
+        return out(v, cx);
+    };
+    cx.step()?;
+    let r = match step {
+        Step::Key(k) => match index_key(v, k) {
+            Ok(x) => path(rest, x, root, cx, out),
+            Err(e) => Err(e),
+        },
+        Step::Iter => iterate(v, cx, &mut |x, cx| path(rest, x, root, cx, out)),
+        Step::Index(i) => run(i, root, cx, &mut |k, cx| {
+            let x = index(v.clone(), &k)?;
+            path(rest, x, root, cx, out)
+        }),
+        Step::Slice(from, to) => {
+            let bound = |op: &'a Option<Op>, cx: &mut Ctx<'g>| -> Result<Vec<Value>, Stop> {
+                let mut all = Vec::new();
+                match op {
+                    None => all.push(Value::Null),
+                    Some(op) => run(op, root, cx, &mut |b, _| {
+                        all.push(b.into_owned());
+                        Ok(())
+                    })?,
+                }
+                Ok(all)
+            };
+            let (froms, tos) = (bound(from, cx)?, bound(to, cx)?);
+            let mut r = Ok(());
+            'outer: for t in &tos {
+                for f in &froms {
+                    let x = slice(&v, f, t)?;
+                    r = path(rest, Cow::Owned(x), root, cx, out);
+                    if r.is_err() {
+                        break 'outer;
+                    }
+                }
+            }
+            r
+        }
+    };
+    match r {
+        Err(Stop::Error(_)) if *optional => Ok(()),
+        r => r,
     }
 }

@@ -4,8 +4,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::builtins;
-use super::eval::{Stop, fail, size};
+use super::ctx::{Stop, fail, size};
 use super::op::Math;
 use super::value::{self as jv, Num, excerpt, type_name};
 
@@ -129,7 +128,7 @@ pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<
         }
         (Math::Div, l, Str(sep)) if l.is_string() => {
             let Str(x) = &*l else { unreachable!() };
-            builtins::split(x, sep)
+            jv::split(x, sep)
         }
         (Math::Add, l, _) => return Err(mismatch(&l, "added")),
         (Math::Sub, l, _) => return Err(mismatch(&l, "subtracted")),

@@ -12,6 +12,7 @@
 
 mod builtins;
 mod construct;
+mod ctx;
 mod eval;
 mod lower;
 mod math;
@@ -24,7 +25,7 @@ use jaq_core::load::{Lexer, Parser};
 use serde_json::Value;
 
 use super::{JqError, Limits, MAX_DEPTH};
-use eval::{Ctx, Stop};
+use ctx::{Ctx, Stop};
 pub(crate) use op::Op;
 
 /// How a native run ended.

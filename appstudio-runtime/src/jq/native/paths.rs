@@ -1,70 +1,15 @@
-//! Path steps: `.k`, `.[f]`, `.[]`, `.[f:g]`, each maybe `?`; borrowed from the value they
-//! step into wherever it is borrowed.
+//! One path step on a value: `.k`, `.[k]`, `.[]`, `.[from:to]`; borrowed from the value it
+//! steps into wherever that is borrowed (`eval::path` strings steps together).
 
 use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::eval::{Ctx, NULL, Out, Res, Stop, fail, run};
-use super::op::{Op, Step};
+use super::ctx::{Ctx, NULL, Out, Res, Stop, fail};
 use super::value::{self as jv, Num, excerpt, type_name};
 
-/// The path steps after `v`; index expressions run on the path's input `root`.
-pub(super) fn path<'a, 'g: 'a>(
-    steps: &'a [(Step, bool)],
-    v: Cow<'a, Value>,
-    root: &'a Value,
-    cx: &mut Ctx<'g>,
-    out: Out<'_, 'a, 'g>,
-) -> Res {
-    let Some(((step, optional), rest)) = steps.split_first() else {
-        return out(v, cx);
-    };
-    cx.step()?;
-    let r = match step {
-        Step::Key(k) => match index_key(v, k) {
-            Ok(x) => path(rest, x, root, cx, out),
-            Err(e) => Err(e),
-        },
-        Step::Iter => iterate(v, cx, &mut |x, cx| path(rest, x, root, cx, out)),
-        Step::Index(i) => run(i, root, cx, &mut |k, cx| {
-            let x = index(v.clone(), &k)?;
-            path(rest, x, root, cx, out)
-        }),
-        Step::Slice(from, to) => {
-            let bound = |op: &'a Option<Op>, cx: &mut Ctx<'g>| -> Result<Vec<Value>, Stop> {
-                let mut all = Vec::new();
-                match op {
-                    None => all.push(Value::Null),
-                    Some(op) => run(op, root, cx, &mut |b, _| {
-                        all.push(b.into_owned());
-                        Ok(())
-                    })?,
-                }
-                Ok(all)
-            };
-            let (froms, tos) = (bound(from, cx)?, bound(to, cx)?);
-            let mut r = Ok(());
-            'outer: for t in &tos {
-                for f in &froms {
-                    let x = slice(&v, f, t)?;
-                    r = path(rest, Cow::Owned(x), root, cx, out);
-                    if r.is_err() {
-                        break 'outer;
-                    }
-                }
-            }
-            r
-        }
-    };
-    match r {
-        Err(Stop::Error(_)) if *optional => Ok(()),
-        r => r,
-    }
-}
-
 /// `.[k]` for a key known when the program compiled.
-fn index_key<'a>(v: Cow<'a, Value>, k: &str) -> Result<Cow<'a, Value>, Stop> {
+pub(super) fn index_key<'a>(v: Cow<'a, Value>, k: &str) -> Result<Cow<'a, Value>, Stop> {
     match v {
         Cow::Borrowed(Value::Object(m)) => {
             Ok(jv::get(m, k).map_or(Cow::Borrowed(&NULL), Cow::Borrowed))
@@ -134,7 +79,7 @@ pub(super) fn iterate<'a, 'g: 'a>(
 }
 
 /// `.[from:to]` of an array or a string (code points); `null` stays `null`.
-fn slice(v: &Value, from: &Value, to: &Value) -> Result<Value, Stop> {
+pub(super) fn slice(v: &Value, from: &Value, to: &Value) -> Result<Value, Stop> {
     let bound = |b: &Value, len: usize, default: usize| -> Result<usize, Stop> {
         match b {
             Value::Null => Ok(default),

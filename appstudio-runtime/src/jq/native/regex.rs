@@ -1,12 +1,10 @@
 //! `test(re)` and `test(re; flags)`: the jaq path's regular expressions (regex-bites, built
 //! as jaq-std builds them) with jq's flags as the shims map them (`super::super::prelude`).
 //! Anything the jaq path would refuse (a bad pattern or flag, an input that is not a string)
-//! is [`Stop::Unsupported`] here, so jaq gives its own error.
+//! stops the native run as unsupported (`super::eval`), so jaq gives its own error.
 
 use regex_bites::bytes::{Regex, RegexBuilder};
 use serde_json::Value;
-
-use super::eval::Stop;
 
 /// A compiled pattern with its flags.
 #[derive(Clone)]
@@ -68,14 +66,6 @@ impl Pattern {
         } else {
             self.regex.is_match(s.as_bytes())
         }
-    }
-}
-
-/// `test` on `input` with a pattern known only when the program runs.
-pub(super) fn test(input: &Value, re: &Value, flags: &Value) -> Result<bool, Stop> {
-    match input {
-        Value::String(s) => Ok(Pattern::new(re, flags).ok_or(Stop::Unsupported)?.test(s)),
-        _ => Err(Stop::Unsupported),
     }
 }
 

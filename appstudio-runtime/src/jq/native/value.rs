@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use serde_json::{Map, Number, Value};
 
 use super::super::value::json::{float, write_f64, write_literal, write_str};
-use super::eval::Stop;
+use super::ctx::Stop;
 
 /// A number as arithmetic sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -243,4 +243,18 @@ pub(super) fn excerpt(v: &Value) -> String {
         text.push_str("...");
     }
     text
+}
+
+/// `split($sep)` (and `string / string`): an empty separator splits into characters, an
+/// empty string into nothing.
+pub(super) fn split(s: &str, sep: &str) -> Value {
+    if s.is_empty() {
+        return Value::Array(Vec::new());
+    }
+    let parts: Vec<Value> = if sep.is_empty() {
+        s.chars().map(|c| Value::String(c.to_string())).collect()
+    } else {
+        s.split(sep).map(|p| Value::String(p.to_owned())).collect()
+    };
+    Value::Array(parts)
 }

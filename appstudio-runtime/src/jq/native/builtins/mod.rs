@@ -8,10 +8,10 @@ use serde_json::{Map, Value};
 
 mod values;
 
-pub(super) use values::split;
 use values::{array, by, contains, from_entries, has, join, length, range, to_entries};
 
-use super::eval::{Ctx, NULL, Out, Res, Stop, fail, pipe, run};
+use super::ctx::{Ctx, NULL, Out, Res, Stop, fail};
+use super::eval::{pipe, run};
 use super::op::{Builtin as B, Op};
 use super::paths::{index, iterate};
 use super::value::{self as jv, Num, excerpt, truthy, type_name};
@@ -125,7 +125,7 @@ pub(super) fn call<'a, 'g: 'a>(
         B::ToJson => {
             let mut s = String::new();
             jv::write_json(input, &mut s, cx.max_size)
-                .map_err(|()| super::eval::size(cx.max_size))?;
+                .map_err(|()| super::ctx::size(cx.max_size))?;
             one(Value::String(s), cx, out)
         }
         B::FromJson => match input {
@@ -170,7 +170,7 @@ pub(super) fn call<'a, 'g: 'a>(
         B::Type => out(Cow::Borrowed(jv::type_value(input)), cx),
         B::Join => each(arg(0), input, cx, out, |sep| join(input, &sep)),
         B::Split => each(arg(0), input, cx, out, |sep| match (input, &sep) {
-            (Value::String(s), Value::String(sep)) => Ok(split(s, sep)),
+            (Value::String(s), Value::String(sep)) => Ok(jv::split(s, sep)),
             _ => Err(fail(format!(
                 "split input and separator must be strings, not {} and {}",
                 type_name(input),
@@ -466,7 +466,7 @@ fn done(s: Stop) -> Res {
 }
 
 fn text(v: &Value, max: usize) -> Result<String, Stop> {
-    jv::to_text(v, max).map_err(|()| super::eval::size(max))
+    jv::to_text(v, max).map_err(|()| super::ctx::size(max))
 }
 
 /// For each output `x` of `f` (run on the input), `g(x)`: a filter whose argument is a `$`

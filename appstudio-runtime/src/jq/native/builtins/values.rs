@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::super::eval::{Ctx, NULL, Out, Res, Stop, fail};
+use super::super::ctx::{Ctx, NULL, Out, Res, Stop, fail};
 use super::super::op::Builtin as B;
 use super::super::paths::index;
 use super::super::value::{self as jv, Num, excerpt, truthy, type_name};
@@ -97,20 +97,6 @@ pub(in crate::jq::native) fn join(v: &Value, sep: &Value) -> Result<Value, Stop>
         }
     }
     Ok(Value::String(out))
-}
-
-/// `split($sep)` (and `string / string`): an empty separator splits into characters, an
-/// empty string into nothing.
-pub(in crate::jq::native) fn split(s: &str, sep: &str) -> Value {
-    if s.is_empty() {
-        return Value::Array(Vec::new());
-    }
-    let parts: Vec<Value> = if sep.is_empty() {
-        s.chars().map(|c| Value::String(c.to_string())).collect()
-    } else {
-        s.split(sep).map(|p| Value::String(p.to_owned())).collect()
-    };
-    Value::Array(parts)
 }
 
 pub(in crate::jq::native) fn to_entries(v: &Value) -> Result<Value, Stop> {
