@@ -119,3 +119,42 @@ fn regular_expressions_run_natively_with_jqs_flags() {
         "a literal that never compiles"
     );
 }
+
+/// The run-time limits hold on the native path: steps, time and sizes stop a native run with a
+/// limit error, as on jaq.
+#[test]
+fn the_limits_hold_on_the_native_path() {
+    let limited = |program: &str, limits: Limits| {
+        assert!(crate::jq::is_native(program, &[]), "{program} is native");
+        let p = compile(program, &[]).expect("compiles");
+        match p.run_with_limits(&Value::Null, &[], &limits) {
+            Err(crate::jq::JqError::Limit(m)) => m,
+            other => panic!("{program}: expected a limit, got {other:?}"),
+        }
+    };
+    let steps = Limits {
+        steps: 5_000,
+        ..Limits::default()
+    };
+    let m = limited("[range(100000)] | length", steps);
+    assert!(m.contains("5000 evaluation steps"), "{m}");
+    let time = Limits {
+        time: std::time::Duration::from_millis(100),
+        steps: u64::MAX,
+        ..Limits::default()
+    };
+    let m = limited("reduce range(1000000000) as $i (0; . + 1)", time);
+    assert!(m.contains("100 ms"), "{m}");
+    let size = Limits {
+        output_bytes: 1_000,
+        ..Limits::default()
+    };
+    for program in [
+        "\"ab\" * 1000",
+        "[range(2000)] | length",
+        "[range(600) | tostring] | join(\",\")",
+    ] {
+        let m = limited(program, size);
+        assert!(m.contains("1000"), "{program}: {m}");
+    }
+}
