@@ -1,5 +1,5 @@
 //! jq at run time: the compiled programs of the IR (shared per process through
-//! [`crate::jq::cached`]), and where they run ([`run`]).
+//! [`crate::jq::cached`]), and where they run ([`run_here`], else [`run`]).
 //!
 //! A program runs first on the caller's thread for at most [`QUICK_STEPS`] steps, which is
 //! where almost every program of an app ends (a few microseconds). One that needs more steps
@@ -58,8 +58,8 @@ fn compiled(program: &str, names: &[&str]) -> Result<Arc<Program>> {
 }
 
 /// Runs the program of `jq` on `input` with the values of its variables, within `limits` (on
-/// its native op tree when it has one and `native`): on this thread if it is quick and
-/// compiled already, else on the pool.
+/// its native op tree when it has one and `native`), on the pool: for a program [`run_here`]
+/// did not finish (not compiled yet, or longer than [`QUICK_STEPS`]).
 pub(super) async fn run(
     jq: &ir::Jq,
     input: Value,
@@ -67,9 +67,6 @@ pub(super) async fn run(
     limits: Limits,
     native: bool,
 ) -> Result<Vec<Value>> {
-    if let Some(out) = run_here(jq, &input, &vars, &limits, native) {
-        return out;
-    }
     let names = names(jq)?;
     let native = native && jq.native;
     let program = jq::cached_if_compiled(&jq.program, &names);

@@ -189,7 +189,10 @@ async fn switch_case<'a>(
     ctx: &Ctx,
     piped: &[Value],
 ) -> Result<&'a Command> {
-    let index = run_jq(session, jq, input.clone(), ctx, piped).await?;
+    let index = match jq_here(session, jq, input, ctx, piped) {
+        Some(index) => index?,
+        None => run_jq(session, jq, input.clone(), ctx, piped).await?,
+    };
     let i = index
         .as_u64()
         .or_else(|| {
@@ -218,8 +221,8 @@ pub(super) fn prepare(
     http::prepare(h, &ctx.vars(piped), &session.bases(), search)
 }
 
-/// Runs a jq program (off the async worker if it runs long, [`super::jqcache::run`]): one
-/// output is the value, none is `null`, several are an error.
+/// Runs a jq program on the pool ([`super::jqcache::run`]), for one [`jq_here`] did not
+/// finish: one output is the value, none is `null`, several are an error.
 pub(super) async fn run_jq(
     session: &Session<'_>,
     jq: &ir::Jq,
