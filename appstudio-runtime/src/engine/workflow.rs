@@ -339,13 +339,16 @@ impl DynWorkflow {
             }
             (None, None) => source.clone(),
         };
-        let output = if deliver {
-            let piped = [transformed.clone()];
-            exec::run(&session, &self.wf.target, transformed.clone(), ctx, &piped)
+        let (transformed, output) = if deliver {
+            // the target's input, and `${piped_content.0}`: one copy of the transformed value
+            let piped = [transformed];
+            let output = exec::run(&session, &self.wf.target, piped[0].clone(), ctx, &piped)
                 .await
-                .map_err(|e| self.locate(e, "data_pipeline.target"))?
+                .map_err(|e| self.locate(e, "data_pipeline.target"))?;
+            let [transformed] = piped;
+            (transformed, output)
         } else {
-            Value::Null
+            (transformed, Value::Null)
         };
         if deliver {
             self.keep(std::mem::take(&mut ctx.data));
