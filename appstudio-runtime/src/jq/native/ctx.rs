@@ -7,6 +7,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::super::limits::Trip;
+use super::regex::Pattern;
 
 /// `null`, to borrow.
 pub(super) static NULL: Value = Value::Null;
@@ -50,6 +51,8 @@ pub(super) struct Ctx<'g> {
     pub(super) max_size: usize,
     started: Instant,
     time: std::time::Duration,
+    /// The last pattern compiled while running (`test($re)`): used again while `$re` stays.
+    pub(super) pattern: Option<Pattern>,
 }
 
 impl<'g> Ctx<'g> {
@@ -62,6 +65,7 @@ impl<'g> Ctx<'g> {
             max_size: limits.output_bytes,
             started: Instant::now(),
             time: limits.time,
+            pattern: None,
         }
     }
 

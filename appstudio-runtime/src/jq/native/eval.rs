@@ -174,9 +174,9 @@ pub(super) fn run<'a, 'g: 'a>(
             _ => Err(Stop::Unsupported),
         },
         Op::Test(re, flags, None) => run(re, input, cx, &mut |re, cx| match flags {
-            None => out(Cow::Owned(Value::Bool(test(input, &re, &NULL)?)), cx),
+            None => out(Cow::Owned(Value::Bool(test(input, &re, &NULL, cx)?)), cx),
             Some(flags) => run(flags, input, cx, &mut |f, cx| {
-                out(Cow::Owned(Value::Bool(test(input, &re, &f)?)), cx)
+                out(Cow::Owned(Value::Bool(test(input, &re, &f, cx)?)), cx)
             }),
         }),
     }
@@ -211,12 +211,19 @@ pub(super) fn pipe<'a, 'g: 'a>(
     }
 }
 
-/// `test` on `input` with a pattern known only when the program runs.
-fn test(input: &Value, re: &Value, flags: &Value) -> Result<bool, Stop> {
-    match input {
-        Value::String(s) => Ok(Pattern::new(re, flags).ok_or(Stop::Unsupported)?.test(s)),
-        _ => Err(Stop::Unsupported),
-    }
+/// `test` on `input` with a pattern known only when the program runs: compiled once while
+/// the same pattern comes again (`map(test($re))`).
+fn test(input: &Value, re: &Value, flags: &Value, cx: &mut Ctx<'_>) -> Result<bool, Stop> {
+    let Value::String(s) = input else {
+        return Err(Stop::Unsupported);
+    };
+    let pattern = match cx.pattern.take() {
+        Some(p) if p.is(re, flags) => p,
+        _ => Pattern::new(re, flags).ok_or(Stop::Unsupported)?,
+    };
+    let found = pattern.test(s);
+    cx.pattern = Some(pattern);
+    Ok(found)
 }
 
 /// The value `catch` sees: an error's value (its message, for errors with one).

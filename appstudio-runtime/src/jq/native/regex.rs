@@ -57,6 +57,16 @@ impl Pattern {
         })
     }
 
+    /// Whether this is the pattern [`Pattern::new`] builds from `re` and `flags`.
+    pub(crate) fn is(&self, re: &Value, flags: &Value) -> bool {
+        let flags = match flags {
+            Value::Null => "",
+            Value::String(f) => f.as_str(),
+            _ => return false,
+        };
+        matches!(re, Value::String(re) if *re == self.source) && flags == self.flags
+    }
+
     /// Whether `s` holds a match (a non-empty one with `n`).
     pub(crate) fn test(&self, s: &str) -> bool {
         if self.ignore_empty {

@@ -87,7 +87,10 @@ fn both(program: &str, vars: &[(&str, Value)], input: &Value) -> (Vec<String>, V
         super::Ran::Jaq => panic!("{program} fell back to jaq on {input}"),
         super::Ran::Steps => panic!("{program} ran out of steps"),
     };
-    (got, printed(&jaq.run_jaq(input, &values)).expect("runs on jaq"))
+    (
+        got,
+        printed(&jaq.run_jaq(input, &values)).expect("runs on jaq"),
+    )
 }
 
 #[test]
@@ -161,4 +164,3 @@ fn the_limits_hold_on_the_native_path() {
         assert!(m.contains("1000"), "{program}: {m}");
     }
 }
-

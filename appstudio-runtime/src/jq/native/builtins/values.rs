@@ -27,7 +27,7 @@ pub(in crate::jq::native) fn length(v: &Value) -> Result<Value, Stop> {
 
 pub(in crate::jq::native) fn has(v: &Value, k: &Value) -> Result<bool, Stop> {
     match (v, k) {
-        (Value::Object(o), Value::String(k)) => Ok(o.contains_key(k)),
+        (Value::Object(o), Value::String(k)) => Ok(jv::get(o, k).is_some()),
         (Value::Array(a), Value::Number(n)) => {
             let i = Num::of(n)?.f64();
             Ok(i >= 0.0 && i < a.len() as f64)
