@@ -6,6 +6,7 @@
 pub mod api;
 pub mod ir;
 pub mod jq;
+pub mod json;
 #[doc(hidden)] // for the fake ActiveCampaign crate; not part of the API
 pub mod lock;
 pub mod suggest;

@@ -1,0 +1,163 @@
+//! [`Str`]: a JSON string, short ones held inline, long ones shared.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// The longest string held inline (no allocation): 22 bytes, so that a [`Str`] is 24.
+const INLINE: usize = 22;
+
+/// An immutable string: up to 22 bytes inline, longer ones in a shared allocation (a clone
+/// copies 24 bytes or bumps a count, never the text).
+#[derive(Clone)]
+pub struct Str(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// `bytes[..len]` is the text.
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Shared(Arc<str>),
+}
+
+impl Str {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Inline { len, bytes } => {
+                // always valid: only `From<&str>` builds it, from a whole `&str` (checked
+                // again rather than trusted, at the cost of a few nanoseconds, to keep the
+                // crate free of `unsafe`)
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Str(Repr::Inline {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Str(Repr::Shared(Arc::from(s)))
+        }
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str::from(s.as_str())
+    }
+}
+
+impl From<&String> for Str {
+    fn from(s: &String) -> Str {
+        Str::from(s.as_str())
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.as_str().to_owned()
+    }
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str::from("")
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialOrd for Str {
+    fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Str {
+    fn cmp(&self, other: &Str) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Str {
+    // as `str` hashes, which `Borrow<str>` requires
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_strings_read_back_as_written() {
+        for s in ["", "a", "é", "exactly twenty-two b!!", "twenty-three bytes long", "ü".repeat(40).as_str()] {
+            let t = Str::from(s);
+            assert_eq!(t.as_str(), s);
+            assert_eq!(t.clone(), t);
+        }
+        assert!(matches!(Str::from("x".repeat(22)).0, Repr::Inline { .. }));
+        assert!(matches!(Str::from("x".repeat(23)).0, Repr::Shared(_)));
+        assert_eq!(std::mem::size_of::<Str>(), 24);
+    }
+}
