@@ -301,8 +301,10 @@ impl Program {
         limits: &Limits,
     ) -> Option<Result<Result<Vec<serde_json::Value>, JqError>, ()>> {
         let op = self.native.as_ref().filter(|_| native)?;
-        match op.run(input, vars, limits) {
-            native::Ran::Done(r) => Some(Ok(r)),
+        let input = crate::json::Value::from(input);
+        let vars: Vec<crate::json::Value> = vars.iter().map(Into::into).collect();
+        match op.run(&input, &vars, limits) {
+            native::Ran::Done(r) => Some(Ok(r.map(|outs| outs.iter().map(Into::into).collect()))),
             native::Ran::Jaq => None,
             native::Ran::Steps => Some(Err(())),
         }

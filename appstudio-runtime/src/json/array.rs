@@ -77,6 +77,27 @@ impl PartialEq for Array {
     }
 }
 
+impl IntoIterator for Array {
+    type Item = Value;
+    type IntoIter = std::vec::IntoIter<Value>;
+    /// The items, taken out (copied if the array is shared).
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+impl<'a> FromIterator<&'a Value> for Array {
+    fn from_iter<I: IntoIterator<Item = &'a Value>>(iter: I) -> Array {
+        iter.into_iter().cloned().collect()
+    }
+}
+
+impl Extend<Value> for Array {
+    fn extend<I: IntoIterator<Item = Value>>(&mut self, iter: I) {
+        self.make_mut().extend(iter);
+    }
+}
+
 impl<'a> IntoIterator for &'a Array {
     type Item = &'a Value;
     type IntoIter = std::slice::Iter<'a, Value>;

@@ -19,9 +19,15 @@ impl From<&Serde> for Value {
         let mut done: Option<Value> = None;
         loop {
             match next.take() {
-                Some(Serde::Array(a)) => open.push(Open::Array(a.iter(), Vec::with_capacity(a.len()))),
+                Some(Serde::Array(a)) => {
+                    open.push(Open::Array(a.iter(), Vec::with_capacity(a.len())))
+                }
                 Some(Serde::Object(m)) => {
-                    open.push(Open::Object(m.iter(), Vec::with_capacity(m.len()), Str::default()));
+                    open.push(Open::Object(
+                        m.iter(),
+                        Vec::with_capacity(m.len()),
+                        Str::default(),
+                    ));
                 }
                 Some(Serde::Null) => done = Some(Value::Null),
                 Some(Serde::Bool(b)) => done = Some(Value::Bool(*b)),
@@ -77,7 +83,9 @@ impl From<&Value> for Serde {
         let mut done: Option<Serde> = None;
         loop {
             match next.take() {
-                Some(Value::Array(a)) => open.push(Open::Array(a.iter(), Vec::with_capacity(a.len()))),
+                Some(Value::Array(a)) => {
+                    open.push(Open::Array(a.iter(), Vec::with_capacity(a.len())))
+                }
                 Some(Value::Object(m)) => open.push(Open::Object(
                     m.iter(),
                     serde_json::Map::with_capacity(m.len()),

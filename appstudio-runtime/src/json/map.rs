@@ -51,6 +51,15 @@ impl Map {
         Map::default()
     }
 
+    /// An empty object with room for `n` members.
+    pub fn with_capacity(n: usize) -> Map {
+        Map(Arc::new(if n <= FEW {
+            Members::Few(Vec::with_capacity(n))
+        } else {
+            Members::Many(Box::new(IndexMap::with_capacity(n)))
+        }))
+    }
+
     /// The number of members.
     pub fn len(&self) -> usize {
         match &*self.0 {
@@ -201,6 +210,15 @@ impl<'a> IntoIterator for &'a Map {
     }
 }
 
+impl IntoIterator for Map {
+    type Item = (Str, Value);
+    type IntoIter = std::vec::IntoIter<(Str, Value)>;
+    /// The members, taken out in order (copied if the object is shared).
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_members().into_iter()
+    }
+}
+
 impl<K: Into<Str>> FromIterator<(K, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Map {
         let mut map = Map::new();
@@ -231,13 +249,20 @@ impl Map {
     }
 }
 
+impl<K: Into<Str>> Extend<(K, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
 impl PartialEq for Map {
     /// Equal when they have the same keys with equal values, in any order (as
     /// `serde_json`'s maps compare).
     fn eq(&self, other: &Map) -> bool {
         self.ptr_eq(other)
-            || (self.len() == other.len()
-                && self.iter().all(|(k, v)| other.get(k) == Some(v)))
+            || (self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v)))
     }
 }
 
@@ -279,8 +304,10 @@ mod tests {
             (Str::from("b"), Value::from(2)),
             (Str::from("a"), Value::from(3)),
         ]);
-        let got: Vec<(String, Value)> =
-            m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-        assert_eq!(got, [("a".into(), Value::from(3)), ("b".into(), Value::from(2))]);
+        let got: Vec<(String, Value)> = m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        assert_eq!(
+            got,
+            [("a".into(), Value::from(3)), ("b".into(), Value::from(2))]
+        );
     }
 }

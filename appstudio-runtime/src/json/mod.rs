@@ -48,6 +48,31 @@ impl Value {
         matches!(self, Value::Array(_) | Value::Object(_))
     }
 
+    /// Whether it is a boolean.
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Value::Bool(_))
+    }
+
+    /// Whether it is a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    /// Whether it is a string.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+
+    /// Whether it is an array.
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+
+    /// Whether it is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+
     /// Whether it is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
@@ -79,9 +104,9 @@ impl Value {
         self.as_number().and_then(Number::as_u64)
     }
 
-    /// The number as the nearest double, if it is a number.
+    /// The number as the nearest double, if it is a number within a double's range.
     pub fn as_f64(&self) -> Option<f64> {
-        self.as_number().map(Number::as_f64)
+        self.as_number().and_then(Number::as_f64)
     }
 
     /// The text, if it is a string.

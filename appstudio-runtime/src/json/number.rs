@@ -61,12 +61,17 @@ impl Number {
         }
     }
 
-    /// The value as the nearest double (infinite beyond its range).
-    pub fn as_f64(&self) -> f64 {
+    /// The value as the nearest double; `None` beyond a double's range (as `serde_json`).
+    pub fn as_f64(&self) -> Option<f64> {
         match &self.0 {
-            N::Int(i) => *i as f64,
-            N::Text(t) => t.parse().unwrap_or(f64::NAN),
+            N::Int(i) => Some(*i as f64),
+            N::Text(t) => t.parse().ok().filter(|f: &f64| f.is_finite()),
         }
+    }
+
+    /// Whether it is a non-negative integer that fits a `u64`.
+    pub fn is_u64(&self) -> bool {
+        self.as_u64().is_some()
     }
 
     /// Whether it is an integer held as `i64`.
@@ -97,6 +102,17 @@ impl Number {
     /// The number with the same text as a `serde_json` one.
     pub(super) fn of_serde(n: &serde_json::Number) -> Number {
         Number::from_json_text(&n.to_string())
+    }
+}
+
+impl std::str::FromStr for Number {
+    type Err = super::ParseError;
+    /// A number in JSON syntax (surrounding whitespace allowed, nothing else).
+    fn from_str(s: &str) -> Result<Number, super::ParseError> {
+        match s.parse::<super::Value>()? {
+            super::Value::Number(n) => Ok(n),
+            _ => Err(super::parse::not_a_number()),
+        }
     }
 }
 

@@ -36,9 +36,23 @@ impl ParseError {
     }
 }
 
+/// The error of a text that is JSON but not a number.
+pub(super) fn not_a_number() -> ParseError {
+    ParseError {
+        what: "expected a number",
+        line: 1,
+        column: 1,
+        too_deep: false,
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {} column {}", self.what, self.line, self.column)
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.what, self.line, self.column
+        )
     }
 }
 

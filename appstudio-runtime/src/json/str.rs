@@ -17,7 +17,10 @@ pub struct Str(Repr);
 #[derive(Clone)]
 enum Repr {
     /// `bytes[..len]` is the text.
-    Inline { len: u8, bytes: [u8; INLINE] },
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE],
+    },
     Shared(Arc<str>),
 }
 
@@ -69,6 +72,18 @@ impl From<Str> for String {
     }
 }
 
+impl FromIterator<char> for Str {
+    fn from_iter<I: IntoIterator<Item = char>>(iter: I) -> Str {
+        Str::from(iter.into_iter().collect::<String>())
+    }
+}
+
+impl<'a> FromIterator<&'a char> for Str {
+    fn from_iter<I: IntoIterator<Item = &'a char>>(iter: I) -> Str {
+        Str::from(iter.into_iter().collect::<String>())
+    }
+}
+
 impl Default for Str {
     fn default() -> Str {
         Str::from("")
@@ -104,6 +119,12 @@ impl Eq for Str {}
 
 impl PartialEq<str> for Str {
     fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
         self.as_str() == other
     }
 }
@@ -151,7 +172,14 @@ mod tests {
 
     #[test]
     fn short_and_long_strings_read_back_as_written() {
-        for s in ["", "a", "é", "exactly twenty-two b!!", "twenty-three bytes long", "ü".repeat(40).as_str()] {
+        for s in [
+            "",
+            "a",
+            "é",
+            "exactly twenty-two b!!",
+            "twenty-three bytes long",
+            "ü".repeat(40).as_str(),
+        ] {
             let t = Str::from(s);
             assert_eq!(t.as_str(), s);
             assert_eq!(t.clone(), t);

@@ -95,8 +95,15 @@ proptest! {
 #[test]
 fn numbers_keep_their_digits() {
     for text in [
-        "0", "-0", "2.50", "1e+999999", "-1e-7", "123456789012345678901234567890",
-        "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+        "0",
+        "-0",
+        "2.50",
+        "1e+999999",
+        "-1e-7",
+        "123456789012345678901234567890",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
     ] {
         let v = Value::from_slice(text.as_bytes()).unwrap();
         assert_eq!(v.to_string(), text);
@@ -104,7 +111,13 @@ fn numbers_keep_their_digits() {
     }
     // an exponent as serde_json writes it
     assert_eq!(Value::from_slice(b"1E5").unwrap().to_string(), "1e+5");
-    assert!(Value::from_slice(b"9223372036854775807").unwrap().as_number().unwrap().is_i64());
+    assert!(
+        Value::from_slice(b"9223372036854775807")
+            .unwrap()
+            .as_number()
+            .unwrap()
+            .is_i64()
+    );
     assert_eq!(Value::from(2.5).to_string(), "2.5");
     assert_eq!(Value::from(f64::NAN), Value::Null);
 }
@@ -113,7 +126,13 @@ fn numbers_keep_their_digits() {
 fn strings_escape_as_serde_json_does() {
     let text = r#""a\"b\\c\/d\b\f\n\r\t\u0001\u001f\u007f\u00e9\ud83d\ude00 end""#;
     agree(text.as_bytes()).unwrap();
-    for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\x""#, "\"a\u{1}\"", r#""\u12""#] {
+    for bad in [
+        r#""\ud83d""#,
+        r#""\ude00""#,
+        r#""\x""#,
+        "\"a\u{1}\"",
+        r#""\u12""#,
+    ] {
         assert!(Value::from_slice(bad.as_bytes()).is_err(), "{bad}");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Str, Value};
 
 use super::ctx::{Ctx, Out, Res, Stop, fail, size};
 use super::eval::run;
@@ -18,8 +18,8 @@ pub(super) fn object<'a, 'g: 'a>(
     cx: &mut Ctx<'g>,
     out: Out<'_, 'a, 'g>,
 ) -> Res {
-    let mut single: Vec<(String, Value)> = Vec::with_capacity(kvs.len());
-    let mut multi: Option<Vec<Vec<(String, Value)>>> = None;
+    let mut single: Vec<(Str, Value)> = Vec::with_capacity(kvs.len());
+    let mut multi: Option<Vec<Vec<(Str, Value)>>> = None;
     for (k, v) in kvs {
         let mut keys = Few::None;
         run(k, input, cx, &mut |key, _| match key.into_owned() {
@@ -93,8 +93,8 @@ impl<T> Few<T> {
 }
 
 fn product<'a, 'g: 'a>(
-    entries: &[Vec<(String, Value)>],
-    map: Map<String, Value>,
+    entries: &[Vec<(Str, Value)>],
+    map: Map,
     cx: &mut Ctx<'g>,
     out: Out<'_, 'a, 'g>,
 ) -> Res {
@@ -149,7 +149,7 @@ pub(super) fn string<'a, 'g: 'a>(
         if s.len() > cx.max_size {
             return Err(size(cx.max_size));
         }
-        out(Cow::Owned(Value::String(s)), cx)?;
+        out(Cow::Owned(Value::String(s.into())), cx)?;
         // the next combination, the first interpolation fastest
         let mut i = 0;
         loop {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::time::Instant;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::super::limits::Trip;
 use super::regex::Pattern;
@@ -35,7 +35,7 @@ pub(super) fn size(max: usize) -> Stop {
 
 /// A jq error with a message.
 pub(super) fn fail(message: impl Into<String>) -> Stop {
-    Stop::Error(Value::String(message.into()))
+    Stop::Error(Value::String(message.into().into()))
 }
 
 pub(super) type Res = Result<(), Stop>;

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::builtins;
 use super::construct::{format, object, string};
@@ -117,13 +117,13 @@ pub(super) fn run<'a, 'g: 'a>(
                 items.push(v.into_owned());
                 Ok(())
             })?;
-            out(Cow::Owned(Value::Array(items)), cx)
+            out(Cow::Owned(Value::Array(items.into())), cx)
         }
         Op::Obj(kvs) => object(kvs, input, cx, out),
         Op::Str(fmt, parts) => string(*fmt, parts, input, cx, out),
         Op::Fmt(fmt) => {
             let text = format(*fmt, input, cx.max_size)?;
-            out(Cow::Owned(Value::String(text)), cx)
+            out(Cow::Owned(Value::String(text.into())), cx)
         }
         Op::If(branches, other) => cond(branches, other, input, cx, out),
         Op::Try(body, catch) => {

@@ -1,11 +1,11 @@
 //! From jaq's syntax tree to the op tree: `None` for anything outside the native subset (the
 //! program then runs on jaq, as before).
 
+use crate::json::Value;
 use jaq_core::load::lex::StrPart;
 use jaq_core::load::parse::{BinaryOp, Pattern, Term};
 use jaq_core::ops;
 use jaq_core::path::{Opt, Part};
-use serde_json::Value;
 
 use super::op::{Builtin, Cmp, Format, Math, Op, Part as StrPiece, Step};
 use super::regex::Pattern as Regex;
@@ -54,7 +54,7 @@ pub(super) fn lower<'s>(term: &Term<&'s str>, scope: &mut Scope<'s>) -> Option<O
         Term::Num(text) if text.contains(['e', 'E']) => return None,
         Term::Num(text) => Op::Lit(Value::Number(text.parse().ok()?)),
         Term::Str(fmt, parts) => string(fmt.as_deref(), parts, scope)?,
-        Term::Arr(None) => Op::Lit(Value::Array(Vec::new())),
+        Term::Arr(None) => Op::Lit(Value::Array(Vec::new().into())),
         Term::Arr(Some(t)) => Op::Arr(b(t, scope)?),
         Term::Obj(entries) => object(entries, scope)?,
         Term::Neg(t) => match lower(t, scope)? {
@@ -107,7 +107,7 @@ pub(super) fn lower<'s>(term: &Term<&'s str>, scope: &mut Scope<'s>) -> Option<O
             for (part, opt) in &path.0 {
                 let step = match part {
                     Part::Index(t) => match lower(t, scope)? {
-                        Op::Lit(Value::String(k)) => Step::Key(k),
+                        Op::Lit(Value::String(k)) => Step::Key(k.to_string()),
                         op => Step::Index(op),
                     },
                     Part::Range(None, None) => Step::Iter,
@@ -216,7 +216,7 @@ fn object<'s>(
             (Term::Var(name), None) => {
                 let key = name.strip_prefix('$').unwrap_or(name);
                 (
-                    Op::Lit(Value::String(key.to_owned())),
+                    Op::Lit(Value::String(key.to_owned().into())),
                     Op::Var(scope.lookup(name)?),
                 )
             }
@@ -224,7 +224,7 @@ fn object<'s>(
             (k, None) => match lower(k, scope)? {
                 Op::Lit(Value::String(key)) => (
                     Op::Lit(Value::String(key.clone())),
-                    Op::Path(Box::new(Op::Id), vec![(Step::Key(key), false)]),
+                    Op::Path(Box::new(Op::Id), vec![(Step::Key(key.to_string()), false)]),
                 ),
                 _ => return None,
             },
@@ -232,7 +232,7 @@ fn object<'s>(
         kvs.push((key, value));
     }
     Some(if kvs.is_empty() {
-        Op::Lit(Value::Object(serde_json::Map::new()))
+        Op::Lit(Value::Object(crate::json::Map::new()))
     } else {
         Op::Obj(kvs)
     })
@@ -269,8 +269,8 @@ fn string<'s>(
         }
     }
     Some(match &pieces[..] {
-        [] => Op::Lit(Value::String(String::new())),
-        [StrPiece::Text(t)] => Op::Lit(Value::String(t.clone())),
+        [] => Op::Lit(Value::String(String::new().into())),
+        [StrPiece::Text(t)] => Op::Lit(Value::String(t.clone().into())),
         _ => Op::Str(format, pieces),
     })
 }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::ctx::{Stop, fail, size};
 use super::op::Math;
@@ -91,14 +91,16 @@ pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<
         (Math::Add, l, Null) => l.into_owned(),
         (Math::Add, l, r) if l.is_null() => r.clone(),
         (Math::Add, l, Str(y)) if l.is_string() => {
-            let Str(mut x) = l.into_owned() else {
+            let Str(x) = l.into_owned() else {
                 unreachable!()
             };
             if x.len() + y.len() > max {
                 return Err(size(max));
             }
-            x.push_str(y);
-            Str(x)
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(&x);
+            s.push_str(y);
+            Str(s.into())
         }
         (Math::Add, l, Array(y)) if l.is_array() => concat(l, y.iter().cloned(), max)?,
         (Math::Add, l, Object(y)) if l.is_object() => {
@@ -148,10 +150,10 @@ fn repeat(s: &str, n: Num, max: usize) -> Result<Value, Stop> {
     if s.len().saturating_mul(times) > max {
         return Err(size(max));
     }
-    Ok(Value::String(s.repeat(times)))
+    Ok(Value::String(s.repeat(times).into()))
 }
 
-fn deep_merge(mut x: Map<String, Value>, y: &Map<String, Value>) -> Map<String, Value> {
+fn deep_merge(mut x: Map, y: &Map) -> Map {
     for (k, v) in y {
         match (x.get_mut(k), v) {
             (Some(Value::Object(a)), Value::Object(b)) => {

@@ -21,8 +21,8 @@ mod paths;
 mod regex;
 mod value;
 
+use crate::json::Value;
 use jaq_core::load::{Lexer, Parser};
-use serde_json::Value;
 
 use super::{JqError, Limits, MAX_DEPTH};
 use ctx::{Ctx, Stop};
@@ -95,7 +95,7 @@ impl Native {
             Err(Stop::Unsupported) => return Ran::Jaq,
             Err(Stop::Steps) => return Ran::Steps,
             Err(Stop::Error(e)) => Err(JqError::Runtime(match e {
-                Value::String(s) => s,
+                Value::String(s) => s.to_string(),
                 other => {
                     let mut text = String::new();
                     let _ = value::write_json(&other, &mut text, 1 << 16);

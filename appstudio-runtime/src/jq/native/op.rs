@@ -1,7 +1,7 @@
 //! The native programs' op tree: a jq program of the common integration subset, lowered from
 //! jaq's syntax tree (`lower.rs`) and run on `serde_json` values (`eval.rs`).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::regex::Pattern;
 

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::ctx::{Ctx, NULL, Out, Res, Stop, fail};
 use super::value::{self as jv, Num, excerpt, type_name};
@@ -14,7 +14,7 @@ pub(super) fn index_key<'a>(v: Cow<'a, Value>, k: &str) -> Result<Cow<'a, Value>
         Cow::Borrowed(Value::Object(m)) => {
             Ok(jv::get(m, k).map_or(Cow::Borrowed(&NULL), Cow::Borrowed))
         }
-        Cow::Owned(Value::Object(mut m)) => Ok(Cow::Owned(m.remove(k).unwrap_or(Value::Null))),
+        Cow::Owned(Value::Object(m)) => Ok(Cow::Owned(m.get(k).cloned().unwrap_or(Value::Null))),
         v if v.is_null() => Ok(Cow::Borrowed(&NULL)),
         v => Err(fail(format!("cannot index {} with \"{k}\"", type_name(&v)))),
     }
@@ -34,8 +34,11 @@ pub(super) fn index<'a>(v: Cow<'a, Value>, k: &Value) -> Result<Cow<'a, Value>, 
                 Cow::Borrowed(Value::Array(a)) => Ok(at(a.len(), i)
                     .and_then(|i| a.get(i))
                     .map_or(Cow::Borrowed(&NULL), Cow::Borrowed)),
-                Cow::Owned(Value::Array(mut a)) => Ok(Cow::Owned(
-                    at(a.len(), i).map_or(Value::Null, |i| a.swap_remove(i)),
+                // an item is taken by a shallow clone (its containers are shared)
+                Cow::Owned(Value::Array(a)) => Ok(Cow::Owned(
+                    at(a.len(), i)
+                        .and_then(|i| a.get(i).cloned())
+                        .unwrap_or(Value::Null),
                 )),
                 _ => Ok(Cow::Borrowed(&NULL)),
             }
@@ -103,9 +106,9 @@ pub(super) fn slice(v: &Value, from: &Value, to: &Value) -> Result<Value, Stop> 
         Value::Array(a) => {
             let (f, t) = (bound(from, a.len(), 0)?, bound(to, a.len(), a.len())?);
             Ok(Value::Array(if f < t {
-                a[f..t].to_vec()
+                a[f..t].to_vec().into()
             } else {
-                Vec::new()
+                Vec::new().into()
             }))
         }
         Value::String(s) => {
@@ -117,7 +120,7 @@ pub(super) fn slice(v: &Value, from: &Value, to: &Value) -> Result<Value, Stop> 
             Ok(Value::String(if f < t {
                 chars[f..t].iter().collect()
             } else {
-                String::new()
+                String::new().into()
             }))
         }
         other => Err(fail(format!(

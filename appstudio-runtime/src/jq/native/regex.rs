@@ -3,8 +3,8 @@
 //! Anything the jaq path would refuse (a bad pattern or flag, an input that is not a string)
 //! stops the native run as unsupported (`super::eval`), so jaq gives its own error.
 
+use crate::json::Value;
 use regex_bites::bytes::{Regex, RegexBuilder};
-use serde_json::Value;
 
 /// A compiled pattern with its flags.
 #[derive(Clone)]
@@ -50,7 +50,7 @@ impl Pattern {
             }
         }
         Some(Pattern {
-            source: re.clone(),
+            source: re.to_string(),
             flags: flags.to_owned(),
             regex: builder.build().ok()?,
             ignore_empty,

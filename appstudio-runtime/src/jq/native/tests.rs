@@ -5,6 +5,24 @@
 use serde_json::Value;
 
 use super::{lower, value};
+
+type Json = crate::json::Value;
+
+/// The jaq path's outputs as the native path's values.
+fn jaq_outputs(r: Result<Vec<Value>, crate::jq::JqError>) -> Result<Vec<Json>, crate::jq::JqError> {
+    r.map(|vs| vs.iter().map(Json::from).collect())
+}
+
+/// Runs `native` on `serde_json` values.
+fn run_native(
+    native: &super::Native,
+    input: &Value,
+    vars: &[Value],
+    limits: &Limits,
+) -> super::Ran {
+    let vars: Vec<Json> = vars.iter().map(Json::from).collect();
+    native.run(&Json::from(input), &vars, limits)
+}
 use crate::jq::{Limits, compile};
 
 #[path = "../../../tests/jq_corpus/cases.rs"]
@@ -12,7 +30,7 @@ mod corpus;
 
 use corpus::cases;
 
-fn printed(r: &Result<Vec<Value>, crate::jq::JqError>) -> Result<Vec<String>, ()> {
+fn printed(r: &Result<Vec<Json>, crate::jq::JqError>) -> Result<Vec<String>, ()> {
     match r {
         Ok(vs) => Ok(vs
             .iter()
@@ -47,8 +65,8 @@ fn the_native_path_agrees_with_jaq_on_the_corpus() {
         lowered += 1;
         for input in &case.inputs {
             runs += 1;
-            let want = printed(&jaq.run_jaq(input, &values));
-            let got = match native.run(input, &values, &limits) {
+            let want = printed(&jaq_outputs(jaq.run_jaq(input, &values)));
+            let got = match run_native(&native, input, &values, &limits) {
                 super::Ran::Done(r) => printed(&r),
                 super::Ran::Jaq => {
                     fallbacks += 1;
@@ -82,14 +100,14 @@ fn both(program: &str, vars: &[(&str, Value)], input: &Value) -> (Vec<String>, V
     let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
     let jaq = compile(program, &names).expect("compiles");
     let native = lower(program, &names).unwrap_or_else(|| panic!("{program} is not lowered"));
-    let got = match native.run(input, &values, &Limits::default()) {
+    let got = match run_native(&native, input, &values, &Limits::default()) {
         super::Ran::Done(r) => printed(&r).expect("runs natively"),
         super::Ran::Jaq => panic!("{program} fell back to jaq on {input}"),
         super::Ran::Steps => panic!("{program} ran out of steps"),
     };
     (
         got,
-        printed(&jaq.run_jaq(input, &values)).expect("runs on jaq"),
+        printed(&jaq_outputs(jaq.run_jaq(input, &values))).expect("runs on jaq"),
     )
 }
 
@@ -117,7 +135,7 @@ fn regular_expressions_run_natively_with_jqs_flags() {
     let (names, values) = (["re"], [Value::from("(")]);
     let native = lower("test($re)", &names).expect("lowers");
     assert!(matches!(
-        native.run(&Value::from("a"), &values, &Limits::default()),
+        run_native(&native, &Value::from("a"), &values, &Limits::default()),
         super::Ran::Jaq
     ));
     assert!(

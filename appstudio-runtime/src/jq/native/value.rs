@@ -4,10 +4,10 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Number, Value};
+use crate::json::{Map, Number, Str, Value};
 
 use super::super::value::json::{float, write_f64, write_literal, write_str};
-use super::ctx::Stop;
+use super::ctx::{NULL, Stop};
 
 /// A number as arithmetic sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,7 +48,7 @@ impl Num {
                 Err(Stop::Unsupported)
             }
             Num::Float(f) if f == 0.0 && f.is_sign_negative() => Err(Stop::Unsupported),
-            Num::Float(f) => Ok(float(f)),
+            Num::Float(f) => Ok(float(f).into()),
         }
     }
 }
@@ -87,7 +87,7 @@ pub(super) fn type_value(v: &Value) -> &'static Value {
 
 /// `m[k]`: a small object (most of an event's) is searched in order, which costs less than
 /// hashing the key.
-pub(super) fn get<'m>(m: &'m Map<String, Value>, k: &str) -> Option<&'m Value> {
+pub(super) fn get<'m>(m: &'m Map, k: &str) -> Option<&'m Value> {
     if m.len() <= 8 {
         m.iter().find_map(|(key, v)| (key == k).then_some(v))
     } else {
@@ -143,7 +143,7 @@ pub(super) fn compare(a: &Value, b: &Value) -> Ordering {
                 other => return other,
             }
             for k in kx {
-                match compare(&x[k], &y[k]) {
+                match compare(x.get(k).unwrap_or(&NULL), y.get(k).unwrap_or(&NULL)) {
                     Ordering::Equal => {}
                     other => return other,
                 }
@@ -160,8 +160,8 @@ pub(super) fn equal(a: &Value, b: &Value) -> bool {
 }
 
 /// An object's keys, sorted by code point.
-pub(super) fn sorted_keys(o: &Map<String, Value>) -> Vec<&String> {
-    let mut keys: Vec<&String> = o.keys().collect();
+pub(super) fn sorted_keys(o: &Map) -> Vec<&Str> {
+    let mut keys: Vec<&Str> = o.keys().collect();
     keys.sort();
     keys
 }
@@ -221,7 +221,7 @@ fn write_number(n: &Number, out: &mut String) {
 /// `tostring`: a string as it is, anything else as JSON.
 pub(super) fn to_text(v: &Value, max: usize) -> Result<String, ()> {
     match v {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => Ok(s.to_string()),
         other => {
             let mut out = String::new();
             write_json(other, &mut out, max)?;
@@ -249,12 +249,16 @@ pub(super) fn excerpt(v: &Value) -> String {
 /// empty string into nothing.
 pub(super) fn split(s: &str, sep: &str) -> Value {
     if s.is_empty() {
-        return Value::Array(Vec::new());
+        return Value::Array(Vec::new().into());
     }
     let parts: Vec<Value> = if sep.is_empty() {
-        s.chars().map(|c| Value::String(c.to_string())).collect()
+        s.chars()
+            .map(|c| Value::String(c.to_string().into()))
+            .collect()
     } else {
-        s.split(sep).map(|p| Value::String(p.to_owned())).collect()
+        s.split(sep)
+            .map(|p| Value::String(p.to_owned().into()))
+            .collect()
     };
-    Value::Array(parts)
+    Value::Array(parts.into())
 }

@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use serde_json::{Map, Value};
+use crate::jq::MAX_DEPTH;
+use crate::json::{Map, Value};
 
 mod values;
 
@@ -42,12 +43,12 @@ pub(super) fn call<'a, 'g: 'a>(
                 let keys: Vec<Value> = if b == B::Keys {
                     jv::sorted_keys(m)
                         .into_iter()
-                        .map(|k| Value::String(k.clone()))
+                        .map(|k| Value::String(k.clone().into()))
                         .collect()
                 } else {
                     m.keys().map(|k| Value::String(k.clone())).collect()
                 };
-                one(Value::Array(keys), cx, out)
+                one(Value::Array(keys.into()), cx, out)
             }
             Value::Array(a) => one(
                 Value::Array((0..a.len()).map(Value::from).collect()),
@@ -81,7 +82,7 @@ pub(super) fn call<'a, 'g: 'a>(
                     Ok(())
                 })
             })?;
-            one(Value::Array(items), cx, out)
+            one(Value::Array(items.into()), cx, out)
         }
         B::MapValues => match input {
             Value::Object(m) => {
@@ -100,7 +101,7 @@ pub(super) fn call<'a, 'g: 'a>(
                         items.push(y);
                     }
                 }
-                one(Value::Array(items), cx, out)
+                one(Value::Array(items.into()), cx, out)
             }
             other => Err(fail(format!(
                 "cannot iterate over {} ({})",
@@ -119,33 +120,23 @@ pub(super) fn call<'a, 'g: 'a>(
             let max = cx.max_size;
             match input {
                 Value::String(_) => out(Cow::Borrowed(input), cx),
-                other => one(Value::String(text(other, max)?), cx, out),
+                other => one(Value::String(text(other, max)?.into()), cx, out),
             }
         }
         B::ToJson => {
             let mut s = String::new();
             jv::write_json(input, &mut s, cx.max_size)
                 .map_err(|()| super::ctx::size(cx.max_size))?;
-            one(Value::String(s), cx, out)
+            one(Value::String(s.into()), cx, out)
         }
         B::FromJson => match input {
-            Value::String(s) => {
-                let depth = crate::jq::shape(s.as_bytes()).depth;
-                if depth > crate::jq::MAX_DEPTH {
-                    return Err(fail(format!(
-                        "cannot parse JSON nested deeper than {} levels (`fromjson`)",
-                        crate::jq::MAX_DEPTH
-                    )));
-                }
-                // serde_json's parser stops at 128 levels; jaq's goes to MAX_DEPTH
-                if depth > 100 {
-                    return Err(Stop::Unsupported);
-                }
-                match serde_json::from_str::<Value>(s) {
-                    Ok(v) => one(v, cx, out),
-                    Err(e) => Err(fail(format!("{e} (while parsing '{s}')"))),
-                }
-            }
+            Value::String(s) => match Value::from_slice_with_depth(s.as_bytes(), MAX_DEPTH) {
+                Ok(v) => one(v, cx, out),
+                Err(e) if e.is_too_deep() => Err(fail(format!(
+                    "cannot parse JSON nested deeper than {MAX_DEPTH} levels (`fromjson`)"
+                ))),
+                Err(e) => Err(fail(format!("{e} (while parsing '{s}')"))),
+            },
             other => Err(fail(format!(
                 "{} ({}) cannot be parsed as JSON, only a string can",
                 type_name(other),
@@ -156,7 +147,7 @@ pub(super) fn call<'a, 'g: 'a>(
             Value::Number(_) => out(Cow::Borrowed(input), cx),
             Value::String(s) => {
                 let t = s.trim();
-                match t.parse::<serde_json::Number>() {
+                match t.parse::<crate::json::Number>() {
                     Ok(n) if !t.starts_with(['[', '{']) => one(Value::Number(n), cx, out),
                     _ => Err(fail(format!("cannot parse {} as a number", excerpt(input)))),
                 }
@@ -180,9 +171,9 @@ pub(super) fn call<'a, 'g: 'a>(
         B::AsciiDowncase | B::AsciiUpcase => match input {
             Value::String(s) => one(
                 Value::String(if b == B::AsciiDowncase {
-                    s.to_ascii_lowercase()
+                    s.to_ascii_lowercase().into()
                 } else {
-                    s.to_ascii_uppercase()
+                    s.to_ascii_uppercase().into()
                 }),
                 cx,
                 out,
@@ -202,7 +193,8 @@ pub(super) fn call<'a, 'g: 'a>(
                         s.strip_suffix(p.as_str())
                     }
                     .unwrap_or(s)
-                    .to_owned(),
+                    .to_owned()
+                    .into(),
                 ),
                 _ => input.clone(),
             })
@@ -230,7 +222,8 @@ pub(super) fn call<'a, 'g: 'a>(
                         B::Ltrim => s.trim_start(),
                         _ => s.trim_end(),
                     }
-                    .to_owned(),
+                    .to_owned()
+                    .into(),
                 ),
                 cx,
                 out,
@@ -254,7 +247,11 @@ pub(super) fn call<'a, 'g: 'a>(
                     Ok(())
                 })?;
             }
-            one(from_entries(&Value::Array(mapped), cx.max_size)?, cx, out)
+            one(
+                from_entries(&Value::Array(mapped.into()), cx.max_size)?,
+                cx,
+                out,
+            )
         }
         B::Add => add(Cow::Borrowed(input), cx, out),
         B::Any | B::All => {
@@ -311,7 +308,7 @@ pub(super) fn call<'a, 'g: 'a>(
         B::Sort => {
             let mut items = array(input, "sorted")?;
             items.sort_by(jv::compare);
-            one(Value::Array(items), cx, out)
+            one(Value::Array(items.into()), cx, out)
         }
         B::SortBy | B::GroupBy | B::UniqueBy | B::MinBy | B::MaxBy => {
             let items = array(input, "sorted")?;
@@ -322,7 +319,7 @@ pub(super) fn call<'a, 'g: 'a>(
                     key.push(k.into_owned());
                     Ok(())
                 })?;
-                keyed.push((Value::Array(key), x));
+                keyed.push((Value::Array(key.into()), x));
             }
             keyed.sort_by(|a, b| jv::compare(&a.0, &b.0));
             one(by(b, keyed), cx, out)
@@ -331,7 +328,7 @@ pub(super) fn call<'a, 'g: 'a>(
             let mut items = array(input, "sorted")?;
             items.sort_by(jv::compare);
             items.dedup_by(|a, b| jv::equal(a, b));
-            one(Value::Array(items), cx, out)
+            one(Value::Array(items.into()), cx, out)
         }
         B::Min | B::Max => {
             let items = array(input, "sorted")?;
@@ -401,7 +398,7 @@ pub(super) fn call<'a, 'g: 'a>(
         B::Reverse => match input {
             Value::Array(a) => one(Value::Array(a.iter().rev().cloned().collect()), cx, out),
             Value::String(s) => one(Value::String(s.chars().rev().collect()), cx, out),
-            Value::Null => one(Value::Array(Vec::new()), cx, out),
+            Value::Null => one(Value::Array(Vec::new().into()), cx, out),
             other => Err(fail(format!(
                 "cannot reverse {} ({})",
                 type_name(other),
@@ -410,7 +407,7 @@ pub(super) fn call<'a, 'g: 'a>(
         },
         B::ToArray => match input {
             Value::Array(_) => out(Cow::Borrowed(input), cx),
-            other => one(Value::Array(vec![other.clone()]), cx, out),
+            other => one(Value::Array(vec![other.clone()].into()), cx, out),
         },
         B::Range1 => run(arg(0), input, cx, &mut |n, cx| {
             range(&Value::from(0), &n, cx, out)

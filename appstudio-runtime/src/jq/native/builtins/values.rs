@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::super::ctx::{Ctx, NULL, Out, Res, Stop, fail};
 use super::super::op::Builtin as B;
@@ -89,21 +89,21 @@ pub(in crate::jq::native) fn join(v: &Value, sep: &Value) -> Result<Value, Stop>
             other => {
                 return Err(fail(format!(
                     "string ({}) and {} ({}) cannot be added",
-                    excerpt(&Value::String(out)),
+                    excerpt(&Value::String(out.into())),
                     type_name(other),
                     excerpt(other)
                 )));
             }
         }
     }
-    Ok(Value::String(out))
+    Ok(Value::String(out.into()))
 }
 
 pub(in crate::jq::native) fn to_entries(v: &Value) -> Result<Value, Stop> {
     let entry = |k: Value, x: &Value| {
         let mut e = Map::with_capacity(2);
-        e.insert("key".into(), k);
-        e.insert("value".into(), x.clone());
+        e.insert("key", k);
+        e.insert("value", x.clone());
         Value::Object(e)
     };
     match v {
@@ -155,7 +155,7 @@ pub(in crate::jq::native) fn from_entries(v: &Value, max: usize) -> Result<Value
         };
         let key = match &*key {
             Value::String(s) => s.clone(),
-            other => text(other, max)?,
+            other => text(other, max)?.into(),
         };
         let value = if has(e, &Value::String("value".into())).unwrap_or(false) {
             get("value")?
@@ -172,7 +172,7 @@ pub(in crate::jq::native) fn from_entries(v: &Value, max: usize) -> Result<Value
 /// The elements of an array, for sorting.
 pub(in crate::jq::native) fn array(v: &Value, what: &str) -> Result<Vec<Value>, Stop> {
     match v {
-        Value::Array(a) => Ok(a.clone()),
+        Value::Array(a) => Ok(a.to_vec()),
         other => Err(fail(format!(
             "{} ({}) cannot be {what}, as it is not an array",
             type_name(other),
@@ -198,7 +198,7 @@ pub(in crate::jq::native) fn by(b: B, keyed: Vec<(Value, Value)>) -> Value {
                     .into_iter()
                     .filter_map(|(_, g)| {
                         if b == B::GroupBy {
-                            Some(Value::Array(g))
+                            Some(Value::Array(g.into()))
                         } else {
                             g.into_iter().next()
                         }
