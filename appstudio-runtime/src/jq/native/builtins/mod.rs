@@ -43,7 +43,7 @@ pub(super) fn call<'a, 'g: 'a>(
                 let keys: Vec<Value> = if b == B::Keys {
                     jv::sorted_keys(m)
                         .into_iter()
-                        .map(|k| Value::String(k.clone().into()))
+                        .map(|k| Value::String(k.clone()))
                         .collect()
                 } else {
                     m.keys().map(|k| Value::String(k.clone())).collect()
