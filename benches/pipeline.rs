@@ -28,8 +28,10 @@ use workflows::ImportFormResponses;
 fn workflow(rt: &tokio::runtime::Runtime, native: bool) -> Workflow<ImportFormResponses> {
     let mut wf = offline::workflow(native);
     // warm up: compile the programs once, as a running engine has
-    rt.block_on(wf.preview(serde_json::from_str(&event(0)).expect("event")))
-        .expect("preview");
+    rt.block_on(
+        wf.preview(appstudio::json::Value::from_slice(event(0).as_bytes()).expect("event")),
+    )
+    .expect("preview");
     wf
 }
 
@@ -39,9 +41,10 @@ fn ours(
     wf: &mut Workflow<ImportFormResponses>,
     body: &str,
 ) -> String {
-    let event: Value = serde_json::from_str(body).expect("event");
+    let event = appstudio::json::Value::from_slice(body.as_bytes()).expect("event");
     let run = rt.block_on(wf.preview(event)).expect("pipeline");
-    let write = ContactWrite::from_flat(&run.transformed).expect("contact");
+    // as `!resource ActiveCampaignContact` does: the client takes `serde_json` values
+    let write = ContactWrite::from_flat(&Value::from(&run.transformed)).expect("contact");
     // the body of the contact sync, as the target sends it (the tags go in requests of their own)
     black_box(&write.tags);
     serde_json::to_string(&SyncBody {

@@ -17,7 +17,7 @@
 //! layer, [`engine::dynamic`]. The README's example shows a whole integration.
 #![warn(missing_docs, unreachable_pub)]
 
-pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, value};
+pub use appstudio_runtime::{activecampaign, api, engine, ir, jq, json, value};
 
 /// The production host (feature `host`): webhook intake, events and state in SQLite,
 /// workers (see the `appstudio-host` crate).

@@ -3,7 +3,7 @@
 //! App.json names no such member (the format has none), so it is host configuration.
 
 use appstudio_runtime::engine::Incoming;
-use serde_json::Value;
+use appstudio_runtime::json::Value;
 use sha2::{Digest, Sha256};
 
 /// Where an intake's requests carry an id of their own, the same on every redelivery
@@ -33,7 +33,7 @@ pub(crate) fn dedup_key(
             .map(str::to_owned),
         DeliveryId::Pointer(pointer) => match incoming.body.pointer(pointer) {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::String(s)) => Some(s.to_string()),
             Some(other) => Some(other.to_string()),
         },
     });

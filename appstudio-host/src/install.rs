@@ -166,7 +166,7 @@ impl<A: AppSpec> Host<A> {
         let secrets = seal(
             &inner.config.key,
             &new.id,
-            &new.credentials,
+            &new.credentials.clone().into(),
             conn.tokens(),
             Some(&new.account),
         )?;
@@ -199,7 +199,7 @@ impl<A: AppSpec> Host<A> {
             new.id.clone(),
             token,
             workflow.clone(),
-            new.credentials.clone(),
+            new.credentials.clone().into(),
             Some(new.account.clone()),
             &inner.store,
             &inner.config.key,

@@ -11,9 +11,9 @@ use appstudio_runtime::engine::{
     Tokens,
 };
 use appstudio_runtime::ir::{self, IntakeKind, Scope};
+use appstudio_runtime::json::Value;
 use appstudio_runtime::value::Secret;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::store::{InstallationRow, States, Store};
 use crate::{Error, Key};
@@ -327,7 +327,7 @@ pub(crate) fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 /// as the engine compares them).
 pub(crate) fn id_text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => other.to_string(),
     }
 }

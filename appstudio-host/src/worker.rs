@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use appstudio_runtime::engine::dynamic::DynWorkflow;
 use appstudio_runtime::engine::{Delivery, Incoming};
-use serde_json::Value;
+use appstudio_runtime::json::Value;
 use tokio::sync::watch;
 
 use crate::outcome::{failed, finish, leased};
@@ -111,7 +111,7 @@ async fn deliver(
     owner: &str,
     workflow: &mut DynWorkflow,
 ) -> Result<Finish, String> {
-    let headers: serde_json::Map<String, Value> =
+    let headers: appstudio_runtime::json::Map =
         serde_json::from_str(&event.headers).unwrap_or_default();
     let pairs: Vec<(&str, &str)> = headers
         .iter()
@@ -131,11 +131,11 @@ async fn deliver(
     Ok(match delivered {
         Ok(Delivery::Processed { processed, .. }) => Finish {
             output: Some(processed.output.to_string()),
-            log: Some(Value::from(processed.log).to_string()),
+            log: Some(serde_json::Value::from(processed.log).to_string()),
             ..finish("processed", duration_ms)
         },
         Ok(Delivery::Ignored { reason }) => Finish {
-            output: Some(Value::String(reason).to_string()),
+            output: Some(Value::from(reason).to_string()),
             ..finish("ignored", duration_ms)
         },
         Ok(Delivery::Responded(r)) => Finish {

@@ -19,6 +19,14 @@ pub mod engine;
 #[cfg(feature = "engine")]
 mod net;
 
+/// A [`json::Value`] written as JSON, as `serde_json::json!` writes one (which it uses).
+#[macro_export]
+macro_rules! json {
+    ($($json:tt)+) => {
+        $crate::json::Value::from($crate::__serde_json::json!($($json)+))
+    };
+}
+
 #[doc(hidden)]
 pub use serde as __serde;
 #[doc(hidden)]

@@ -45,9 +45,9 @@ impl From<String> for Text {
 /// A JSON value as text: a string as it is, anything else as compact JSON (how ids,
 /// credentials and display texts are compared and shown).
 #[cfg(feature = "engine")]
-pub(crate) fn json_text(v: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+pub(crate) fn json_text(v: &crate::json::Value) -> std::borrow::Cow<'_, str> {
     match v {
-        serde_json::Value::String(s) => std::borrow::Cow::Borrowed(s),
+        crate::json::Value::String(s) => std::borrow::Cow::Borrowed(s),
         other => std::borrow::Cow::Owned(other.to_string()),
     }
 }

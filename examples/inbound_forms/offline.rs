@@ -6,7 +6,7 @@ use appstudio::activecampaign::{Field, contact_options};
 use appstudio::api::DynamicField;
 use appstudio::engine::{Engine, EngineConfig, MapOptions, Mapping, Tokens, Workflow};
 use appstudio::value::{Choice, Secret, Text};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::App;
 use super::auth;
@@ -66,11 +66,15 @@ pub fn workflow(native: bool) -> Workflow<ImportFormResponses> {
         title: "Interests".into(),
         ..Field::default()
     };
-    let sources: Vec<Value> = ["respondent_email", "q_name", "q_topics"]
+    let sources: Vec<appstudio::json::Value> = ["respondent_email", "q_name", "q_topics"]
         .iter()
-        .map(|id| json!({"id": id, "title": id}))
+        .map(|id| appstudio::json!({"id": id, "title": id}))
         .collect();
-    let options = MapOptions::from_json(&sources, &contact_options(&[interests], None));
+    let targets: Vec<appstudio::json::Value> = contact_options(&[interests], None)
+        .iter()
+        .map(Into::into)
+        .collect();
+    let options = MapOptions::from_json(&sources, &targets);
     let field = DynamicField::new;
     let mapping = Mapping::new()
         .map(field("respondent_email"), field("email"))

@@ -62,7 +62,7 @@ fn field<'a>(record: &'a Value, id: &str) -> &'a Value {
 
 async fn processed(delivery: Delivery) -> Value {
     match delivery {
-        Delivery::Processed { processed, .. } => processed.output,
+        Delivery::Processed { processed, .. } => processed.output.into(),
         other => panic!("{other:?}"),
     }
 }

@@ -103,7 +103,10 @@ async fn accounts_are_matched_by_name_and_deals_attached() {
     assert_eq!(deals.len(), 2, "{deals:?}");
     for deal in deals {
         assert_eq!(deal["title"], json!("Ledger - Initech"));
-        assert_eq!(id(&deal["account"]), id(&first.output["account"]));
+        assert_eq!(
+            id(&deal["account"]),
+            id(&first.output["account"].clone().into())
+        );
     }
     let values: Vec<String> = deals.iter().map(|d| id(&d["value"])).collect();
     assert!(values.contains(&"125000".to_owned()), "{values:?}");

@@ -124,7 +124,7 @@ async fn a_restored_workflow_routes_by_the_stored_account_id() {
         )
         .unwrap();
     let state: WorkflowState<ImportFormResponses> = serde_json::from_str(&state).unwrap();
-    assert_eq!(state.dynamic().account_id, Some(json!("77")));
+    assert_eq!(state.dynamic().account_id, Some(appstudio::json!("77")));
     let mut wf = conn.resume(state).unwrap();
     // verification alone (D28): a challenge is answered, a response let through, nothing sent
     let requests_before = formly.received_requests().await.unwrap().len();

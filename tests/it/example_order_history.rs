@@ -103,7 +103,10 @@ async fn webhook_and_backfill_share_the_pipeline() {
     wf.create_webhook("https://hooks.example/o/1")
         .await
         .expect("create");
-    assert_eq!(wf.saved().workflow.get("hook_id"), Some(&json!(901)));
+    assert_eq!(
+        wf.saved().workflow.get("hook_id"),
+        Some(&appstudio::json!(901))
+    );
     let live = json!({"topic": "orders/create", "order": order(500, "live@example.com", 1)});
     match wf.receive(Incoming::json(live)).await.expect("receive") {
         Delivery::Processed { processed, .. } => {

@@ -155,7 +155,7 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     assert_eq!(
         selected,
         SelectionDescription {
-            resource_id: json!("11"),
+            resource_id: appstudio::json!("11"),
             display: "Store Main street".to_owned(),
         }
     );
@@ -172,7 +172,7 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
     assert_eq!(
         wf.polling_state(),
         Some(
-            &json!({"updated_since": "2026-11-01T00:00:00Z", "max_seen": "2026-11-01T00:00:00Z", "cursor": ""})
+            &appstudio::json!({"updated_since": "2026-11-01T00:00:00Z", "max_seen": "2026-11-01T00:00:00Z", "cursor": ""})
         )
     );
     let cycle = wf.poll().await.expect("cycle 1");
@@ -192,10 +192,13 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
             "Shoplane order poll finished; the next cycle imports orders updated after 2026-11-04T00:00:00Z"
         ]
     );
-    assert_eq!(cycle.post_poll_output(), Some(&Value::Null));
+    assert_eq!(
+        cycle.post_poll_output(),
+        Some(&appstudio::json::Value::Null)
+    );
     assert_eq!(
         wf.polling_state().map(|s| s["max_seen"].clone()),
-        Some(json!("2026-11-04T00:00:00Z"))
+        Some(appstudio::json!("2026-11-04T00:00:00Z"))
     );
     let contacts = ac.contacts(ac.token());
     let summary: Vec<(Value, Value, Value, Value)> = contacts
@@ -245,7 +248,7 @@ async fn orders_are_polled_into_contacts_cycle_after_cycle() {
         .expect("resume");
     assert_eq!(
         wf.polling_state().map(|s| s["max_seen"].clone()),
-        Some(json!("2026-11-04T00:00:00Z"))
+        Some(appstudio::json!("2026-11-04T00:00:00Z"))
     );
     // the selection and the mapping come back typed
     assert_eq!(

@@ -17,8 +17,11 @@ fn run(native: bool) -> (Vec<Value>, u64) {
     let before = appstudio::jq::jaq_inputs_on_this_thread();
     let outputs = (0..20)
         .map(|i| {
-            let event = serde_json::from_str(&offline::event(i)).expect("event");
-            rt.block_on(wf.preview(event)).expect("preview").transformed
+            let event: serde_json::Value = serde_json::from_str(&offline::event(i)).expect("event");
+            rt.block_on(wf.preview(event))
+                .expect("preview")
+                .transformed
+                .into()
         })
         .collect();
     (outputs, appstudio::jq::jaq_inputs_on_this_thread() - before)

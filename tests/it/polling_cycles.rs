@@ -86,7 +86,7 @@ async fn tally_workflow(
     wf.set_mapping(&mapping, &options).expect("mapping");
     let log = wf.initial_setup().await.expect("initial setup");
     assert_eq!(log, [line("data_intake.initial_setup", "setting up")]);
-    assert_eq!(wf.polling_state(), Some(&json!({"page": 1})));
+    assert_eq!(wf.polling_state(), Some(&appstudio::json!({"page": 1})));
     (conn, wf)
 }
 
@@ -160,7 +160,10 @@ async fn a_cycle_gives_post_polls_output_and_every_print_c_in_order() {
     assert_eq!(failed, [ErrorKind::InvalidInput]);
     assert!(cycle.completed(), "{:?}", cycle.failure());
     assert_eq!((cycle.requests, cycle.stop), (2, PollStop::Done));
-    assert_eq!(cycle.post_poll_output(), Some(&json!({"notified": 77})));
+    assert_eq!(
+        cycle.post_poll_output(),
+        Some(&appstudio::json!({"notified": 77}))
+    );
     assert_eq!(
         cycle.log,
         [
@@ -238,9 +241,12 @@ async fn a_request_failing_part_way_keeps_what_came_and_the_next_cycle_retries_i
             json!("cy@example.com")
         ]
     );
-    assert_eq!(wf.polling_state(), Some(&json!({"page": 3})));
+    assert_eq!(wf.polling_state(), Some(&appstudio::json!({"page": 3})));
     // post_poll ran after the failure, with that state
-    assert_eq!(cycle.post_poll_output(), Some(&json!({"notified": 77})));
+    assert_eq!(
+        cycle.post_poll_output(),
+        Some(&appstudio::json!({"notified": 77}))
+    );
     assert_eq!(notifications(&server).await, [json!({"next_page": 3})]);
     assert_eq!(
         cycle.log.last(),
@@ -263,7 +269,7 @@ async fn a_request_failing_part_way_keeps_what_came_and_the_next_cycle_retries_i
     assert_eq!(asked_for_page(&server, 1).await, 1);
     assert_eq!(asked_for_page(&server, 3).await, 4);
     assert_eq!(emails(&ac).len(), 4);
-    assert_eq!(wf.polling_state(), Some(&json!({"page": 4})));
+    assert_eq!(wf.polling_state(), Some(&appstudio::json!({"page": 4})));
     assert_eq!(
         notifications(&server).await,
         [json!({"next_page": 3}), json!({"next_page": 4})]

@@ -69,7 +69,7 @@ async fn connection_and_application_values_are_read_back_after_a_restart() {
     engine.restore_state(app);
     let conn = engine.reconnect(credentials(), Some(ac.account())).unwrap();
     let conn_state: ConnectionState = serde_json::from_str(&stored.conn).unwrap();
-    assert_eq!(conn_state.account_id, Some(json!("A")));
+    assert_eq!(conn_state.account_id, Some(appstudio::json!("A")));
     conn.restore_state(conn_state);
     let state: WorkflowState<by_application::workflows::SyncEvents> =
         serde_json::from_str(&stored.workflow).unwrap();
@@ -163,7 +163,10 @@ async fn workflow_states_stored_before_scoped_states_are_read() {
         let conn = by_application::connect(&engine, "A", ac.account()).await;
         if let Some(email) = restored {
             conn.restore_state(ConnectionState {
-                data: json!({"last_email": email}).as_object().unwrap().clone(),
+                data: appstudio::json!({"last_email": email})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
                 ..ConnectionState::default()
             });
         }

@@ -4,8 +4,8 @@
 
 use appstudio::api::DynamicField;
 use appstudio::engine::{Engine, EngineConfig, MapOptions, Mapping, Tokens};
+use appstudio::json;
 use appstudio::value::Secret;
-use serde_json::json;
 
 use crate::support::apps::{crm_objects, inbound_forms, outbound_sms};
 

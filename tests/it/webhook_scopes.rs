@@ -26,7 +26,7 @@ async fn workflow_scope_registers_once_per_workflow_and_follows_changes() {
 
     let created = one.create_webhook(URL).await.unwrap();
     assert_eq!(created.action, WebhookAction::Created);
-    assert_eq!(created.output, Some(json!({"hook_id": 101})));
+    assert_eq!(created.output, Some(appstudio::json!({"hook_id": 101})));
     assert_eq!(
         created.log,
         [format!("subscribing the workflow hook at {URL}")]
@@ -101,7 +101,7 @@ async fn without_update_a_change_deletes_then_creates() {
         .await
         .unwrap();
     assert_eq!(moved.action, WebhookAction::Recreated);
-    assert_eq!(moved.output, Some(json!({"hook_id": 102})));
+    assert_eq!(moved.output, Some(appstudio::json!({"hook_id": 102})));
     assert_eq!(provider.counts(), (2, 0, 1, 1));
     assert_eq!(
         provider.book().live[&102]["url"],
@@ -189,7 +189,7 @@ async fn application_scope_registers_once_and_routes_by_account() {
 
     let created = wa.create_webhook(URL).await.unwrap();
     assert_eq!(created.action, WebhookAction::Created);
-    assert_eq!(created.output, Some(json!({"app_hook_id": 101})));
+    assert_eq!(created.output, Some(appstudio::json!({"app_hook_id": 101})));
     assert_eq!(
         wb.create_webhook(URL).await.unwrap().action,
         WebhookAction::Joined

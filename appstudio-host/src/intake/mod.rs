@@ -9,13 +9,14 @@ use std::sync::Arc;
 
 use appstudio_runtime::engine::dynamic::DynWorkflow;
 use appstudio_runtime::engine::{ErrorKind, Incoming, Respond, Verification};
+use appstudio_runtime::json;
+use appstudio_runtime::json::{Map, Value};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use serde_json::{Map, Value, json};
 
 use crate::dedup::dedup_key;
 use crate::live::{Live, id_text, read};
@@ -116,9 +117,9 @@ async fn hook(
         Some(_) => candidates,
         None => route(&snapshot, candidates.clone(), &incoming).await,
     };
-    let headers_json: Map<String, Value> = pairs
+    let headers_json: Map = pairs
         .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), Value::String((*v).to_owned())))
+        .map(|(k, v)| (k.to_ascii_lowercase(), Value::from(*v)))
         .collect();
     let headers_json = Value::Object(headers_json).to_string();
     let dedup_key = dedup_key(
@@ -182,7 +183,7 @@ async fn route(first: &DynWorkflow, all: Vec<Arc<Live>>, incoming: &Incoming) ->
 fn responded(r: &Respond) -> Response {
     let status = StatusCode::from_u16(r.code).unwrap_or(StatusCode::OK);
     let mut response = match &r.body {
-        Value::String(s) => (status, s.clone()).into_response(),
+        Value::String(s) => (status, s.to_string()).into_response(),
         Value::Null => status.into_response(),
         other => (status, axum::Json(other.clone())).into_response(),
     };

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::Inner;
 use super::error::{Error, ErrorKind, Result};
@@ -49,7 +49,7 @@ impl Credentials {
             if v.is_null() {
                 continue;
             }
-            fields.insert(k.clone(), Secret::new(crate::value::json_text(v)));
+            fields.insert(k.to_string(), Secret::new(crate::value::json_text(v)));
         }
         Ok(Credentials { fields })
     }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::auth::{self, Credentials, Tokens};
 use super::ctx::Ctx;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::expand::{SavedData, Vars};
 use crate::ir;
@@ -28,7 +28,7 @@ pub(crate) struct Ctx {
     /// The workflow being run.
     pub workflow: Option<&'static ir::Workflow>,
     /// The selections.
-    pub custom_data: Arc<Map<String, Value>>,
+    pub custom_data: Arc<Map>,
     /// Personalization tags of the contact being processed.
     pub personal: Option<HashMap<String, String>>,
     /// The connection's subdomain.

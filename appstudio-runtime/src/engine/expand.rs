@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::error::{Error, Result};
 use crate::ir::{Expansion, FieldType, FormField, Namespace, PathSeg, Scope, Segment};
@@ -16,16 +16,16 @@ use crate::ir::{StrTemplate, Template};
 #[serde(default)]
 pub struct SavedData {
     /// `${data.workflow.*}`.
-    pub workflow: Map<String, Value>,
+    pub workflow: Map,
     /// `${data.connection.*}`.
-    pub connection: Map<String, Value>,
+    pub connection: Map,
     /// `${data.application.*}`.
-    pub application: Map<String, Value>,
+    pub application: Map,
 }
 
 impl SavedData {
     /// The values of one scope.
-    pub fn scope(&self, scope: Scope) -> &Map<String, Value> {
+    pub fn scope(&self, scope: Scope) -> &Map {
         match scope {
             Scope::Workflow => &self.workflow,
             Scope::Connection => &self.connection,
@@ -34,7 +34,7 @@ impl SavedData {
     }
 
     /// The values of one scope, to update.
-    pub fn scope_mut(&mut self, scope: Scope) -> &mut Map<String, Value> {
+    pub fn scope_mut(&mut self, scope: Scope) -> &mut Map {
         match scope {
             Scope::Workflow => &mut self.workflow,
             Scope::Connection => &mut self.connection,
@@ -47,7 +47,7 @@ impl SavedData {
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Vars<'a> {
     /// The selections, `{"<id>": {"value": …, "display": …}}`.
-    pub custom_data: Option<&'a Map<String, Value>>,
+    pub custom_data: Option<&'a Map>,
     /// The workflow's form fields (for personalization).
     pub fields: &'a [FormField],
     /// Personalization tags (`FIRSTNAME` → "Ada") of the contact being processed (D12).
@@ -91,7 +91,7 @@ impl Vars<'_> {
         let found = self.find(e)?;
         match (found, &e.default) {
             (Some(v), _) if !v.is_null() => Ok(v),
-            (_, Some(default)) => Ok(Value::String(default.to_string())),
+            (_, Some(default)) => Ok(Value::String(default.to_string().into())),
             (Some(null), None) => Ok(null),
             (None, None) => {
                 Err(Error::invalid(format!("{} has no value here", describe(e))).at(e.loc))
@@ -105,10 +105,10 @@ impl Vars<'_> {
             Namespace::CustomData => {
                 return Ok(self.custom_data(path));
             }
-            Namespace::Subdomain => self.subdomain.map(|s| (Value::String(s.to_owned()), path)),
-            Namespace::Webhook => self
-                .webhook_url
-                .map(|u| (serde_json::json!({ "url": u }), path)),
+            Namespace::Subdomain => self
+                .subdomain
+                .map(|s| (Value::String(s.to_owned().into()), path)),
+            Namespace::Webhook => self.webhook_url.map(|u| (crate::json!({ "url": u }), path)),
             Namespace::Data => match (self.data, path.split_first()) {
                 (Some(data), Some((PathSeg::Key(scope), rest))) => {
                     let scope = match &**scope {
@@ -132,7 +132,7 @@ impl Vars<'_> {
             Namespace::PollingState => self.polling_state.map(|s| (s.clone(), path)),
             Namespace::Resource => self
                 .resource_id
-                .map(|id| (serde_json::json!({ "id": id }), path)),
+                .map(|id| (crate::json!({ "id": id }), path)),
         };
         Ok(root_and_rest.and_then(|(root, rest)| walk(&root, rest)))
     }
@@ -143,13 +143,13 @@ impl Vars<'_> {
         let (Some(PathSeg::Key(id)), rest) = (path.first(), path.get(1..).unwrap_or(&[])) else {
             return Some(Value::Object(data.clone()));
         };
-        let value = walk(data.get(&**id)?, rest)?;
+        let value = walk(data.get(id)?, rest)?;
         let field = self.fields.iter().find(|f| f.id == **id);
         let personalize =
             field.is_some_and(|f| f.personalize && f.field_type == FieldType::Textarea);
         match (personalize, self.personal, value) {
             (true, Some(tags), Value::String(s)) => {
-                Some(Value::String(super::personalize::apply(&s, tags)))
+                Some(Value::String(super::personalize::apply(&s, tags).into()))
             }
             (_, _, v) => Some(v),
         }
@@ -158,9 +158,9 @@ impl Vars<'_> {
     /// A string template as a JSON value: the value itself for one expansion, else text.
     pub(crate) fn value(&self, t: &StrTemplate) -> Result<Value> {
         match t {
-            StrTemplate::Lit(s) => Ok(Value::String(s.to_string())),
+            StrTemplate::Lit(s) => Ok(Value::String(s.to_string().into())),
             StrTemplate::Value(e) => self.lookup(e),
-            StrTemplate::Mixed(_) => self.text(t).map(Value::String),
+            StrTemplate::Mixed(_) => self.text(t).map(Value::from),
         }
     }
 
@@ -205,8 +205,10 @@ impl Vars<'_> {
         Ok(match t {
             Template::Null => Value::Null,
             Template::Bool(b) => Value::Bool(*b),
-            Template::Number(n) => serde_json::from_str(n)
-                .map_err(|_| Error::config(format!("`{n}` is not a JSON number")))?,
+            Template::Number(n) => Value::Number(
+                n.parse()
+                    .map_err(|_| Error::config(format!("`{n}` is not a JSON number")))?,
+            ),
             Template::String(s) => self.value(s)?,
             Template::Array(items) => Value::Array(
                 items
@@ -272,14 +274,14 @@ pub(super) fn walk(v: &Value, path: &[PathSeg]) -> Option<Value> {
         return Some(v.clone());
     };
     match (seg, v) {
-        (PathSeg::Key(k), Value::Object(m)) => walk(m.get(&**k)?, rest),
+        (PathSeg::Key(k), Value::Object(m)) => walk(m.get(k)?, rest),
         (PathSeg::Index(i), Value::Array(a)) => walk(a.get(*i as usize)?, rest),
         (PathSeg::Index(i), Value::Object(m)) => walk(m.get(&i.to_string())?, rest),
         (PathSeg::Key(_), Value::Array(items)) => items
             .iter()
             .map(|item| walk(item, path))
             .collect::<Option<Vec<_>>>()
-            .map(Value::Array),
+            .map(Value::from),
         _ => None,
     }
 }

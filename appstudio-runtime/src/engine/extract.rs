@@ -1,7 +1,7 @@
 //! `!extract`: parses JSON-string members of the payload (form-encoded webhooks often carry
 //! JSON inside a field).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::error::{Error, Result};
 
@@ -17,8 +17,8 @@ pub(super) fn run(
     };
     if to_json {
         for key in item_keys {
-            if let Some(Value::String(text)) = members.get(&**key) {
-                let parsed = serde_json::from_str(text).map_err(|e| {
+            if let Some(Value::String(text)) = members.get(key) {
+                let parsed = Value::from_slice(text.as_bytes()).map_err(|e| {
                     Error::invalid(format!("`!extract`: `{key}` does not hold JSON: {e}"))
                 })?;
                 members.insert(key.to_string(), parsed);

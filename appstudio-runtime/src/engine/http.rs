@@ -2,7 +2,7 @@
 //! form bodies (D4), the response as JSON (D3), bounded response sizes, origin overrides for
 //! tests.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use std::time::Duration;
 
@@ -247,8 +247,8 @@ pub(crate) fn parse_body(bytes: &[u8]) -> Value {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }
-    serde_json::from_slice(bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    Value::from_slice(bytes)
+        .unwrap_or_else(|_| Value::from(String::from_utf8_lossy(bytes).into_owned()))
 }
 
 /// A failed attempt in the engine's terms.
@@ -371,16 +371,15 @@ mod tests {
     fn bodies() {
         assert_eq!(parse_body(b""), Value::Null);
         assert_eq!(parse_body(b" \n"), Value::Null);
-        assert_eq!(parse_body(b"{\"a\":1}"), serde_json::json!({"a": 1}));
+        assert_eq!(parse_body(b"{\"a\":1}"), crate::json!({"a": 1}));
         assert_eq!(parse_body(b"OK"), Value::String("OK".into()));
         assert_eq!(
             parse_body(&[0xff, 0xfe]),
             Value::String("\u{fffd}\u{fffd}".into())
         );
-        let form = form_encode(
-            &serde_json::json!({"To": "+1 555", "Body": "a&b=c", "n": 2, "skip": null}),
-        )
-        .unwrap();
+        let form =
+            form_encode(&crate::json!({"To": "+1 555", "Body": "a&b=c", "n": 2, "skip": null}))
+                .unwrap();
         assert_eq!(form, "To=%2B1+555&Body=a%26b%3Dc&n=2");
     }
 }

@@ -2,7 +2,7 @@
 //! [`super::subscription`]'s): `verification` (with `!respond`), routing by
 //! `resource_id`/`account_id`, then `data_pipeline`.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::ctx::Respond;
 use super::error::{Error, Result};
@@ -29,9 +29,9 @@ pub struct Incoming {
     /// The body: JSON as it is, a form body as a flat object of strings.
     pub body: Value,
     /// The query parameters (`.query_params` in intake commands).
-    pub query: Map<String, Value>,
+    pub query: Map,
     /// The headers, names in lower case (`.headers` in intake commands).
-    pub headers: Map<String, Value>,
+    pub headers: Map,
     /// The body exactly as received (`.raw_body` in intake commands, as text; bytes that are
     /// not UTF-8 become U+FFFD there).
     pub raw: Vec<u8>,
@@ -70,9 +70,10 @@ fn body_type(content_type: Option<&str>) -> Result<BodyType> {
 
 impl Incoming {
     /// A request with a JSON body and nothing else (`raw` is the body as compact JSON).
-    pub fn json(body: Value) -> Incoming {
+    pub fn json(body: impl Into<Value>) -> Incoming {
+        let body = body.into();
         Incoming {
-            raw: serde_json::to_vec(&body).unwrap_or_default(),
+            raw: body.to_vec(),
             body,
             ..Incoming::default()
         }
@@ -107,8 +108,9 @@ impl Incoming {
         } else if body_type(content_type)? == BodyType::Form {
             pairs(body)
         } else {
-            // memory: a value takes some 70 bytes parsed, so a body of many tiny ones (`[1,1,…]`)
-            // would take dozens of times its size
+            // memory: a value takes 32 bytes parsed, so a body of many tiny ones (`[1,1,…]`, two
+            // bytes each) would take 16 times its size; one value per 4 bytes of the limit
+            // keeps any body under 8 times the limit
             let values = crate::jq::shape(body).values;
             if values > max_body / 4 {
                 return Err(Error::new(
@@ -120,7 +122,7 @@ impl Incoming {
                     ),
                 ));
             }
-            serde_json::from_slice(body).map_err(|e| {
+            Value::from_slice(body).map_err(|e| {
                 let what = match content_type {
                     Some(_) => "",
                     None => " (it has no content type, so it is read as JSON)",
@@ -134,7 +136,7 @@ impl Incoming {
         };
         let headers = headers
             .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.to_owned())))
+            .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.to_owned().into())))
             .collect();
         Ok(Incoming {
             body: value,
@@ -168,10 +170,12 @@ impl Incoming {
                     ("headers", Value::Object(headers)),
                     (
                         "raw_body",
-                        Value::String(String::from_utf8_lossy(&raw).into_owned()),
+                        Value::String(String::from_utf8_lossy(&raw).into_owned().into()),
                     ),
                 ] {
-                    m.entry(key).or_insert(value);
+                    if !m.contains_key(key) {
+                        m.insert(key, value);
+                    }
                 }
                 Payload {
                     added: m.len() - before,
@@ -205,10 +209,7 @@ impl Payload {
         match self.value {
             Value::Object(mut m) => {
                 for _ in 0..self.added {
-                    let last = m.keys().next_back().cloned();
-                    if let Some(key) = last {
-                        m.swap_remove(&key);
-                    }
+                    m.pop();
                 }
                 Value::Object(m)
             }
@@ -232,7 +233,7 @@ fn check_size(len: usize, max: usize) -> Result<()> {
 fn pairs(bytes: &[u8]) -> Value {
     Value::Object(
         form_urlencoded::parse(bytes)
-            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned().into())))
             .collect(),
     )
 }
@@ -426,7 +427,7 @@ fn same_id(a: &Value, b: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn requests_parse() {

@@ -11,7 +11,7 @@
 use std::sync::mpsc;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::error::{Error, ErrorKind, Result};
 use crate::ir;

@@ -1,7 +1,7 @@
 //! The `map` step: its source and target options, and saving the user's mapping (D10), with
 //! its fixed values checked against the targets' `source_fields` (D26).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::error::{Error, Result};
 use super::exec;
@@ -135,7 +135,7 @@ impl DynWorkflow {
         }
         .map_err(|e| self.locate(e, step))?;
         match out {
-            Value::Array(items) => Ok(items),
+            Value::Array(items) => Ok(items.to_vec()),
             other => Err(self.locate(
                 Error::invalid(format!(
                     "mapping options must be a list, not {}",
@@ -206,7 +206,7 @@ impl DynWorkflow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn targets() -> Vec<MapOptionInfo> {
         [

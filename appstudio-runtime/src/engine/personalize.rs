@@ -3,17 +3,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The tags of a contact: `EMAIL`, `FIRSTNAME`, `LASTNAME`, `PHONE`, `FULLNAME`, and every
 /// custom field by its personalization tag (`perstags` maps field id → tag, e.g. `"1"` →
 /// `"TIER"`).
-pub(super) fn tags(
-    contact: &Map<String, Value>,
-    perstags: &HashMap<String, String>,
-) -> HashMap<String, String> {
+pub(super) fn tags(contact: &Map, perstags: &HashMap<String, String>) -> HashMap<String, String> {
     let text = |key: &str| match contact.get(key) {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.to_string(),
         Some(Value::Null) | None => String::new(),
         Some(other) => other.to_string(),
     };
@@ -76,7 +73,7 @@ mod tests {
     use super::*;
 
     fn contact() -> HashMap<String, String> {
-        let c = serde_json::json!({"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "phone": null, "7": "Gold"});
+        let c = crate::json!({"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "phone": null, "7": "Gold"});
         let perstags = HashMap::from([("7".to_owned(), "TIER".to_owned())]);
         tags(c.as_object().unwrap(), &perstags)
     }

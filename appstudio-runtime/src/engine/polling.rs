@@ -3,8 +3,8 @@
 //! them. Also the one-time historical sync of a webhook workflow. What runs after a failure,
 //! and what the next cycle retries: D25.
 
+use crate::json::Value;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::error::{Error, Result};
 use super::exec;
@@ -331,7 +331,7 @@ impl DynWorkflow {
         };
         let results = match m.get("results") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.clone(),
+            Some(Value::Array(items)) => items.to_vec(),
             Some(other) => return Err(bad(&format!("`results` is {other}"))),
         };
         let iterate = match m.get("iterate") {

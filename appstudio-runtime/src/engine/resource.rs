@@ -15,19 +15,24 @@ use super::session::Session;
 use crate::activecampaign::wire::{id_of, id_value};
 use crate::activecampaign::{Client, ContactWrite, contact_options, crm_options};
 use crate::ir::Resource;
+use crate::json::Value as Json;
 
-/// Runs an `!resource` command against the connection's ActiveCampaign account.
+/// Runs an `!resource` command against the connection's ActiveCampaign account. The
+/// ActiveCampaign client works on `serde_json` values: the input and the answer are converted
+/// here (a record or a list of options, never a whole webhook body).
 pub(crate) async fn run(
     session: &Session<'_>,
     r: &Resource,
-    input: Value,
+    input: Json,
     ctx: &Ctx,
-    piped: &[Value],
-) -> Result<Value> {
+    piped: &[Json],
+) -> Result<Json> {
     if let (Resource::Contact, Some(contact)) = (r, &ctx.contact) {
         // Outbound source: the contact being processed.
         return Ok(contact.clone());
     }
+    let template = |t| ctx.vars(piped).template(t).map(|v| Value::from(&v));
+    let input = Value::from(&input);
     let ac = session
         .conn
         .and_then(|c| c.activecampaign.as_ref())
@@ -37,7 +42,7 @@ pub(crate) async fn run(
                 resource_name(r)
             ))
         })?;
-    Ok(match r {
+    Ok(Json::from(&match r {
         Resource::Contact => ac.write_contact(&input).await?,
         Resource::ContactFields => Value::Array(contact_options(&ac.contact_fields().await?, None)),
         Resource::AccountFields => Value::Array(crm_options(&ac.account_fields().await?, None)),
@@ -62,9 +67,9 @@ pub(crate) async fn run(
             let input = super::records::resolve_records(ac, session.inner.app, input).await?;
             ac.sync(&input).await?
         }
-        Resource::AccountSync(t) => ac.account_sync(&ctx.vars(piped).template(t)?).await?,
-        Resource::DealSync(t) => ac.deal_sync(&ctx.vars(piped).template(t)?).await?,
-    })
+        Resource::AccountSync(t) => ac.account_sync(&template(t)?).await?,
+        Resource::DealSync(t) => ac.deal_sync(&template(t)?).await?,
+    }))
 }
 
 /// The deal field options, the `stage` option offering the account's deal stages as fixed

@@ -268,16 +268,16 @@ mod tests {
         let json = serde_json::to_value(&history).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"historical_sync":
+            crate::json!({"historical_sync":
                 {"completed_at": 1_764_547_200u64, "requests": 2, "results": 101}})
         );
         assert_eq!(
             serde_json::from_value::<PollHistory>(json).unwrap(),
             history
         );
-        let far = serde_json::json!({"historical_sync":
+        let far = crate::json!({"historical_sync":
             {"completed_at": u64::MAX, "requests": 0, "results": 0}});
-        let err = serde_json::from_value::<PollHistory>(far).unwrap_err();
+        let err = serde_json::from_value::<PollHistory>(far.into()).unwrap_err();
         assert!(err.to_string().contains("out of range"), "{err}");
     }
 }

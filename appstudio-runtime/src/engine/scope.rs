@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use crate::json::{Map, Value};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::lock::unpoisoned;
 
@@ -35,7 +35,7 @@ pub struct Subscription {
 #[derive(Debug, Default)]
 pub(crate) struct ScopeStore {
     /// `${data.<scope>.*}`.
-    pub data: Mutex<Map<String, Value>>,
+    pub data: Mutex<Map>,
     /// Intake name → its registration.
     pub subscriptions: Mutex<BTreeMap<String, Subscription>>,
     /// Held by a lifecycle call from reading the record to writing it back, across the
@@ -45,7 +45,7 @@ pub(crate) struct ScopeStore {
 
 impl ScopeStore {
     /// A copy of the saved values.
-    pub(crate) fn data(&self) -> Map<String, Value> {
+    pub(crate) fn data(&self) -> Map {
         unpoisoned(self.data.lock()).clone()
     }
 
@@ -55,11 +55,7 @@ impl ScopeStore {
     }
 
     /// Replaces saved values and subscriptions with stored ones.
-    pub(crate) fn restore(
-        &self,
-        data: Map<String, Value>,
-        subscriptions: BTreeMap<String, Subscription>,
-    ) {
+    pub(crate) fn restore(&self, data: Map, subscriptions: BTreeMap<String, Subscription>) {
         *unpoisoned(self.data.lock()) = data;
         *unpoisoned(self.subscriptions.lock()) = subscriptions;
     }

@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::Inner;
 use super::auth::{self, Credentials, Tokens};

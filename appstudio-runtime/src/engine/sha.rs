@@ -1,8 +1,9 @@
 //! `!sha`: hashes `value_to_encrypt` with any algorithm of the spec, or an HMAC with `secret`.
 
+use crate::json;
+use crate::json::Value;
 use digest::{Digest, ExtendableOutput, Update};
 use hmac::{Mac, SimpleHmac};
-use serde_json::{Value, json};
 
 use super::error::{Error, Result};
 use super::expand::push_text;

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::json::{Map, Value};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::connection::{DynConnection, DynEngine};
 use super::error::Result;
@@ -24,7 +24,7 @@ use crate::lock::unpoisoned;
 #[serde(default)]
 pub struct ApplicationState {
     /// `${data.application.*}`.
-    pub data: Map<String, Value>,
+    pub data: Map,
     /// Intake name → its registration.
     pub subscriptions: BTreeMap<String, Subscription>,
 }
@@ -42,7 +42,7 @@ pub struct ConnectionState {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Value>,
     /// `${data.connection.*}`.
-    pub data: Map<String, Value>,
+    pub data: Map,
     /// Intake name → its registration.
     pub subscriptions: BTreeMap<String, Subscription>,
 }
@@ -100,7 +100,7 @@ pub struct DynWorkflowState {
     pub workflow: String,
     /// The selections (`custom_data`).
     #[serde(default)]
-    pub custom_data: Map<String, Value>,
+    pub custom_data: Map,
     /// The saved mapping, as App Studio saves it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mapping: Option<Value>,
@@ -196,10 +196,12 @@ impl DynConnection {
             connection,
             application,
         } = state.data;
-        let fill = |store: &std::sync::Mutex<Map<String, Value>>, old: Map<String, Value>| {
+        let fill = |store: &std::sync::Mutex<Map>, old: Map| {
             let mut store = unpoisoned(store.lock());
             for (k, v) in old {
-                store.entry(k).or_insert(v);
+                if !store.contains_key(&k) {
+                    store.insert(k, v);
+                }
             }
         };
         fill(&self.state.scope.data, connection);
@@ -216,18 +218,18 @@ impl DynConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     /// States stored before D24 read: a workflow state without instance id or record (and with
     /// the connection's values inside), empty scope states; records round-trip.
     #[test]
     fn old_and_new_states_read() {
         let old = json!({"workflow": "w", "data": {"connection": {"x": 1}}, "webhook_url": "u"});
-        let state: DynWorkflowState = serde_json::from_value(old).unwrap();
+        let state: DynWorkflowState = serde_json::from_value(old.into()).unwrap();
         assert_eq!(state.instance.len(), 32);
         assert_eq!(state.subscription, None);
         assert_eq!(state.data.connection["x"], 1);
-        let empty: ConnectionState = serde_json::from_value(json!({})).unwrap();
+        let empty: ConnectionState = serde_json::from_value(serde_json::json!({})).unwrap();
         assert_eq!(empty, ConnectionState::default());
         let app = ApplicationState {
             data: json!({"y": 2}).as_object().unwrap().clone(),

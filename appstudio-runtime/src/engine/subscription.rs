@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::error::{Error, Result};
 use super::exec;

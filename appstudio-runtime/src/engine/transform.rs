@@ -3,7 +3,7 @@
 //! through; grouped mappings nest by group (spec §6.8); a target mapped to a fixed value
 //! (`source_fields`) gets that value whatever the source holds (D26).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::error::{Error, Result};
 
@@ -55,7 +55,7 @@ impl Mapping {
                     source_ref(key),
                     FieldRef {
                         group: default_group.map(str::to_owned),
-                        id: target.clone(),
+                        id: target.to_string(),
                     },
                 )),
                 Value::Object(group) => {
@@ -72,8 +72,8 @@ impl Mapping {
                         mapping.entries.push((
                             source_ref(src),
                             FieldRef {
-                                group: Some(key.clone()),
-                                id: target.clone(),
+                                group: Some(key.to_string()),
+                                id: target.to_string(),
                             },
                         ));
                     }
@@ -107,7 +107,7 @@ impl Mapping {
             self.fixed.push((
                 FieldRef {
                     group: group.map(str::to_owned),
-                    id: target.clone(),
+                    id: target.to_string(),
                 },
                 id.clone(),
             ));
@@ -126,7 +126,7 @@ impl Mapping {
                 None => source.id.clone(),
             };
             if let Some(level) = level(&mut out, target.group.as_deref()) {
-                level.insert(key, Value::String(target.id.clone()));
+                level.insert(key, Value::String(target.id.clone().into()));
             }
         }
         for (target, id) in &self.fixed {
@@ -181,7 +181,7 @@ impl Mapping {
 }
 
 /// The object a target is written in: its group's (made when missing), else `out` itself.
-fn slot<'a>(out: &'a mut Map<String, Value>, to: &FieldRef) -> Result<&'a mut Map<String, Value>> {
+fn slot<'a>(out: &'a mut Map, to: &FieldRef) -> Result<&'a mut Map> {
     match &to.group {
         Some(g) => level(out, Some(g)).ok_or_else(|| {
             Error::invalid(format!("mapping target `{g}` is both a field and a group"))
@@ -192,16 +192,13 @@ fn slot<'a>(out: &'a mut Map<String, Value>, to: &FieldRef) -> Result<&'a mut Ma
 
 /// The member object `key` of `out` (made when missing), or `out` itself without a key;
 /// `None` when the member is not an object.
-fn level<'a>(
-    out: &'a mut Map<String, Value>,
-    key: Option<&str>,
-) -> Option<&'a mut Map<String, Value>> {
+fn level<'a>(out: &'a mut Map, key: Option<&str>) -> Option<&'a mut Map> {
     let Some(key) = key else { return Some(out) };
-    match out
-        .entry(key.to_owned())
-        .or_insert_with(|| Value::Object(Map::new()))
-    {
-        Value::Object(m) => Some(m),
+    if !out.contains_key(key) {
+        out.insert(key, Value::Object(Map::new()));
+    }
+    match out.get_mut(key) {
+        Some(Value::Object(m)) => Some(m),
         _ => None,
     }
 }
@@ -235,7 +232,7 @@ pub(super) fn kind(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn flat_mapping_renames_drops_and_keeps_tags() {

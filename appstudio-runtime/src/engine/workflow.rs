@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::connection::DynConnection;
 use super::ctx::Ctx;
@@ -19,7 +19,7 @@ use crate::lock::unpoisoned;
 pub struct DynWorkflow {
     pub(crate) conn: DynConnection,
     pub(crate) wf: &'static ir::Workflow,
-    pub(crate) custom_data: Arc<Map<String, Value>>,
+    pub(crate) custom_data: Arc<Map>,
     pub(crate) mapping: Option<Mapping>,
     pub(crate) resource_id: Option<Value>,
     /// `!save`d values of this workflow instance (`workflow`; the connection's and the app's are
@@ -159,7 +159,7 @@ impl DynWorkflow {
     pub(crate) async fn options_at(
         &self,
         index: usize,
-        chosen: Option<Map<String, Value>>,
+        chosen: Option<Map>,
         search: Option<&str>,
     ) -> Result<Vec<Value>> {
         let field = &self.fields()[index];
@@ -170,7 +170,7 @@ impl DynWorkflow {
             Arc::make_mut(&mut ctx.custom_data).extend(chosen);
         }
         for dep in field.depends_on.iter() {
-            if !ctx.custom_data.contains_key(&**dep) {
+            if !ctx.custom_data.contains_key(dep) {
                 return Err(self.locate(
                     Error::invalid(format!(
                         "the options of `{field_id}` depend on `{dep}`: select it first"
@@ -213,23 +213,24 @@ impl DynWorkflow {
                 ));
             }
         }
-        Ok(items)
+        Ok(items.to_vec())
     }
 
     /// Records the user's selections (`custom_data`): every required field present, choices
     /// as `{value, display}`, text as `{value}`, multiselects as lists (D16).
-    pub fn select(&mut self, custom_data: Value) -> Result<()> {
+    pub fn select(&mut self, custom_data: impl Into<Value>) -> Result<()> {
+        let custom_data = custom_data.into();
         let Value::Object(data) = custom_data else {
             return Err(Error::invalid(
                 "custom_data must be an object keyed by form field id",
             ));
         };
         for field in self.fields() {
-            check_field(field, data.get(&*field.id))?;
+            check_field(field, data.get(&field.id))?;
         }
         if let Some(unknown) = data
             .keys()
-            .find(|k| !self.fields().iter().any(|f| f.id == **k))
+            .find(|k| !self.fields().iter().any(|f| *f.id == *k.as_str()))
         {
             return Err(Error::invalid(format!(
                 "workflow `{}` has no form field `{unknown}`",
@@ -242,7 +243,8 @@ impl DynWorkflow {
 
     /// Records one selection, as the user makes it in the form (so that the options of the
     /// fields depending on it can be loaded); [`DynWorkflow::select`] checks the whole form.
-    pub fn choose(&mut self, field_id: &str, value: Value) -> Result<()> {
+    pub fn choose(&mut self, field_id: &str, value: impl Into<Value>) -> Result<()> {
+        let value = value.into();
         let index = self.field_index(field_id)?;
         self.choose_at(index, value)
     }
@@ -252,7 +254,7 @@ impl DynWorkflow {
         let field = &self.fields()[index];
         check_field(field, Some(&value))?;
         if value.is_null() {
-            Arc::make_mut(&mut self.custom_data).remove(&*field.id);
+            Arc::make_mut(&mut self.custom_data).shift_remove(&field.id);
         } else {
             Arc::make_mut(&mut self.custom_data).insert(field.id.to_string(), value);
         }
@@ -289,14 +291,15 @@ impl DynWorkflow {
     ///
     /// Outbound, an event with an `id` and no `email` is read from ActiveCampaign first
     /// (`{id, email, firstName, lastName, phone, "<field id>": value}`).
-    pub async fn process(&mut self, event: Value) -> Result<Processed> {
-        self.run_pipeline(event, true, &mut Vec::new()).await
+    pub async fn process(&mut self, event: impl Into<Value>) -> Result<Processed> {
+        self.run_pipeline(event.into(), true, &mut Vec::new()).await
     }
 
     /// Runs `data_pipeline.source` and the transform on one event, not `target`: what would
     /// be delivered (`output` is `null`). Nothing is written anywhere.
-    pub async fn preview(&mut self, event: Value) -> Result<Processed> {
-        self.run_pipeline(event, false, &mut Vec::new()).await
+    pub async fn preview(&mut self, event: impl Into<Value>) -> Result<Processed> {
+        self.run_pipeline(event.into(), false, &mut Vec::new())
+            .await
     }
 
     /// One pipeline run; `log` gets its `!print_c` lines, those before a failure too.
@@ -366,7 +369,7 @@ impl DynWorkflow {
     /// The saved values: this workflow's own, and the connection's and the app's as they are
     /// now.
     pub(crate) fn shared_data(&self) -> SavedData {
-        let lock = |m: &std::sync::Mutex<Map<String, Value>>| unpoisoned(m.lock()).clone();
+        let lock = |m: &std::sync::Mutex<Map>| unpoisoned(m.lock()).clone();
         SavedData {
             workflow: self.data.workflow.clone(),
             connection: lock(&self.conn.state.scope.data),
@@ -378,7 +381,7 @@ impl DynWorkflow {
     /// (`!save` only adds and overwrites keys, so the shared scopes are merged: runs of other
     /// workflows in between keep what they saved.)
     pub(crate) fn keep(&mut self, data: SavedData) {
-        let merge = |m: &std::sync::Mutex<Map<String, Value>>, new: &Map<String, Value>| {
+        let merge = |m: &std::sync::Mutex<Map>, new: &Map| {
             let mut m = unpoisoned(m.lock());
             for (k, v) in new {
                 m.insert(k.clone(), v.clone());
@@ -396,8 +399,11 @@ impl DynWorkflow {
         let locate = |e: Error| e.in_step("data_pipeline.source");
         let event = match (&ac, &event) {
             (Some(ac), Value::Object(m)) if m.get("email").is_none() => {
-                match m.get("id").and_then(crate::activecampaign::wire::id_of) {
-                    Some(id) => ac.contact_flat(&id).await.map_err(|e| locate(e.into()))?,
+                let id = m.get("id").map(serde_json::Value::from);
+                match id.as_ref().and_then(crate::activecampaign::wire::id_of) {
+                    Some(id) => {
+                        Value::from(&ac.contact_flat(&id).await.map_err(|e| locate(e.into()))?)
+                    }
                     None => event,
                 }
             }

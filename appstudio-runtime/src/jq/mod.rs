@@ -296,15 +296,13 @@ impl Program {
     fn run_native(
         &self,
         native: bool,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
+        input: &Json,
+        vars: &[Json],
         limits: &Limits,
-    ) -> Option<Result<Result<Vec<serde_json::Value>, JqError>, ()>> {
+    ) -> Option<Result<Result<Vec<Json>, JqError>, ()>> {
         let op = self.native.as_ref().filter(|_| native)?;
-        let input = crate::json::Value::from(input);
-        let vars: Vec<crate::json::Value> = vars.iter().map(Into::into).collect();
-        match op.run(&input, &vars, limits) {
-            native::Ran::Done(r) => Some(Ok(r.map(|outs| outs.iter().map(Into::into).collect()))),
+        match op.run(input, vars, limits) {
+            native::Ran::Done(r) => Some(Ok(r)),
             native::Ran::Jaq => None,
             native::Ran::Steps => Some(Err(())),
         }
@@ -327,7 +325,12 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        self.run_on(true, input, vars, limits)
+        let (input, vars) = (
+            Json::from(input),
+            vars.iter().map(Json::from).collect::<Vec<_>>(),
+        );
+        let outputs = self.run_on(true, &input, &vars, limits)?;
+        Ok(outputs.iter().map(serde_json::Value::from).collect())
     }
 
     /// [`Program::run`] on jaq even when the program runs natively: the reference the native
@@ -337,16 +340,21 @@ impl Program {
         input: &serde_json::Value,
         vars: &[serde_json::Value],
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        self.run_on(false, input, vars, &Limits::default())
+        let (input, vars) = (
+            Json::from(input),
+            vars.iter().map(Json::from).collect::<Vec<_>>(),
+        );
+        let outputs = self.run_on(false, &input, &vars, &Limits::default())?;
+        Ok(outputs.iter().map(serde_json::Value::from).collect())
     }
 
     fn run_on(
         &self,
         native: bool,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
+        input: &Json,
+        vars: &[Json],
         limits: &Limits,
-    ) -> Result<Vec<serde_json::Value>, JqError> {
+    ) -> Result<Vec<Json>, JqError> {
         // as the engine does: a few steps here, the rest on a thread with a large stack, so
         // that what a long run builds (an in-place update can nest a value one level deeper
         // per step) is never dropped on this thread's stack
@@ -368,11 +376,11 @@ impl Program {
     pub fn run_quick(
         &self,
         native: bool,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
+        input: &Json,
+        vars: &[Json],
         limits: &Limits,
         steps: u64,
-    ) -> Option<Result<Vec<serde_json::Value>, JqError>> {
+    ) -> Option<Result<Vec<Json>, JqError>> {
         if vars.len() != self.vars {
             return Some(Err(JqError::VarCount {
                 expected: self.vars,
@@ -404,10 +412,10 @@ impl Program {
     pub fn run_on_large_stack(
         &self,
         native: bool,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
+        input: &Json,
+        vars: &[Json],
         limits: &Limits,
-    ) -> Result<Vec<serde_json::Value>, JqError> {
+    ) -> Result<Vec<Json>, JqError> {
         if vars.len() != self.vars {
             return Err(JqError::VarCount {
                 expected: self.vars,
@@ -426,10 +434,10 @@ impl Program {
     fn run_on_own_thread(
         &self,
         native: bool,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
+        input: &Json,
+        vars: &[Json],
         limits: &Limits,
-    ) -> Result<Vec<serde_json::Value>, JqError> {
+    ) -> Result<Vec<Json>, JqError> {
         std::thread::scope(|scope| {
             let thread = std::thread::Builder::new()
                 .name("jq-deep-recursion".into())
@@ -452,12 +460,7 @@ impl Program {
     }
 
     /// Runs the program on this thread.
-    fn eval(
-        &self,
-        input: &serde_json::Value,
-        vars: &[serde_json::Value],
-        limits: &Limits,
-    ) -> Result<Vec<serde_json::Value>, Stop> {
+    fn eval(&self, input: &Json, vars: &[Json], limits: &Limits) -> Result<Vec<Json>, Stop> {
         JAQ_INPUTS.set(JAQ_INPUTS.get() + 1);
         let input = value::from_json(input)?;
         let vars = vars
@@ -497,6 +500,9 @@ impl Program {
         Ok(out)
     }
 }
+
+/// The values programs run on inside the engine.
+type Json = crate::json::Value;
 
 mod cache;
 mod expansions;

@@ -71,6 +71,8 @@ impl FromIterator<Value> for Array {
     }
 }
 
+impl Eq for Array {}
+
 impl PartialEq for Array {
     fn eq(&self, other: &Array) -> bool {
         self.ptr_eq(other) || **self == **other

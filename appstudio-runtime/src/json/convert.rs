@@ -164,3 +164,105 @@ impl Serialize for Value {
         }
     }
 }
+
+impl<'de> serde::Deserialize<'de> for Value {
+    /// Through `serde_json::Value` (for values inside serde types: states, settings; a body is
+    /// parsed with [`Value::from_slice`] instead).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        Serde::deserialize(d).map(|v| Value::from(&v))
+    }
+}
+
+impl Serialize for Map {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self {
+            map.serialize_entry(k.as_str(), v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Map {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Object(m) => Ok(m),
+            _ => Err(serde::de::Error::custom("expected a JSON object")),
+        }
+    }
+}
+
+impl Serialize for super::Str {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
+impl From<serde_json::Map<String, Serde>> for Map {
+    fn from(m: serde_json::Map<String, Serde>) -> Map {
+        match Value::from(&Serde::Object(m)) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+}
+
+impl PartialEq<Serde> for Value {
+    /// Equal when `other` converts to an equal value (for tests written with
+    /// `serde_json::json!`).
+    fn eq(&self, other: &Serde) -> bool {
+        let other = Value::from(other);
+        *self == other
+    }
+}
+
+impl PartialEq<Value> for Serde {
+    fn eq(&self, other: &Value) -> bool {
+        other == self
+    }
+}
+
+macro_rules! eq_scalar {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Value {
+            fn eq(&self, other: &$t) -> bool {
+                let other = Value::from(other.clone());
+                *self == other
+            }
+        }
+        impl PartialEq<Value> for $t {
+            fn eq(&self, other: &Value) -> bool {
+                other == self
+            }
+        }
+    )*};
+}
+
+eq_scalar!(bool, i32, i64, u32, u64, usize, f64, String);
+
+impl PartialEq<str> for Value {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<Value> for &str {
+    fn eq(&self, other: &Value) -> bool {
+        other.as_str() == Some(*self)
+    }
+}
+
+impl From<&Map> for serde_json::Map<String, Serde> {
+    fn from(m: &Map) -> serde_json::Map<String, Serde> {
+        match Serde::from(&Value::Object(m.clone())) {
+            Serde::Object(m) => m,
+            _ => serde_json::Map::new(),
+        }
+    }
+}

@@ -134,6 +134,17 @@ impl Map {
         }
     }
 
+    /// Removes the last member and returns it.
+    pub fn pop(&mut self) -> Option<(Str, Value)> {
+        if self.is_empty() {
+            return None;
+        }
+        match Arc::make_mut(&mut self.0) {
+            Members::Few(v) => v.pop(),
+            Members::Many(m) => m.pop(),
+        }
+    }
+
     /// The members in order.
     pub fn iter(&self) -> Iter<'_> {
         match &*self.0 {
@@ -256,6 +267,16 @@ impl<K: Into<Str>> Extend<(K, Value)> for Map {
         }
     }
 }
+
+impl std::ops::Index<&str> for Map {
+    type Output = Value;
+    /// The value of `key`, or `null`.
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&super::NULL)
+    }
+}
+
+impl Eq for Map {}
 
 impl PartialEq for Map {
     /// Equal when they have the same keys with equal values, in any order (as

@@ -22,7 +22,7 @@ pub use parse::{MAX_DEPTH, ParseError};
 pub use str::Str;
 
 /// A JSON value.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Value {
     /// `null`.
     #[default]

@@ -8,10 +8,10 @@ use super::Str;
 /// as written, `2.50`; an exponent, `1e999999`; an integer beyond 64 bits), so that every
 /// digit that came in goes out. Two numbers are equal when their text is (as with
 /// `serde_json`'s `arbitrary_precision`, whose values convert to and from these losslessly).
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Number(N);
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq)]
 enum N {
     /// Written in its canonical form (`-12`, never `-0` or `012`).
     Int(i64),

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use serde_json::Value;
+use crate::json::Value;
 
 mod paginate;
 

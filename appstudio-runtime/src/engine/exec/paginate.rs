@@ -2,7 +2,7 @@
 //! every parser key), merging the pages; stops on an empty or repeated page, a repeated
 //! cursor, the parsers' end, or [`MAX_PAGES`].
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::engine::ctx::Ctx;
 use crate::engine::error::{Error, Result};
@@ -96,7 +96,7 @@ impl Cursor {
                     match parse(session, cmd, shaped, ctx).await? {
                         Value::String(u) if !u.is_empty() => {
                             let new = self.first_time(&u);
-                            self.next_url = Some(u);
+                            self.next_url = Some(u.to_string());
                             return Ok(new);
                         }
                         _ if p.total_pages.is_none() => return Ok(false),
@@ -119,10 +119,10 @@ impl Cursor {
                     Value::Null => return Ok(false),
                     Value::String(s) if s.is_empty() => return Ok(false),
                     Value::String(s) => s,
-                    other => other.to_string(),
+                    other => other.to_string().into(),
                 };
                 let new = self.first_time(&token);
-                self.cursor = Some(token);
+                self.cursor = Some(token.to_string());
                 Ok(new)
             }
         }
@@ -270,7 +270,7 @@ fn is_empty_page(body: &Value) -> bool {
 pub(super) fn merge(pages: Vec<Value>) -> Value {
     let mut pages = pages.into_iter();
     let Some(mut out) = pages.next() else {
-        return Value::Array(Vec::new());
+        return Value::Array(Vec::new().into());
     };
     for page in pages {
         match (&mut out, page) {
@@ -282,7 +282,7 @@ pub(super) fn merge(pages: Vec<Value>) -> Value {
     out
 }
 
-fn merge_objects(all: &mut Map<String, Value>, more: Map<String, Value>) {
+fn merge_objects(all: &mut Map, more: Map) {
     for (k, v) in more {
         if let (Some(Value::Array(items)), Value::Array(new)) = (all.get_mut(&k), v) {
             items.extend(new);
@@ -293,7 +293,7 @@ fn merge_objects(all: &mut Map<String, Value>, more: Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn merges_pages() {

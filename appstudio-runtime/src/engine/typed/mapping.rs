@@ -60,7 +60,7 @@ impl<W: Mapped> Clone for MapOptions<W> {
 impl<W: Mapped> MapOptions<W> {
     /// Options as the `map` step's commands give them (`[{id, title, required?, group?}]`),
     /// such as options stored earlier; options the workflow's types do not name are left out.
-    pub fn from_json(source: &[serde_json::Value], target: &[serde_json::Value]) -> Self {
+    pub fn from_json(source: &[crate::json::Value], target: &[crate::json::Value]) -> Self {
         Self {
             source: typed(source),
             target: typed(target),
@@ -232,7 +232,7 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
         for (target, value) in &mapping.fixed {
             fixed.push((
                 offered(target, &options.target, default_group, "target")?,
-                value.id().clone(),
+                crate::json::Value::from(value.id()),
             ));
         }
         let targets: Vec<MapOptionInfo> = options
@@ -245,7 +245,7 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
                 fixed: o
                     .fixed
                     .iter()
-                    .map(|f| (f.value.id().clone(), f.title.clone()))
+                    .map(|f| (crate::json::Value::from(f.value.id()), f.title.clone()))
                     .collect(),
             })
             .collect();
@@ -284,7 +284,7 @@ impl<W: crate::api::WorkflowSpec> Workflow<W> {
 }
 
 /// Loaded options as typed ones; options the type does not name are left out.
-fn typed<K: MapKey>(options: &[serde_json::Value]) -> Vec<MapOption<K>> {
+fn typed<K: MapKey>(options: &[crate::json::Value]) -> Vec<MapOption<K>> {
     options
         .iter()
         .filter_map(MapOptionInfo::of)

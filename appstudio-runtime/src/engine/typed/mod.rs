@@ -19,7 +19,7 @@ pub use workflow::{SelectionDescription, Workflow};
 
 use std::marker::PhantomData;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::EngineConfig;
 use super::auth::{Credentials, Tokens};
@@ -165,7 +165,7 @@ impl<A: AppSpec> Engine<A> {
 fn untyped<C: AuthSpec>(credentials: &C) -> Result<Credentials> {
     let json = serde_json::to_value(credentials)
         .map_err(|e| Error::invalid(format!("credentials do not serialize: {e}")))?;
-    Credentials::from_json(&json)
+    Credentials::from_json(&crate::json::Value::from(&json))
 }
 
 /// An account connected through auth entry `C` (a generated `auth::*` type). It reaches the

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::super::connection::DynConnection;
 use super::super::error::{Error, Result};
@@ -42,6 +42,7 @@ pub struct SelectionDescription {
 /// A typed value as the JSON the engine runs on.
 fn to_json<T: serde::Serialize>(value: &T, what: &str) -> Result<Value> {
     serde_json::to_value(value)
+        .map(|v| Value::from(&v))
         .map_err(|e| Error::invalid(format!("{what} does not serialize: {e}")))
 }
 
@@ -120,14 +121,17 @@ impl<W: WorkflowSpec> Workflow<W> {
             .map(|item| {
                 let (value, display) = match item {
                     Value::Object(mut m) => (
-                        m.remove("value").unwrap_or(Value::Null),
-                        m.remove("display")
+                        m.shift_remove("value").unwrap_or(Value::Null),
+                        m.shift_remove("display")
                             .map(|d| json_text(&d).into_owned())
                             .unwrap_or_default(),
                     ),
                     other => (other, String::new()),
                 };
-                Choice { value, display }
+                Choice {
+                    value: value.into(),
+                    display,
+                }
             })
             .collect())
     }
@@ -145,7 +149,7 @@ impl<W: WorkflowSpec> Workflow<W> {
     pub fn chosen<F: FieldOf<W>>(&self, field: F) -> Option<F::Value> {
         let _ = field;
         let value = self.dynamic.custom_data.get(F::ID)?;
-        serde_json::from_value(value.clone()).ok()
+        serde_json::from_value(value.clone().into()).ok()
     }
 
     /// Records the user's selections (`custom_data`).
@@ -155,7 +159,7 @@ impl<W: WorkflowSpec> Workflow<W> {
 
     /// The selections recorded, if the form is complete.
     pub fn selection(&self) -> Option<W::CustomData> {
-        serde_json::from_value(Value::Object((*self.dynamic.custom_data).clone())).ok()
+        serde_json::from_value(Value::Object((*self.dynamic.custom_data).clone()).into()).ok()
     }
 
     /// Runs `describe_selection`: the selected resource's id and its display text.
@@ -172,13 +176,13 @@ impl<W: WorkflowSpec> Workflow<W> {
 
     /// Runs `data_pipeline` on one event (inbound: the payload; outbound: the contact, or
     /// `{"id": …}` to read it from ActiveCampaign).
-    pub async fn process(&mut self, event: Value) -> Result<Processed> {
-        self.dynamic.process(event).await
+    pub async fn process(&mut self, event: impl Into<Value>) -> Result<Processed> {
+        self.dynamic.process(event.into()).await
     }
 
     /// Runs `data_pipeline.source` and the transform on one event, not `target`.
-    pub async fn preview(&mut self, event: Value) -> Result<Processed> {
-        self.dynamic.preview(event).await
+    pub async fn preview(&mut self, event: impl Into<Value>) -> Result<Processed> {
+        self.dynamic.preview(event.into()).await
     }
 
     /// This instance's state, to store it; [`super::Connection::resume`] brings it back.

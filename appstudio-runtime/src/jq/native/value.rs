@@ -48,7 +48,7 @@ impl Num {
                 Err(Stop::Unsupported)
             }
             Num::Float(f) if f == 0.0 && f.is_sign_negative() => Err(Stop::Unsupported),
-            Num::Float(f) => Ok(float(f).into()),
+            Num::Float(f) => Ok(float(f)),
         }
     }
 }

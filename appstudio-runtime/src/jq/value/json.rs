@@ -190,9 +190,9 @@ fn too_deep() -> JqError {
 }
 
 /// Converts JSON to a jq value (numbers with a fraction or exponent keep their literal).
-pub(in crate::jq) fn from_json(v: &serde_json::Value) -> Result<V, JqError> {
-    fn go(v: &serde_json::Value, depth: usize) -> Result<Val, JqError> {
-        use serde_json::Value;
+pub(in crate::jq) fn from_json(v: &crate::json::Value) -> Result<V, JqError> {
+    fn go(v: &crate::json::Value, depth: usize) -> Result<Val, JqError> {
+        use crate::json::Value;
         if depth > MAX_DEPTH {
             return Err(too_deep());
         }
@@ -241,17 +241,17 @@ fn text(s: &str) -> Val {
 }
 
 /// A JSON number from its text, or the nearest double (infinities become the largest).
-fn number(text: &str) -> serde_json::Value {
-    match serde_json::from_str::<serde_json::Number>(text) {
-        // with `arbitrary_precision` a number keeps its text, even one no double can hold
-        Ok(n) if n.as_f64().is_some_and(f64::is_finite) => serde_json::Value::Number(n),
+fn number(text: &str) -> crate::json::Value {
+    match text.parse::<crate::json::Number>() {
+        // a number keeps its text, even one no double can hold
+        Ok(n) if n.as_f64().is_some_and(f64::is_finite) => crate::json::Value::Number(n),
         _ => float(text.parse().unwrap_or(f64::NAN)),
     }
 }
 
 /// A computed double as JSON, as jq prints it: integral values as integers, NaN as null.
-pub(in crate::jq) fn float(f: f64) -> serde_json::Value {
-    use serde_json::Value;
+pub(in crate::jq) fn float(f: f64) -> crate::json::Value {
+    use crate::json::Value;
     if f.is_nan() {
         Value::Null
     } else if f.is_infinite() {
@@ -265,7 +265,7 @@ pub(in crate::jq) fn float(f: f64) -> serde_json::Value {
 
 /// Converts a jq value to JSON, counting its size as compact JSON (numbers count 8 bytes)
 /// against `bytes`.
-pub(in crate::jq) fn to_json(v: &V, bytes: &mut usize) -> Result<serde_json::Value, JqError> {
+pub(in crate::jq) fn to_json(v: &V, bytes: &mut usize) -> Result<crate::json::Value, JqError> {
     let max = *bytes;
     let mut take = |n: usize| match bytes.checked_sub(n) {
         Some(left) => {
@@ -280,8 +280,8 @@ pub(in crate::jq) fn to_json(v: &V, bytes: &mut usize) -> Result<serde_json::Val
         v: &Val,
         depth: usize,
         take: &mut impl FnMut(usize) -> Result<(), JqError>,
-    ) -> Result<serde_json::Value, JqError> {
-        use serde_json::Value;
+    ) -> Result<crate::json::Value, JqError> {
+        use crate::json::Value;
         if depth > MAX_DEPTH {
             return Err(too_deep());
         }
@@ -296,14 +296,15 @@ pub(in crate::jq) fn to_json(v: &V, bytes: &mut usize) -> Result<serde_json::Val
             Val::Num(Num::Int(i)) => Value::from(*i as i64),
             Val::Num(Num::Float(f)) => float(*f),
             Val::Num(n @ (Num::BigInt(_) | Num::Dec(_))) => number(&n.to_string()),
-            Val::TStr(s) | Val::BStr(s) => Value::String(String::from_utf8_lossy(s).into()),
+            Val::TStr(s) | Val::BStr(s) => Value::from(String::from_utf8_lossy(s).into_owned()),
             Val::Arr(a) => Value::Array(
                 a.iter()
                     .map(|x| go(x, depth + 1, take))
-                    .collect::<Result<_, _>>()?,
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into(),
             ),
             Val::Obj(o) => {
-                let mut map = serde_json::Map::with_capacity(o.len());
+                let mut map = crate::json::Map::with_capacity(o.len());
                 for (k, x) in o.iter() {
                     let k: String = match k {
                         Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into(),
