@@ -2,7 +2,9 @@
 //! [`super::subscription`]'s): `verification` (with `!respond`), routing by
 //! `resource_id`/`account_id`, then `data_pipeline`.
 
-use crate::json::{Map, Value};
+use std::sync::Arc;
+
+use crate::json::{Map, Str, Value};
 
 use super::ctx::Respond;
 use super::error::{Error, Result};
@@ -22,8 +24,8 @@ pub const DEFAULT_MAX_WEBHOOK_BODY: usize = 8 << 20;
 /// (`a=1&b=2`, as a flat object of strings) only for `application/x-www-form-urlencoded`; an
 /// empty body is `{}`. Anything else, and a body that is not what its type says, is refused
 /// ([`ErrorKind::InvalidInput`](super::ErrorKind::InvalidInput)), never read another way. The
-/// exact bytes are kept in `raw`, which intake commands read as `.raw_body`, so that a signature
-/// is checked over exactly what the provider signed.
+/// exact bytes are kept ([`Incoming::raw`]), which intake commands read as `.raw_body`, so that a
+/// signature is checked over exactly what the provider signed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Incoming {
     /// The body: JSON as it is, a form body as a flat object of strings.
@@ -32,9 +34,39 @@ pub struct Incoming {
     pub query: Map,
     /// The headers, names in lower case (`.headers` in intake commands).
     pub headers: Map,
-    /// The body exactly as received (`.raw_body` in intake commands, as text; bytes that are
-    /// not UTF-8 become U+FFFD there).
-    pub raw: Vec<u8>,
+    /// The body exactly as received.
+    raw: Raw,
+}
+
+/// The bytes of a body: as text when they are UTF-8 (the usual case), held once and shared
+/// with the payload's `.raw_body`.
+#[derive(Debug, Clone, PartialEq)]
+enum Raw {
+    Text(Str),
+    Bytes(Arc<[u8]>),
+}
+
+impl Default for Raw {
+    fn default() -> Raw {
+        Raw::Text(Str::default())
+    }
+}
+
+impl Raw {
+    fn of(bytes: Vec<u8>) -> Raw {
+        match String::from_utf8(bytes) {
+            Ok(text) => Raw::Text(Str::from(text)),
+            Err(e) => Raw::Bytes(e.into_bytes().into()),
+        }
+    }
+
+    /// `.raw_body`: the text (bytes that are not UTF-8 become U+FFFD).
+    fn into_text(self) -> Str {
+        match self {
+            Raw::Text(s) => s,
+            Raw::Bytes(b) => Str::from(String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
 }
 
 /// How a body is read, from its content type.
@@ -69,11 +101,21 @@ fn body_type(content_type: Option<&str>) -> Result<BodyType> {
 }
 
 impl Incoming {
-    /// A request with a JSON body and nothing else (`raw` is the body as compact JSON).
+    /// The body exactly as received (`.raw_body` in intake commands, as text; bytes that are
+    /// not UTF-8 become U+FFFD there).
+    pub fn raw(&self) -> &[u8] {
+        match &self.raw {
+            Raw::Text(s) => s.as_bytes(),
+            Raw::Bytes(b) => b,
+        }
+    }
+
+    /// A request with a JSON body and nothing else (its raw bytes are the body as compact
+    /// JSON).
     pub fn json(body: impl Into<Value>) -> Incoming {
         let body = body.into();
         Incoming {
-            raw: body.to_vec(),
+            raw: Raw::of(body.to_vec()),
             body,
             ..Incoming::default()
         }
@@ -142,7 +184,7 @@ impl Incoming {
             body: value,
             query,
             headers,
-            raw: body.to_vec(),
+            raw: Raw::of(body.to_vec()),
         })
     }
 
@@ -168,10 +210,7 @@ impl Incoming {
                 for (key, value) in [
                     ("query_params", Value::Object(query)),
                     ("headers", Value::Object(headers)),
-                    (
-                        "raw_body",
-                        Value::String(String::from_utf8_lossy(&raw).into_owned().into()),
-                    ),
+                    ("raw_body", Value::String(raw.into_text())),
                 ] {
                     if !m.contains_key(key) {
                         m.insert(key, value);
@@ -349,7 +388,7 @@ impl DynWorkflow {
     pub async fn verify(&self, incoming: &Incoming) -> Result<Verification> {
         let hook = self.webhook()?;
         check_size(
-            incoming.raw.len(),
+            incoming.raw().len(),
             self.conn.engine.inner.config.max_webhook_body,
         )?;
         self.verification(hook, &incoming.payload(), true).await
@@ -385,7 +424,7 @@ impl DynWorkflow {
     pub async fn receive(&mut self, incoming: Incoming) -> Result<Delivery> {
         let hook = self.webhook()?;
         check_size(
-            incoming.raw.len(),
+            incoming.raw().len(),
             self.conn.engine.inner.config.max_webhook_body,
         )?;
         // a body is held once: the payload is made of it, and given back after routing
@@ -546,7 +585,7 @@ mod tests {
     fn raw_body_signs_like_the_provider() {
         let body = br#"{"name": "Ren\u00e9e",  "total": 2.50, "b":1,"a":2}"#;
         let i = Incoming::from_http(Some("application/json"), body, "", []).unwrap();
-        assert_eq!(i.raw, body);
+        assert_eq!(i.raw(), body);
         let payload = i.payload();
         assert_eq!(payload["raw_body"].as_str().unwrap().as_bytes(), body);
         let input = json!({"value_to_encrypt": payload["raw_body"]});
@@ -558,7 +597,7 @@ mod tests {
         // a body member of that name wins
         let own = Incoming::from_http(None, br#"{"raw_body": 1}"#, "", []).unwrap();
         assert_eq!(own.payload()["raw_body"], 1);
-        assert_eq!(Incoming::json(json!({"a": 1})).raw, br#"{"a":1}"#);
+        assert_eq!(Incoming::json(json!({"a": 1})).raw(), br#"{"a":1}"#);
         // integers beyond 64 bits keep their digits
         let big = br#"{"id":12345678901234567890123,"p":2.50}"#;
         let i = Incoming::from_http(None, big, "", []).unwrap();

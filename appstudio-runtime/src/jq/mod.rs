@@ -318,6 +318,12 @@ impl Program {
         self.run_with_limits(input, vars, &Limits::default())
     }
 
+    /// [`Program::run`] on the engine's own values ([`crate::json::Value`]), without
+    /// converting them: what the engine runs.
+    pub fn run_json(&self, input: &Json, vars: &[Json]) -> Result<Vec<Json>, JqError> {
+        self.run_on(true, input, vars, &Limits::default())
+    }
+
     /// [`Program::run`] with other bounds.
     pub fn run_with_limits(
         &self,

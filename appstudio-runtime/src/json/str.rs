@@ -9,6 +9,10 @@ use std::sync::Arc;
 /// The longest string held inline (no allocation): 22 bytes, so that a [`Str`] is 24.
 const INLINE: usize = 22;
 
+/// From this length a `String` is kept as it is, shared, rather than copied into one
+/// allocation with its count (a large body's text is not copied again).
+const KEEP: usize = 256;
+
 /// An immutable string: up to 22 bytes inline, longer ones in a shared allocation (a clone
 /// copies 24 bytes or bumps a count, never the text).
 #[derive(Clone)]
@@ -22,6 +26,8 @@ enum Repr {
         bytes: [u8; INLINE],
     },
     Shared(Arc<str>),
+    /// A long `String`, kept without copying its text.
+    Kept(Arc<String>),
 }
 
 impl Str {
@@ -35,6 +41,7 @@ impl Str {
                 std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
             }
             Repr::Shared(s) => s,
+            Repr::Kept(s) => s,
         }
     }
 }
@@ -55,8 +62,12 @@ impl From<&str> for Str {
 }
 
 impl From<String> for Str {
-    fn from(s: String) -> Str {
-        Str::from(s.as_str())
+    fn from(mut s: String) -> Str {
+        if s.len() < KEEP {
+            return Str::from(s.as_str());
+        }
+        s.shrink_to_fit();
+        Str(Repr::Kept(Arc::new(s)))
     }
 }
 
@@ -186,6 +197,11 @@ mod tests {
         }
         assert!(matches!(Str::from("x".repeat(22)).0, Repr::Inline { .. }));
         assert!(matches!(Str::from("x".repeat(23)).0, Repr::Shared(_)));
+        let long = "y".repeat(KEEP);
+        let at = long.as_ptr();
+        let kept = Str::from(long);
+        assert!(matches!(kept.0, Repr::Kept(_)));
+        assert_eq!(kept.as_ptr(), at, "a long `String` is kept, not copied");
         assert_eq!(std::mem::size_of::<Str>(), 24);
     }
 }
