@@ -7,7 +7,7 @@ use crate::support::apps::inbound_forms::{App, auth, workflows};
 #[path = "../../examples/inbound_forms/scenario.rs"]
 mod scenario;
 #[path = "../../examples/inbound_forms/setup.rs"]
-mod setup;
+pub(crate) mod setup;
 
 use serde_json::json;
 

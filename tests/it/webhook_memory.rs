@@ -6,12 +6,8 @@
 
 use appstudio::engine::{Delivery, Engine, Incoming, Verification};
 
-// the example's setup runs `super::App`
-use crate::support::apps::inbound_forms::{App, auth, workflows};
-
-#[path = "../../examples/inbound_forms/setup.rs"]
-#[allow(dead_code)]
-mod setup;
+use crate::example_inbound_forms::setup;
+use crate::support::apps::inbound_forms::App;
 
 /// The peak resident set of this process, in KiB (0 where `/proc` is missing).
 fn peak_kib() -> u64 {
