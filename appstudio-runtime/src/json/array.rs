@@ -3,21 +3,27 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use super::{Value, dismantle};
+use super::{NestedDrop, Value, dismantle};
 
 /// A JSON array. A clone shares the items; the first change to a shared array copies its
 /// item list (each item itself still shared), as jq's values behave.
 #[derive(Clone, Default)]
 pub struct Array(pub(super) Arc<Items>);
 
-/// The items; dropped without recursion, however deep ([`dismantle`]).
+/// The items; dropped as usual while few drops are nested, then without recursion, however
+/// deep ([`dismantle`]).
 #[derive(Clone, Default)]
 pub(super) struct Items(pub(super) Vec<Value>);
 
 impl Drop for Items {
     fn drop(&mut self) {
-        if self.0.iter().any(Value::is_container) {
-            dismantle(std::mem::take(&mut self.0));
+        if !self.0.iter().any(Value::is_container) {
+            return;
+        }
+        let items = std::mem::take(&mut self.0);
+        match NestedDrop::enter() {
+            Some(_nested) => drop(items),
+            None => dismantle(items),
         }
     }
 }

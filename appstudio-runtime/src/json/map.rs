@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::{Str, Value, dismantle};
+use super::{NestedDrop, Str, Value, dismantle};
 
 /// Up to this many members an object is a plain list, searched in order (no hash table: a
 /// small object, the usual kind, costs its members and nothing more); past it, an
@@ -30,18 +30,26 @@ impl Default for Members {
 }
 
 impl Drop for Members {
-    // without recursion, however deep ([`dismantle`])
+    // nested drops as usual, past [`super::NESTED_DROPS`] without recursion ([`dismantle`])
     fn drop(&mut self) {
-        let values: Vec<Value> = match self {
-            Members::Few(v) if v.iter().any(|(_, x)| x.is_container()) => {
-                v.drain(..).map(|(_, x)| x).collect()
-            }
-            Members::Many(m) if m.values().any(Value::is_container) => {
-                m.drain(..).map(|(_, x)| x).collect()
-            }
-            _ => return,
+        let deep = match self {
+            Members::Few(v) => v.iter().any(|(_, x)| x.is_container()),
+            Members::Many(m) => m.values().any(Value::is_container),
         };
-        dismantle(values);
+        if !deep {
+            return;
+        }
+        if let Some(_nested) = NestedDrop::enter() {
+            match self {
+                Members::Few(v) => drop(std::mem::take(v)),
+                Members::Many(m) => drop(std::mem::take(&mut **m)),
+            }
+            return;
+        }
+        dismantle(match self {
+            Members::Few(v) => v.drain(..).map(|(_, x)| x).collect(),
+            Members::Many(m) => m.drain(..).map(|(_, x)| x).collect(),
+        });
     }
 }
 

@@ -1,6 +1,6 @@
 //! JSON values held compactly: the engine's own value type (D30 in ARCHITECTURE.md).
 //!
-//! A [`Value`] is 32 bytes; a string of up to 22 bytes lives inside it; arrays and objects
+//! A [`Value`] is 32 bytes; a string of up to 23 bytes lives inside it; arrays and objects
 //! are shared on clone and copied on their first change; a small object is a list of its
 //! members, without a hash table; numbers keep their digits ([`Number`]). A body parsed with
 //! [`Value::from_slice`] takes a few times its size where `serde_json::Value` takes some 16
@@ -201,6 +201,36 @@ impl std::ops::Index<usize> for Value {
     /// Item `i`, or `null` (also when this is not an array).
     fn index(&self, i: usize) -> &Value {
         self.get_index(i).unwrap_or(&NULL)
+    }
+}
+
+/// How many drops of containers may be nested on a thread before [`dismantle`] takes over:
+/// the usual shallow value is dropped the usual way, without the cost of a list; only what is
+/// deeper is taken apart in a loop.
+const NESTED_DROPS: u32 = 64;
+
+thread_local! {
+    static DROPS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// One more nested drop of a container on this thread, while [`NESTED_DROPS`] allow it.
+struct NestedDrop;
+
+impl NestedDrop {
+    fn enter() -> Option<NestedDrop> {
+        DROPS.with(|d| {
+            let n = d.get();
+            (n < NESTED_DROPS).then(|| {
+                d.set(n + 1);
+                NestedDrop
+            })
+        })
+    }
+}
+
+impl Drop for NestedDrop {
+    fn drop(&mut self) {
+        DROPS.with(|d| d.set(d.get().saturating_sub(1)));
     }
 }
 

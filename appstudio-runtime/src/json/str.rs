@@ -6,26 +6,20 @@ use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::Arc;
 
-/// The longest string held inline (no allocation): 22 bytes, so that a [`Str`] is 24.
-const INLINE: usize = 22;
+use smol_str::SmolStr;
 
 /// From this length a `String` is kept as it is, shared, rather than copied into one
 /// allocation with its count (a large body's text is not copied again).
 const KEEP: usize = 256;
 
-/// An immutable string: up to 22 bytes inline, longer ones in a shared allocation (a clone
-/// copies 24 bytes or bumps a count, never the text).
+/// An immutable string: up to 23 bytes inline, longer ones shared (a clone copies 24 bytes or
+/// bumps a count, never the text). Short and shared strings are `smol_str`'s.
 #[derive(Clone)]
 pub struct Str(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    /// `bytes[..len]` is the text.
-    Inline {
-        len: u8,
-        bytes: [u8; INLINE],
-    },
-    Shared(Arc<str>),
+    Smol(SmolStr),
     /// A long `String`, kept without copying its text.
     Kept(Arc<String>),
 }
@@ -34,13 +28,7 @@ impl Str {
     /// The text.
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            Repr::Inline { len, bytes } => {
-                // always valid: only `From<&str>` builds it, from a whole `&str` (checked
-                // again rather than trusted, at the cost of a few nanoseconds, to keep the
-                // crate free of `unsafe`)
-                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
-            }
-            Repr::Shared(s) => s,
+            Repr::Smol(s) => s,
             Repr::Kept(s) => s,
         }
     }
@@ -48,16 +36,7 @@ impl Str {
 
 impl From<&str> for Str {
     fn from(s: &str) -> Str {
-        if s.len() <= INLINE {
-            let mut bytes = [0; INLINE];
-            bytes[..s.len()].copy_from_slice(s.as_bytes());
-            Str(Repr::Inline {
-                len: s.len() as u8,
-                bytes,
-            })
-        } else {
-            Str(Repr::Shared(Arc::from(s)))
-        }
+        Str(Repr::Smol(SmolStr::new(s)))
     }
 }
 
@@ -195,8 +174,6 @@ mod tests {
             assert_eq!(t.as_str(), s);
             assert_eq!(t.clone(), t);
         }
-        assert!(matches!(Str::from("x".repeat(22)).0, Repr::Inline { .. }));
-        assert!(matches!(Str::from("x".repeat(23)).0, Repr::Shared(_)));
         let long = "y".repeat(KEEP);
         let at = long.as_ptr();
         let kept = Str::from(long);
