@@ -7,62 +7,112 @@ use super::{Map, Number, Str, Value};
 
 type Serde = serde_json::Value;
 
+/// What [`rebuild`] reads of a node of the tree it converts.
+enum Node<'a, S, T, M> {
+    /// A scalar, converted.
+    Leaf(T),
+    /// An array's items.
+    Array(std::slice::Iter<'a, S>),
+    /// An object's members.
+    Object(M, usize),
+}
+
+/// The tree of `T` that mirrors the tree at `root`, built without recursion: `read` says what
+/// a node is, `array` and `object` build a container of converted children. `None` only if
+/// `read` never ends a tree, which no JSON does.
+fn rebuild<'a, S, T, M>(
+    root: &'a S,
+    read: impl Fn(&'a S) -> Node<'a, S, T, M>,
+    array: impl Fn(Vec<T>) -> T,
+    object: impl Fn(Vec<(&'a str, T)>) -> T,
+) -> Option<T>
+where
+    M: Iterator<Item = (&'a str, &'a S)>,
+{
+    /// A container being converted: what is left of it, what is done.
+    enum Open<'a, S, T, M> {
+        Array(std::slice::Iter<'a, S>, Vec<T>),
+        Object(M, Vec<(&'a str, T)>, &'a str),
+    }
+    let mut open: Vec<Open<'a, S, T, M>> = Vec::new();
+    let mut next = Some(root);
+    let mut done: Option<T> = None;
+    loop {
+        match next.take().map(&read) {
+            Some(Node::Leaf(t)) => done = Some(t),
+            Some(Node::Array(items)) => {
+                let out = Vec::with_capacity(items.len());
+                open.push(Open::Array(items, out));
+            }
+            Some(Node::Object(members, n)) => {
+                open.push(Open::Object(members, Vec::with_capacity(n), ""));
+            }
+            None => {}
+        }
+        match open.last_mut() {
+            None => return done,
+            Some(Open::Array(items, out)) => {
+                out.extend(done.take());
+                if let Some(v) = items.next() {
+                    next = Some(v);
+                    continue;
+                }
+            }
+            Some(Open::Object(members, out, key)) => {
+                if let Some(v) = done.take() {
+                    out.push((*key, v));
+                }
+                if let Some((k, v)) = members.next() {
+                    *key = k;
+                    next = Some(v);
+                    continue;
+                }
+            }
+        }
+        done = match open.pop() {
+            Some(Open::Array(_, out)) => Some(array(out)),
+            Some(Open::Object(_, out, _)) => Some(object(out)),
+            None => done,
+        };
+    }
+}
+
+/// A `serde_json` value as [`rebuild`] reads it.
+fn read_serde(v: &Serde) -> Node<'_, Serde, Value, impl Iterator<Item = (&str, &Serde)>> {
+    match v {
+        Serde::Array(a) => Node::Array(a.iter()),
+        Serde::Object(m) => Node::Object(m.iter().map(|(k, v)| (k.as_str(), v)), m.len()),
+        Serde::Null => Node::Leaf(Value::Null),
+        Serde::Bool(b) => Node::Leaf(Value::Bool(*b)),
+        Serde::Number(n) => Node::Leaf(Value::Number(Number::of_serde(n))),
+        Serde::String(s) => Node::Leaf(Value::String(Str::from(s.as_str()))),
+    }
+}
+
+/// One of ours as [`rebuild`] reads it.
+fn read_ours(v: &Value) -> Node<'_, Value, Serde, impl Iterator<Item = (&str, &Value)>> {
+    match v {
+        Value::Array(a) => Node::Array(a.iter()),
+        Value::Object(m) => Node::Object(m.iter().map(|(k, v)| (k.as_str(), v)), m.len()),
+        Value::Null => Node::Leaf(Serde::Null),
+        Value::Bool(b) => Node::Leaf(Serde::Bool(*b)),
+        Value::Number(n) => Node::Leaf(Serde::Number(n.to_serde())),
+        Value::String(s) => Node::Leaf(Serde::String(s.to_string())),
+    }
+}
+
 impl From<&Serde> for Value {
     fn from(v: &Serde) -> Value {
-        /// A container being converted: what is left of it, what is done.
-        enum Open<'a> {
-            Array(std::slice::Iter<'a, Serde>, Vec<Value>),
-            Object(serde_json::map::Iter<'a>, Vec<(Str, Value)>, Str),
-        }
-        let mut open: Vec<Open<'_>> = Vec::new();
-        let mut next = Some(v);
-        let mut done: Option<Value> = None;
-        loop {
-            match next.take() {
-                Some(Serde::Array(a)) => {
-                    open.push(Open::Array(a.iter(), Vec::with_capacity(a.len())))
-                }
-                Some(Serde::Object(m)) => {
-                    open.push(Open::Object(
-                        m.iter(),
-                        Vec::with_capacity(m.len()),
-                        Str::default(),
-                    ));
-                }
-                Some(Serde::Null) => done = Some(Value::Null),
-                Some(Serde::Bool(b)) => done = Some(Value::Bool(*b)),
-                Some(Serde::Number(n)) => done = Some(Value::Number(Number::of_serde(n))),
-                Some(Serde::String(s)) => done = Some(Value::String(Str::from(s.as_str()))),
-                None => {}
-            }
-            let Some(top) = open.last_mut() else {
-                return done.unwrap_or_default();
-            };
-            match top {
-                Open::Array(items, out) => {
-                    out.extend(done.take());
-                    if let Some(v) = items.next() {
-                        next = Some(v);
-                        continue;
-                    }
-                }
-                Open::Object(members, out, key) => {
-                    if let Some(v) = done.take() {
-                        out.push((std::mem::take(key), v));
-                    }
-                    if let Some((k, v)) = members.next() {
-                        *key = Str::from(k.as_str());
-                        next = Some(v);
-                        continue;
-                    }
-                }
-            }
-            done = Some(match open.pop() {
-                Some(Open::Array(_, out)) => Value::Array(out.into()),
-                Some(Open::Object(_, out, _)) => Value::Object(Map::from_members(out)),
-                None => Value::Null,
-            });
-        }
+        rebuild(
+            v,
+            read_serde,
+            |items| Value::Array(items.into()),
+            |members| {
+                let members = members.into_iter().map(|(k, v)| (Str::from(k), v));
+                Value::Object(Map::from_members(members.collect()))
+            },
+        )
+        .unwrap_or_default()
     }
 }
 
@@ -74,57 +124,15 @@ impl From<Serde> for Value {
 
 impl From<&Value> for Serde {
     fn from(v: &Value) -> Serde {
-        enum Open<'a> {
-            Array(std::slice::Iter<'a, Value>, Vec<Serde>),
-            Object(super::Iter<'a>, serde_json::Map<String, Serde>, String),
-        }
-        let mut open: Vec<Open<'_>> = Vec::new();
-        let mut next = Some(v);
-        let mut done: Option<Serde> = None;
-        loop {
-            match next.take() {
-                Some(Value::Array(a)) => {
-                    open.push(Open::Array(a.iter(), Vec::with_capacity(a.len())))
-                }
-                Some(Value::Object(m)) => open.push(Open::Object(
-                    m.iter(),
-                    serde_json::Map::with_capacity(m.len()),
-                    String::new(),
-                )),
-                Some(Value::Null) => done = Some(Serde::Null),
-                Some(Value::Bool(b)) => done = Some(Serde::Bool(*b)),
-                Some(Value::Number(n)) => done = Some(Serde::Number(n.to_serde())),
-                Some(Value::String(s)) => done = Some(Serde::String(s.to_string())),
-                None => {}
-            }
-            let Some(top) = open.last_mut() else {
-                return done.unwrap_or_default();
-            };
-            match top {
-                Open::Array(items, out) => {
-                    out.extend(done.take());
-                    if let Some(v) = items.next() {
-                        next = Some(v);
-                        continue;
-                    }
-                }
-                Open::Object(members, out, key) => {
-                    if let Some(v) = done.take() {
-                        out.insert(std::mem::take(key), v);
-                    }
-                    if let Some((k, v)) = members.next() {
-                        *key = k.to_string();
-                        next = Some(v);
-                        continue;
-                    }
-                }
-            }
-            done = Some(match open.pop() {
-                Some(Open::Array(_, out)) => Serde::Array(out),
-                Some(Open::Object(_, out, _)) => Serde::Object(out),
-                None => Serde::Null,
-            });
-        }
+        rebuild(v, read_ours, Serde::Array, |members| {
+            Serde::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect(),
+            )
+        })
+        .unwrap_or_default()
     }
 }
 
