@@ -46,9 +46,13 @@ fn child() {
         return;
     };
     let kind = std::env::var("WEBHOOK_MEMORY_KIND").unwrap_or_default();
+    let limit = std::env::var("WEBHOOK_MEMORY_LIMIT")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(appstudio::engine::DEFAULT_MAX_WEBHOOK_BODY);
     let body = body(&kind, bytes);
     let before = peak_kib();
-    let result = Incoming::from_http(Some("application/json"), &body, "", []);
+    let result = Incoming::from_http_limited(limit, Some("application/json"), &body, "", []);
     let payload = result.map(Incoming::into_payload);
     let after = peak_kib();
     println!(
@@ -64,12 +68,15 @@ fn peak_memory_of_large_bodies() {
         return;
     }
     let exe = std::env::current_exe().unwrap();
-    let under = appstudio::engine::DEFAULT_MAX_WEBHOOK_BODY - 1024;
-    for (kind, bytes) in [
-        ("numbers", 10 << 20),
-        ("numbers", 50 << 20),
-        ("numbers", under),
-        ("records", under),
+    let limit = appstudio::engine::DEFAULT_MAX_WEBHOOK_BODY;
+    let under = limit - 1024;
+    // the last: a 10 MB body where the limit is raised to 16 MiB
+    for (kind, bytes, limit) in [
+        ("numbers", 10 << 20, limit),
+        ("numbers", 50 << 20, limit),
+        ("numbers", under, limit),
+        ("records", under, limit),
+        ("records", 10_000_000, 16 << 20),
     ] {
         let out = std::process::Command::new(&exe)
             .args([
@@ -80,6 +87,7 @@ fn peak_memory_of_large_bodies() {
             ])
             .env("WEBHOOK_MEMORY_BYTES", bytes.to_string())
             .env("WEBHOOK_MEMORY_KIND", kind)
+            .env("WEBHOOK_MEMORY_LIMIT", limit.to_string())
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
