@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use appstudio_runtime::jq;
-use serde_json::Value;
+use appstudio_runtime::json::Value;
 
 #[path = "../tests/jq_corpus/cases.rs"]
 mod corpus;
@@ -33,7 +33,9 @@ fn main() {
     let (mut total, mut native) = (0, 0);
     for case in corpus::cases() {
         let names: Vec<&str> = case.vars.iter().map(|(n, _)| n.as_str()).collect();
-        let values: Vec<Value> = case.vars.iter().map(|(_, v)| v.clone()).collect();
+        // the engine's own values, as both paths take them in the engine
+        let values: Vec<Value> = case.vars.iter().map(|(_, v)| v.into()).collect();
+        let inputs: Vec<Value> = case.inputs.iter().map(Value::from).collect();
         let Ok(program) = jq::compile(&case.program, &names) else {
             continue;
         };
@@ -43,13 +45,13 @@ fn main() {
         }
         native += 1;
         let ours = time(min, || {
-            for input in &case.inputs {
-                let _ = black_box(program.run(input, &values));
+            for input in &inputs {
+                let _ = black_box(program.run_json(input, &values));
             }
         });
         let jaq = time(min, || {
-            for input in &case.inputs {
-                let _ = black_box(program.run_jaq(input, &values));
+            for input in &inputs {
+                let _ = black_box(program.run_jaq_json(input, &values));
             }
         });
         ratios.push(jaq.as_secs_f64() / ours.as_secs_f64());

@@ -324,6 +324,11 @@ impl Program {
         self.run_on(true, input, vars, &Limits::default())
     }
 
+    /// [`Program::run_jaq`] on the engine's own values (the reference for [`Program::run_json`]).
+    pub fn run_jaq_json(&self, input: &Json, vars: &[Json]) -> Result<Vec<Json>, JqError> {
+        self.run_on(false, input, vars, &Limits::default())
+    }
+
     /// [`Program::run`] with other bounds.
     pub fn run_with_limits(
         &self,
