@@ -108,7 +108,12 @@ impl Vars<'_> {
             Namespace::Subdomain => self
                 .subdomain
                 .map(|s| (Value::String(s.to_owned().into()), path)),
-            Namespace::Webhook => self.webhook_url.map(|u| (crate::json!({ "url": u }), path)),
+            Namespace::Webhook => self.webhook_url.map(|u| {
+                (
+                    Value::Object([("url", Value::from(u))].into_iter().collect()),
+                    path,
+                )
+            }),
             Namespace::Data => match (self.data, path.split_first()) {
                 (Some(data), Some((PathSeg::Key(scope), rest))) => {
                     let scope = match &**scope {
@@ -130,9 +135,12 @@ impl Vars<'_> {
                 _ => None,
             },
             Namespace::PollingState => self.polling_state.map(|s| (s.clone(), path)),
-            Namespace::Resource => self
-                .resource_id
-                .map(|id| (crate::json!({ "id": id }), path)),
+            Namespace::Resource => self.resource_id.map(|id| {
+                (
+                    Value::Object([("id", id.clone())].into_iter().collect()),
+                    path,
+                )
+            }),
         };
         Ok(root_and_rest.and_then(|(root, rest)| walk(&root, rest)))
     }

@@ -1,7 +1,6 @@
 //! `!sha`: hashes `value_to_encrypt` with any algorithm of the spec, or an HMAC with `secret`.
 
-use crate::json;
-use crate::json::Value;
+use crate::json::{Map, Value};
 use digest::{Digest, ExtendableOutput, Update};
 use hmac::{Mac, SimpleHmac};
 
@@ -27,7 +26,10 @@ pub(super) fn run(algorithm: ShaAlgorithm, secret: Option<&str>, input: &Value) 
         None => digest(algorithm, text.as_bytes()),
         Some(key) => hmac(algorithm, key.as_bytes(), text.as_bytes())?,
     };
-    Ok(json!({ "value_to_encrypt": value, "hash": hash }))
+    let mut out = Map::with_capacity(2);
+    out.insert("value_to_encrypt", value.clone());
+    out.insert("hash", Value::from(hash));
+    Ok(Value::Object(out))
 }
 
 fn hex_of<D: Digest>(data: &[u8]) -> String {
@@ -96,6 +98,7 @@ pub(super) fn hmac(algorithm: ShaAlgorithm, key: &[u8], data: &[u8]) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json;
 
     #[test]
     fn known_digests() {
