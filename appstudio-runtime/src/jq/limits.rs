@@ -27,6 +27,8 @@ pub(super) enum Trip {
     Time(Duration),
     /// A value nested deeper than this many levels.
     Depth(usize),
+    /// More than this many arrays or objects stored into others by updates.
+    Stores(u64),
 }
 
 impl Trip {
@@ -47,6 +49,10 @@ impl Trip {
                 d.as_millis()
             ),
             Trip::Depth(n) => format!("a value nested deeper than {n} levels"),
+            Trip::Stores(n) => format!(
+                "more than {n} arrays or objects stored by updates (`.a = .` nests a value one \
+                 level deeper each time)"
+            ),
         }
     }
 }
@@ -60,6 +66,8 @@ struct State {
     steps: u64,
     stack: usize,
     max_size: usize,
+    /// Arrays or objects updates may still store ([`store`]).
+    stores_left: u64,
     /// When the evaluation started, and how long it may run.
     time: Option<(Instant, Duration)>,
     tripped: Option<Trip>,
@@ -71,6 +79,7 @@ const IDLE: State = State {
     steps: 0,
     stack: 0,
     max_size: usize::MAX,
+    stores_left: u64::MAX,
     time: None,
     tripped: None,
 };
@@ -110,6 +119,7 @@ impl Budget {
             steps,
             stack,
             max_size,
+            stores_left: super::MAX_STORES,
             time: Some((Instant::now(), time)),
             tripped: None,
         });
@@ -196,6 +206,23 @@ pub(super) fn check_size(len: usize) -> Result<(), Trip> {
     } else {
         Ok(())
     }
+}
+
+/// Counts an array or object that an update stores into another (`.a = …`, `.[0] |= …`,
+/// `map_values`): the one way a value nests deeper than the constructors allow, one level per
+/// store at most. Fails past [`super::MAX_STORES`], so that what a run builds nests at most
+/// that many levels past [`super::MAX_DEPTH`] (what [`super::large_stack`] can drop).
+pub(super) fn store() -> Result<(), Trip> {
+    let mut s = STATE.get();
+    if !s.active {
+        return Ok(());
+    }
+    if s.stores_left == 0 {
+        return Err(trip(Trip::Stores(super::MAX_STORES)));
+    }
+    s.stores_left -= 1;
+    STATE.set(s);
+    Ok(())
 }
 
 /// Marks the running evaluation as having built a value too large (where the operation

@@ -120,10 +120,25 @@ pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 /// thread of its own, whose stack holds [`Limits::stack`].
 pub const INLINE_STACK: usize = 256 << 10;
 
+/// The most arrays or objects the updates of one run may store into others (`.a = .`): each
+/// can nest a value one level deeper, so a run builds nothing deeper than this many levels
+/// past [`MAX_DEPTH`], whatever its time and steps.
+pub const MAX_STORES: u64 = 1_000_000;
+
+/// Stack to drop one level of a value built by jaq (measured: about 50 bytes in release
+/// builds, about 400 in debug builds).
+const DROP_FRAME: usize = 512;
+
 /// The stack a thread running [`Program::run_on_large_stack`] with `limits` needs: twice the
-/// recursion allowed (room for what runs between two checks of the stack depth) and 16 MiB.
+/// recursion allowed (room for what runs between two checks of the stack depth), 16 MiB, and
+/// room to drop a value nested [`MAX_STORES`] levels deep (jaq drops its values recursively).
+/// Only the pages a run touches are ever committed.
 pub fn large_stack(limits: &Limits) -> usize {
-    limits.stack.saturating_mul(2).saturating_add(16 << 20)
+    limits
+        .stack
+        .saturating_mul(2)
+        .saturating_add(16 << 20)
+        .saturating_add(MAX_STORES as usize * DROP_FRAME)
 }
 
 /// Bounds on one run of a [`Program`] ([`Program::run_with_limits`]).

@@ -87,3 +87,34 @@ fn values_deepened_in_place_are_dropped_on_a_large_stack() {
         "{e}"
     );
 }
+
+/// Updates store at most [`MAX_STORES`] arrays or objects in a run: one that would nest a value
+/// deeper stops with a limit error, whatever time and steps it is allowed. Before, a run given
+/// the time built more levels than its thread's stack could drop, and the process aborted
+/// (within the default 5 s in debug builds: about 1.4 million levels, 1 million overflowing).
+#[test]
+fn updates_nest_values_at_most_max_stores_levels() {
+    let limits = Limits {
+        time: std::time::Duration::from_secs(600),
+        ..Limits::default()
+    };
+    let program = |p: &str| compile(p, &[]).expect("compile");
+    let deep = program("reduce range(1100000) as $i (null; .a = .) | length");
+    let e = deep
+        .run_with_limits(&json!(null), &[], &limits)
+        .unwrap_err();
+    assert!(
+        matches!(&e, JqError::Limit(m) if m.contains("stored by updates")),
+        "{e}"
+    );
+    // a limit, not an error of the data: `try` does not catch it
+    let caught = program("try (reduce range(1100000) as $i ([]; .[0] = .)) catch 0");
+    let e = caught
+        .run_with_limits(&json!(null), &[], &limits)
+        .unwrap_err();
+    assert!(matches!(&e, JqError::Limit(_)), "{e}");
+    // updates that store scalars do not count
+    let flat = program("reduce range(1100000) as $i ({}; .n = $i) | .n");
+    let out = flat.run_with_limits(&json!(null), &[], &limits).unwrap();
+    assert_eq!(out, vec![json!(1099999)]);
+}

@@ -408,7 +408,7 @@ impl jaq_core::ValT for V {
                 let mut out = Vec::with_capacity(a.len());
                 for x in rc_unwrap_or_clone(a) {
                     if let Some(y) = f(V(x)).next().transpose()? {
-                        out.push(y.0);
+                        out.push(update::stored(y)?);
                     }
                 }
                 Ok(V(Val::Arr(Rc::new(out))))
@@ -417,7 +417,7 @@ impl jaq_core::ValT for V {
                 let mut out = Map::default();
                 for (k, v) in rc_unwrap_or_clone(o) {
                     if let Some(y) = f(V(v)).next().transpose()? {
-                        out.insert(k, y.0);
+                        out.insert(k, update::stored(y)?);
                     }
                 }
                 Ok(V(Val::obj(out)))

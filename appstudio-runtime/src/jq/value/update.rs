@@ -2,6 +2,7 @@
 //! semantics: the first output of `f` replaces the value, `empty` deletes it.
 
 use super::{MAX_PAD, V, num_index};
+use crate::jq::limits;
 use jaq_core::path::Opt;
 use jaq_core::{Error, Exn, ValX};
 use jaq_json::{Map, Num, Rc, Val};
@@ -19,6 +20,15 @@ pub(super) fn unchanged(was_null: bool, a: Rc<Vec<Val>>) -> V {
     V(if was_null { Val::Null } else { Val::Arr(a) })
 }
 
+/// `y` to be stored by an update: an array or object counts against
+/// [`crate::jq::MAX_STORES`].
+pub(super) fn stored(y: V) -> Result<Val, Exn<'static, V>> {
+    if matches!(y.0, Val::Arr(_) | Val::Obj(_)) {
+        limits::store()?;
+    }
+    Ok(y.0)
+}
+
 /// Updates the key `k` of an object, adding it when it is missing.
 pub(super) fn update_key<'a, I: Iterator<Item = ValX<'a, V>>>(
     mut o: Rc<Map>,
@@ -34,8 +44,9 @@ pub(super) fn update_key<'a, I: Iterator<Item = ValX<'a, V>>>(
                 .unwrap_or_default();
             match f(V(old)).next().transpose()? {
                 Some(y) => {
+                    let y = stored(y)?;
                     if let Some((_, slot)) = m.get_index_mut(i) {
-                        *slot = y.0;
+                        *slot = y;
                     }
                 }
                 None => {
@@ -45,7 +56,7 @@ pub(super) fn update_key<'a, I: Iterator<Item = ValX<'a, V>>>(
         }
         None => {
             if let Some(y) = f(V(Val::Null)).next().transpose()? {
-                m.insert(k.clone(), y.0);
+                m.insert(k.clone(), stored(y)?);
             }
         }
     }
@@ -58,7 +69,7 @@ pub(super) fn update_key_of_null<'a, I: Iterator<Item = ValX<'a, V>>>(
     f: impl Fn(V) -> I,
 ) -> ValX<'a, V> {
     Ok(match f(V(Val::Null)).next().transpose()? {
-        Some(y) => V(Val::obj(Map::from_iter([(k.clone(), y.0)]))),
+        Some(y) => V(Val::obj(Map::from_iter([(k.clone(), stored(y)?)]))),
         None => V(Val::Null),
     })
 }
@@ -95,7 +106,7 @@ fn update_present<'a, I: Iterator<Item = ValX<'a, V>>>(
     let am = Rc::make_mut(&mut a);
     let old = core::mem::take(&mut am[i]);
     match f(V(old)).next().transpose()? {
-        Some(y) => am[i] = y.0,
+        Some(y) => am[i] = stored(y)?,
         None => {
             am.remove(i);
         }
@@ -115,9 +126,10 @@ fn update_past_end<'a, I: Iterator<Item = ValX<'a, V>>>(
             "array index {i} is too large"
         )))),
         Some(y) => {
+            let y = stored(y)?;
             let am = Rc::make_mut(&mut a);
             am.resize(i, Val::Null);
-            am.push(y.0);
+            am.push(y);
             Ok(V(Val::Arr(a)))
         }
         None => Ok(unchanged(was_null, a)),
