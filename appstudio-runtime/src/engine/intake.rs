@@ -134,8 +134,8 @@ impl Incoming {
 
     /// A request as received over HTTP with a body of at most `max_body` bytes (a larger one
     /// is [`ErrorKind::BodyTooLarge`](super::ErrorKind::BodyTooLarge), unparsed). The body is
-    /// read as its content type says (see [`Incoming`]); JSON nested deeper than 128 levels is
-    /// refused (serde_json's limit).
+    /// read as its content type says (see [`Incoming`]); JSON nested 128 levels deep is refused
+    /// (`json::MAX_DEPTH`, serde_json's limit).
     pub fn from_http_limited<'a>(
         max_body: usize,
         content_type: Option<&str>,

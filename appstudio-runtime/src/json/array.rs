@@ -80,8 +80,9 @@ impl FromIterator<Value> for Array {
 impl Eq for Array {}
 
 impl PartialEq for Array {
+    /// Item by item, without recursion ([`Value`]'s equality).
     fn eq(&self, other: &Array) -> bool {
-        self.ptr_eq(other) || **self == **other
+        Value::Array(self.clone()) == Value::Array(other.clone())
     }
 }
 

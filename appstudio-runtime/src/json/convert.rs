@@ -118,7 +118,22 @@ impl From<&Serde> for Value {
 
 impl From<Serde> for Value {
     fn from(v: Serde) -> Value {
-        Value::from(&v)
+        let ours = Value::from(&v);
+        drop_serde(v);
+        ours
+    }
+}
+
+/// Drops a `serde_json` value without recursion (its own drop recurses: a value a million
+/// levels deep would overflow the stack).
+fn drop_serde(v: Serde) {
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        match v {
+            Serde::Array(items) => pending.extend(items),
+            Serde::Object(members) => pending.extend(members.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
     }
 }
 
@@ -208,7 +223,7 @@ impl Serialize for super::Str {
 
 impl From<serde_json::Map<String, Serde>> for Map {
     fn from(m: serde_json::Map<String, Serde>) -> Map {
-        match Value::from(&Serde::Object(m)) {
+        match Value::from(Serde::Object(m)) {
             Value::Object(m) => m,
             _ => Map::new(),
         }
@@ -231,11 +246,11 @@ impl PartialEq<Value> for Serde {
 }
 
 macro_rules! eq_scalar {
-    ($($t:ty),*) => {$(
+    ($($t:ty => |$v:ident, $o:ident| $eq:expr),* $(,)?) => {$(
         impl PartialEq<$t> for Value {
             fn eq(&self, other: &$t) -> bool {
-                let other = Value::from(other.clone());
-                *self == other
+                let ($v, $o) = (self, other);
+                $eq
             }
         }
         impl PartialEq<Value> for $t {
@@ -246,7 +261,17 @@ macro_rules! eq_scalar {
     )*};
 }
 
-eq_scalar!(bool, i32, i64, u32, u64, usize, f64, String);
+// as `serde_json` compares: numbers by value
+eq_scalar!(
+    bool => |v, o| v.as_bool() == Some(*o),
+    i32 => |v, o| v.as_i64() == Some(i64::from(*o)),
+    i64 => |v, o| v.as_i64() == Some(*o),
+    u32 => |v, o| v.as_u64() == Some(u64::from(*o)),
+    u64 => |v, o| v.as_u64() == Some(*o),
+    usize => |v, o| v.as_u64() == Some(*o as u64),
+    f64 => |v, o| v.as_f64() == Some(*o),
+    String => |v, o| v.as_str() == Some(o.as_str()),
+);
 
 impl PartialEq<str> for Value {
     fn eq(&self, other: &str) -> bool {

@@ -96,6 +96,10 @@ impl Map {
 
     /// The value of `key`, to change (the object is copied first if shared).
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        if !self.contains_key(key) {
+            // a shared object is not copied for a key it does not have
+            return None;
+        }
         match Arc::make_mut(&mut self.0) {
             Members::Few(v) => v
                 .iter_mut()
@@ -182,8 +186,12 @@ impl Map {
     }
 
     /// The values, taken out, if no one else shares the object.
-    pub(super) fn into_unique_values(mut self) -> Option<Vec<Value>> {
-        Some(match Arc::get_mut(&mut self.0)? {
+    /// (`Arc::into_inner`: of two threads dropping the last two holders at once, exactly one
+    /// gets the members.)
+    pub(super) fn into_unique_values(self) -> Option<Vec<Value>> {
+        let mut members = Arc::into_inner(self.0)?;
+        // emptied here, so that dropping what is left has nothing to do
+        Some(match &mut members {
             Members::Few(v) => v.drain(..).map(|(_, x)| x).collect(),
             Members::Many(m) => m.drain(..).map(|(_, x)| x).collect(),
         })
@@ -289,9 +297,9 @@ impl Eq for Map {}
 impl PartialEq for Map {
     /// Equal when they have the same keys with equal values, in any order (as
     /// `serde_json`'s maps compare).
+    /// Without recursion ([`Value`]'s equality).
     fn eq(&self, other: &Map) -> bool {
-        self.ptr_eq(other)
-            || (self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v)))
+        Value::Object(self.clone()) == Value::Object(other.clone())
     }
 }
 

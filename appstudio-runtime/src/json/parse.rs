@@ -6,7 +6,8 @@ use std::fmt;
 
 use super::{Array, Map, Number, Str, Value};
 
-/// How deep [`Value::from_slice`] lets arrays and objects nest: 128 levels.
+/// The nesting [`Value::from_slice`] refuses: arrays and objects 128 levels deep (127 pass,
+/// as with `serde_json`, so that what is parsed here also reads back through it).
 pub const MAX_DEPTH: usize = 128;
 
 /// Why a text is not JSON, and where (line and column count from 1, the column in bytes).
@@ -59,13 +60,13 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 impl Value {
-    /// Parses JSON text (RFC 8259: one value, whitespace around it) nested at most
+    /// Parses JSON text (RFC 8259: one value, whitespace around it) nested less than
     /// [`MAX_DEPTH`] levels.
     pub fn from_slice(text: &[u8]) -> Result<Value, ParseError> {
         Value::from_slice_with_depth(text, MAX_DEPTH)
     }
 
-    /// Parses JSON text nested at most `max_depth` levels.
+    /// Parses JSON text nested less than `max_depth` levels.
     pub fn from_slice_with_depth(text: &[u8], max_depth: usize) -> Result<Value, ParseError> {
         Parser { b: text, i: 0 }.document(max_depth)
     }
@@ -101,7 +102,7 @@ impl Parser<'_> {
             let mut value = match self.peek() {
                 None => return Err(self.error("EOF while parsing a value")),
                 Some(open @ (b'[' | b'{')) => {
-                    if frames.len() >= max_depth {
+                    if frames.len() + 1 >= max_depth {
                         return Err(ParseError {
                             too_deep: true,
                             ..self.error("recursion limit exceeded")

@@ -140,10 +140,14 @@ fn strings_escape_as_serde_json_does() {
 #[test]
 fn nesting_is_limited_and_located() {
     let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-    assert!(Value::from_slice(nested(MAX_DEPTH).as_bytes()).is_ok());
-    let deep = Value::from_slice(nested(MAX_DEPTH + 1).as_bytes()).unwrap_err();
+    // the same boundary as serde_json's, both ways
+    let ok = nested(MAX_DEPTH - 1);
+    assert!(Value::from_slice(ok.as_bytes()).is_ok());
+    assert!(serde_json::from_str::<Value>(&ok).is_ok());
+    let deep = Value::from_slice(nested(MAX_DEPTH).as_bytes()).unwrap_err();
     assert!(deep.is_too_deep(), "{deep}");
-    assert_eq!((deep.line(), deep.column()), (1, MAX_DEPTH + 1));
+    assert_eq!((deep.line(), deep.column()), (1, MAX_DEPTH));
+    assert!(serde_json::from_str::<Serde>(&nested(MAX_DEPTH)).is_err());
     // a million levels: refused as quickly, without recursion
     let err = Value::from_slice(nested(1_000_000).as_bytes()).unwrap_err();
     assert!(err.is_too_deep());
@@ -172,9 +176,14 @@ fn deep_values_need_no_stack() {
         let text = v.to_string();
         assert_eq!(text.len(), 500_000 * 8 + 1);
         let serde = Serde::from(&v);
-        let back = Value::from(&serde);
-        // serde_json's own drop recurses: take it apart by hand
-        std::mem::forget(serde);
+        // the conversion by value takes apart what serde_json would drop recursively
+        let back = Value::from(serde);
+        assert!(back == v, "equal, compared without recursion");
+        let mut other = back.clone();
+        if let Value::Object(m) = &mut other {
+            m.insert("k", Value::Null);
+        }
+        assert!(other != v);
         drop(back);
         drop(v);
     };
@@ -202,4 +211,10 @@ fn lookups_and_pointers() {
     assert_eq!(v.pointer("/a/01"), None);
     assert_eq!(v.pointer(""), Some(&v));
     assert_eq!(v.get("e").and_then(Value::as_str), Some("x"));
+    // scalars compare as serde_json's do: numbers by value
+    let n = |t: &str| Value::from_slice(t.as_bytes()).unwrap();
+    assert!(n("1") == 1.0 && n("2.50") == 2.5 && n("-0") == 0i64 && n("7") == 7u64);
+    let nan = f64::NAN;
+    assert!(Value::Null != nan && n("1.5") != 1i64);
+    assert!(n("\"x\"") == "x" && n("true") == true);
 }

@@ -130,7 +130,7 @@ pub(super) fn call<'a, 'g: 'a>(
             one(Value::String(s.into()), cx, out)
         }
         B::FromJson => match input {
-            Value::String(s) => match Value::from_slice_with_depth(s.as_bytes(), MAX_DEPTH) {
+            Value::String(s) => match Value::from_slice_with_depth(s.as_bytes(), MAX_DEPTH + 1) {
                 Ok(v) => one(v, cx, out),
                 Err(e) if e.is_too_deep() => Err(fail(format!(
                     "cannot parse JSON nested deeper than {MAX_DEPTH} levels (`fromjson`)"
