@@ -2,7 +2,8 @@
 //! receiving requests, for workflows whose `data_intake` is a webhook.
 
 use super::super::error::Result;
-use super::super::intake::{Delivery, Incoming, Verification};
+use super::super::incoming::Incoming;
+use super::super::intake::{Delivery, Verification};
 use super::super::scope::Subscription;
 use super::super::subscription::WebhookOutcome;
 use super::Workflow;
