@@ -91,7 +91,7 @@ impl Vars<'_> {
         let found = self.find(e)?;
         match (found, &e.default) {
             (Some(v), _) if !v.is_null() => Ok(v),
-            (_, Some(default)) => Ok(Value::String(default.to_string().into())),
+            (_, Some(default)) => Ok(Value::from(&**default)),
             (Some(null), None) => Ok(null),
             (None, None) => {
                 Err(Error::invalid(format!("{} has no value here", describe(e))).at(e.loc))
@@ -105,9 +105,7 @@ impl Vars<'_> {
             Namespace::CustomData => {
                 return Ok(self.custom_data(path));
             }
-            Namespace::Subdomain => self
-                .subdomain
-                .map(|s| (Value::String(s.to_owned().into()), path)),
+            Namespace::Subdomain => self.subdomain.map(|s| (Value::from(s), path)),
             Namespace::Webhook => self.webhook_url.map(|u| {
                 (
                     Value::Object([("url", Value::from(u))].into_iter().collect()),
@@ -166,7 +164,7 @@ impl Vars<'_> {
     /// A string template as a JSON value: the value itself for one expansion, else text.
     pub(crate) fn value(&self, t: &StrTemplate) -> Result<Value> {
         match t {
-            StrTemplate::Lit(s) => Ok(Value::String(s.to_string().into())),
+            StrTemplate::Lit(s) => Ok(Value::from(&**s)),
             StrTemplate::Value(e) => self.lookup(e),
             StrTemplate::Mixed(_) => self.text(t).map(Value::from),
         }

@@ -173,7 +173,7 @@ impl Incoming {
         };
         let headers = headers
             .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.to_owned().into())))
+            .map(|(k, v)| (k.to_ascii_lowercase(), Value::from(v)))
             .collect();
         Ok(Incoming {
             body: value,

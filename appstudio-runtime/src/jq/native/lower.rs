@@ -215,10 +215,7 @@ fn object<'s>(
             // `{$x}`: `{x: $x}`
             (Term::Var(name), None) => {
                 let key = name.strip_prefix('$').unwrap_or(name);
-                (
-                    Op::Lit(Value::String(key.to_owned().into())),
-                    Op::Var(scope.lookup(name)?),
-                )
+                (Op::Lit(Value::from(key)), Op::Var(scope.lookup(name)?))
             }
             // `{a}`, `{"a"}`: `{a: .a}`
             (k, None) => match lower(k, scope)? {

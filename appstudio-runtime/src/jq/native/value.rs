@@ -253,12 +253,10 @@ pub(super) fn split(s: &str, sep: &str) -> Value {
     }
     let parts: Vec<Value> = if sep.is_empty() {
         s.chars()
-            .map(|c| Value::String(c.to_string().into()))
+            .map(|c| Value::from(c.encode_utf8(&mut [0; 4]) as &str))
             .collect()
     } else {
-        s.split(sep)
-            .map(|p| Value::String(p.to_owned().into()))
-            .collect()
+        s.split(sep).map(Value::from).collect()
     };
     Value::Array(parts.into())
 }
