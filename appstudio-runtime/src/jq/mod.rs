@@ -351,12 +351,7 @@ impl Program {
         vars: &[serde_json::Value],
         limits: &Limits,
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        let (input, vars) = (
-            Json::from(input),
-            vars.iter().map(Json::from).collect::<Vec<_>>(),
-        );
-        let outputs = self.run_on(true, &input, &vars, limits)?;
-        Ok(outputs.iter().map(serde_json::Value::from).collect())
+        self.run_serde(true, input, vars, limits)
     }
 
     /// [`Program::run`] on jaq even when the program runs natively: the reference the native
@@ -366,11 +361,19 @@ impl Program {
         input: &serde_json::Value,
         vars: &[serde_json::Value],
     ) -> Result<Vec<serde_json::Value>, JqError> {
-        let (input, vars) = (
-            Json::from(input),
-            vars.iter().map(Json::from).collect::<Vec<_>>(),
-        );
-        let outputs = self.run_on(false, &input, &vars, &Limits::default())?;
+        self.run_serde(false, input, vars, &Limits::default())
+    }
+
+    /// [`Program::run_on`] for `serde_json` values: converted in, and the outputs back.
+    fn run_serde(
+        &self,
+        native: bool,
+        input: &serde_json::Value,
+        vars: &[serde_json::Value],
+        limits: &Limits,
+    ) -> Result<Vec<serde_json::Value>, JqError> {
+        let vars: Vec<Json> = vars.iter().map(Json::from).collect();
+        let outputs = self.run_on(native, &Json::from(input), &vars, limits)?;
         Ok(outputs.iter().map(serde_json::Value::from).collect())
     }
 

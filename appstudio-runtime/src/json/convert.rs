@@ -177,13 +177,7 @@ impl Serialize for Value {
                 }
                 seq.end()
             }
-            Value::Object(m) => {
-                let mut map = s.serialize_map(Some(m.len()))?;
-                for (k, v) in m {
-                    map.serialize_entry(k.as_str(), v)?;
-                }
-                map.end()
-            }
+            Value::Object(m) => m.serialize(s),
         }
     }
 }
@@ -192,7 +186,7 @@ impl<'de> serde::Deserialize<'de> for Value {
     /// Through `serde_json::Value` (for values inside serde types: states, settings; a body is
     /// parsed with [`Value::from_slice`] instead).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        Serde::deserialize(d).map(|v| Value::from(&v))
+        Serde::deserialize(d).map(Value::from)
     }
 }
 

@@ -41,12 +41,28 @@ impl From<&str> for Str {
 }
 
 impl From<String> for Str {
+    /// A long `String` is kept with its spare capacity while that is at most its length (as a
+    /// string grown by appending has), so that appending to it again stays amortized
+    /// ([`Str::into_string`]); more spare capacity is given back first.
     fn from(mut s: String) -> Str {
         if s.len() < KEEP {
             return Str::from(s.as_str());
         }
-        s.shrink_to_fit();
+        if s.capacity() > 2 * s.len() {
+            s.shrink_to_fit();
+        }
         Str(Repr::Kept(Arc::new(s)))
+    }
+}
+
+impl Str {
+    /// The text as a `String`: a long one no one else shares is taken back without copying
+    /// (so that `s + t` in a loop appends in place, as on a `String`), any other is copied.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            Repr::Kept(s) => Arc::try_unwrap(s).unwrap_or_else(|shared| (*shared).clone()),
+            Repr::Smol(s) => s.into(),
+        }
     }
 }
 
@@ -179,6 +195,17 @@ mod tests {
         let kept = Str::from(long);
         assert!(matches!(kept.0, Repr::Kept(_)));
         assert_eq!(kept.as_ptr(), at, "a long `String` is kept, not copied");
+        // taken back whole while no one shares it, spare capacity included, so appending
+        // to it stays amortized
+        let mut grown = String::with_capacity(3 * KEEP);
+        grown.push_str(&"z".repeat(2 * KEEP));
+        let (at, capacity) = (grown.as_ptr(), grown.capacity());
+        let back = Str::from(grown).into_string();
+        assert_eq!((back.as_ptr(), back.capacity()), (at, capacity));
+        let shared = Str::from(back);
+        let other = shared.clone();
+        let copy = shared.into_string();
+        assert_ne!(copy.as_ptr(), other.as_ptr(), "a shared one is copied");
         assert_eq!(std::mem::size_of::<Str>(), 24);
     }
 }

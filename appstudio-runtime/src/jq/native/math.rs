@@ -97,8 +97,8 @@ pub(super) fn math(l: Cow<'_, Value>, m: Math, r: &Value, max: usize) -> Result<
             if x.len() + y.len() > max {
                 return Err(size(max));
             }
-            let mut s = String::with_capacity(x.len() + y.len());
-            s.push_str(&x);
+            // a long string of its own is appended to in place
+            let mut s = x.into_string();
             s.push_str(y);
             Str(s.into())
         }
