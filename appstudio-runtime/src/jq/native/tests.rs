@@ -2,27 +2,9 @@
 //! lowers gives the same outputs (printed as jq prints them) or fails on both. (The example
 //! apps' programs go through both paths and the `jq` tool in `tests/jq_differential.rs`.)
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{lower, value};
-
-type Json = crate::json::Value;
-
-/// The jaq path's outputs as the native path's values.
-fn jaq_outputs(r: Result<Vec<Value>, crate::jq::JqError>) -> Result<Vec<Json>, crate::jq::JqError> {
-    r.map(|vs| vs.iter().map(Json::from).collect())
-}
-
-/// Runs `native` on `serde_json` values.
-fn run_native(
-    native: &super::Native,
-    input: &Value,
-    vars: &[Value],
-    limits: &Limits,
-) -> super::Ran {
-    let vars: Vec<Json> = vars.iter().map(Json::from).collect();
-    native.run(&Json::from(input), &vars, limits)
-}
 use crate::jq::{Limits, compile};
 
 #[path = "../../../tests/jq_corpus/cases.rs"]
@@ -30,7 +12,7 @@ mod corpus;
 
 use corpus::cases;
 
-fn printed(r: &Result<Vec<Json>, crate::jq::JqError>) -> Result<Vec<String>, ()> {
+fn printed(r: &Result<Vec<Value>, crate::jq::JqError>) -> Result<Vec<String>, ()> {
     match r {
         Ok(vs) => Ok(vs
             .iter()
@@ -51,7 +33,7 @@ fn the_native_path_agrees_with_jaq_on_the_corpus() {
     let mut differ = Vec::new();
     for case in cases() {
         let names: Vec<&str> = case.vars.iter().map(|(n, _)| n.as_str()).collect();
-        let values: Vec<Value> = case.vars.iter().map(|(_, v)| v.clone()).collect();
+        let values: Vec<Value> = case.vars.iter().map(|(_, v)| v.into()).collect();
         let Ok(jaq) = compile(&case.program, &names) else {
             continue;
         };
@@ -63,10 +45,10 @@ fn the_native_path_agrees_with_jaq_on_the_corpus() {
             continue;
         };
         lowered += 1;
-        for input in &case.inputs {
+        for input in case.inputs.iter().map(Value::from) {
             runs += 1;
-            let want = printed(&jaq_outputs(jaq.run_jaq(input, &values)));
-            let got = match run_native(&native, input, &values, &limits) {
+            let want = printed(&jaq.run_jaq_json(&input, &values));
+            let got = match native.run(&input, &values, &limits) {
                 super::Ran::Done(r) => printed(&r),
                 super::Ran::Jaq => {
                     fallbacks += 1;
@@ -100,20 +82,20 @@ fn both(program: &str, vars: &[(&str, Value)], input: &Value) -> (Vec<String>, V
     let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
     let jaq = compile(program, &names).expect("compiles");
     let native = lower(program, &names).unwrap_or_else(|| panic!("{program} is not lowered"));
-    let got = match run_native(&native, input, &values, &Limits::default()) {
+    let got = match native.run(input, &values, &Limits::default()) {
         super::Ran::Done(r) => printed(&r).expect("runs natively"),
         super::Ran::Jaq => panic!("{program} fell back to jaq on {input}"),
         super::Ran::Steps => panic!("{program} ran out of steps"),
     };
     (
         got,
-        printed(&jaq_outputs(jaq.run_jaq(input, &values))).expect("runs on jaq"),
+        printed(&jaq.run_jaq_json(input, &values)).expect("runs on jaq"),
     )
 }
 
 #[test]
 fn regular_expressions_run_natively_with_jqs_flags() {
-    let input = serde_json::json!(["abc", "ABC", "a\nc", "", "x-1"]);
+    let input = crate::json!(["abc", "ABC", "a\nc", "", "x-1"]);
     for program in [
         r#"map(test("^a.c$"))"#,
         r#"map(test("^a.c$"; "i"))"#,
@@ -135,7 +117,7 @@ fn regular_expressions_run_natively_with_jqs_flags() {
     let (names, values) = (["re"], [Value::from("(")]);
     let native = lower("test($re)", &names).expect("lowers");
     assert!(matches!(
-        run_native(&native, &Value::from("a"), &values, &Limits::default()),
+        native.run(&Value::from("a"), &values, &Limits::default()),
         super::Ran::Jaq
     ));
     assert!(
@@ -151,7 +133,7 @@ fn the_limits_hold_on_the_native_path() {
     let limited = |program: &str, limits: Limits| {
         assert!(crate::jq::is_native(program, &[]), "{program} is native");
         let p = compile(program, &[]).expect("compiles");
-        match p.run_with_limits(&Value::Null, &[], &limits) {
+        match p.run_with_limits(&serde_json::Value::Null, &[], &limits) {
             Err(crate::jq::JqError::Limit(m)) => m,
             other => panic!("{program}: expected a limit, got {other:?}"),
         }
